@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+from keguan.core.forms import BootstrapMixin
+from keguan.core.scope import scoped
+from keguan.enterprises.models import Enterprise
+from keguan.regions.models import Region, RegionLevel
+
+from .models import MANAGEABLE_ROLES, Role
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误，请重新输入（注意区分大小写）",
+        "inactive": "该账号已停用，请联系本单位管理员",
+    }
+
+
+class KeguanPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
+    pass
+
+
+class RegionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        indent = "　" * max(0, obj.level - 2)
+        return f"{indent}{obj.name}（{obj.get_level_display()}）"
+
+
+class EnterpriseField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Enterprise) -> str:
+        return f"{obj.name}（{obj.credit_code}）"
+
+
+class UserCreateForm(BootstrapMixin, forms.Form):
+    username = forms.RegexField(
+        label="用户名", max_length=150, regex=r"^[A-Za-z0-9_.@-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -"},
+    )
+    full_name = forms.CharField(label="姓名", max_length=32)
+    role = forms.ChoiceField(label="角色")
+    region = RegionField(label="所属区划", queryset=Region.objects.none())
+    enterprise = EnterpriseField(label="所属企业（企业用户必填）", queryset=Enterprise.objects.none(), required=False)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=8,
+                               help_text="至少8位，不能全为数字；用户首次登录后请修改")
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        roles = Role.values if actor.is_superuser else MANAGEABLE_ROLES.get(actor.role, ())
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+        if actor.region is not None:
+            regions = regions.filter(path__startswith=actor.region.path)
+        self.fields["region"].queryset = regions.order_by("code")
+        if actor.region is not None:
+            self.fields["region"].initial = actor.region.pk
+        self.fields["enterprise"].queryset = scoped(Enterprise, actor).order_by("name")
+        self.fields["enterprise"].widget.attrs["data-searchable"] = "1"
+
+
+class UserFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label="关键词", required=False, widget=forms.TextInput(attrs={"placeholder": "用户名、姓名或手机号"}))
+    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
+    active = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), ("1", "正常"), ("0", "已停用")])
+
+
+class PasswordResetByAdminForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(label="新密码", widget=forms.PasswordInput, min_length=8)

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from keguan.core.errors import ServiceError
+from keguan.regions.models import Region, RegionLevel
+from keguan.rules.identifiers import validate_phone
+
+from .models import MANAGEABLE_ROLES, Organisation, OrganisationKind, Role, User
+
+# The region level each role works at.
+ROLE_LEVELS: dict[str, tuple[int, ...]] = {
+    Role.CITY_STAFF: (RegionLevel.CITY,),
+    Role.DISTRICT_LEADER: (RegionLevel.COUNTY,),
+    Role.DISTRICT_STAFF: (RegionLevel.COUNTY,),
+    Role.TOWNSHIP_LIAISON: (RegionLevel.TOWNSHIP,),
+    Role.ENTERPRISE: (RegionLevel.COUNTY,),
+    Role.COMMISSIONER: (RegionLevel.COUNTY, RegionLevel.TOWNSHIP),
+}
+
+
+def _check_manage(actor: User | None, role: str, region: Region) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    if role not in MANAGEABLE_ROLES.get(actor.role, ()):
+        raise PermissionDenied(f"您不能创建“{Role(role).label}”账号")
+    if actor.region is None or not region.is_within(actor.region):
+        raise PermissionDenied("只能为本辖区创建账号")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    region: Region,
+    full_name: str = "",
+    phone: str = "",
+    enterprise=None,
+    organisation: Organisation | None = None,
+    hashed_password: str | None = None,
+) -> User:
+    if role not in Role.values:
+        raise ServiceError("未知角色", field="role")
+    _check_manage(actor, role, region)
+    if region.level not in ROLE_LEVELS[role]:
+        levels = "、".join(RegionLevel(lv).label for lv in ROLE_LEVELS[role])
+        raise ServiceError(f"“{Role(role).label}”的所属区划应为{levels}", field="region")
+    if User.objects.filter(username=username).exists():
+        raise ServiceError(f"用户名“{username}”已存在", field="username")
+    if role == Role.ENTERPRISE:
+        if enterprise is None:
+            raise ServiceError("企业用户必须关联一家企业", field="enterprise")
+        if enterprise.district_id != region.pk:
+            raise ServiceError("企业不在所选区县内", field="enterprise")
+    elif enterprise is not None:
+        raise ServiceError("只有企业用户可以关联企业", field="enterprise")
+    if phone:
+        checked = validate_phone(phone)
+        if not checked.ok:
+            raise ServiceError(checked.errors[0], field="phone")
+        phone = checked.value
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        region=region,
+        phone=phone,
+        enterprise=enterprise,
+        organisation=organisation,
+        created_by=actor if actor and actor.pk else None,
+    )
+    if hashed_password is not None:
+        # Bulk set-up (demo data) passes an already validated and hashed password.
+        user.password = hashed_password
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError("；".join(exc.messages), field="password") from exc
+        user.set_password(password)
+    user._history_user = actor
+    user._change_reason = "创建账号"
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    if user.pk == actor.pk:
+        raise ServiceError("不能停用自己的账号")
+    _check_manage(actor, user.role, user.region)
+    user.is_active = active
+    user._history_user = actor
+    user._change_reason = "启用账号" if active else "停用账号"
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User, password: str) -> User:
+    _check_manage(actor, user.role, user.region)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user._history_user = actor
+    user._change_reason = "重置密码"
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def bureau_ensure(*, region: Region) -> Organisation:
+    name = f"{region.name}科学技术局"
+    org, _ = Organisation.objects.get_or_create(
+        kind=OrganisationKind.BUREAU, region=region, defaults={"name": name}
+    )
+    return org

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keguan.core.errors import ServiceError
+from keguan.core.pagination import paginate, querystring_without
+
+from .forms import KeguanPasswordChangeForm, LoginForm, PasswordResetByAdminForm, UserCreateForm, UserFilterForm
+from .selectors import login_log_list, user_get, user_list
+from .services import user_create, user_reset_password, user_set_active
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = KeguanPasswordChangeForm
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改")
+        return super().form_valid(form)
+
+
+def _require_manager(user) -> None:
+    if not user.can_manage_users:
+        raise PermissionDenied("您没有账号管理权限")
+
+
+@require_GET
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    form = UserFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = user_list(user=request.user, q=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
+    page = paginate(request, qs)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "query": querystring_without(request, "page")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已创建账号 {user.username}（{user.get_role_display()}）")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@require_POST
+def user_toggle_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request.user)
+    target = user_get(user=request.user, pk=pk)
+    try:
+        user_set_active(actor=request.user, user=target, active=not target.is_active)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"账号 {target.username} 已{'启用' if target.is_active else '停用'}")
+    return redirect("accounts:user_list")
+
+
+@require_http_methods(["GET", "POST"])
+def user_password_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request.user)
+    target = user_get(user=request.user, pk=pk)
+    form = PasswordResetByAdminForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_reset_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已重置 {target.username} 的密码")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_password.html", {"form": form, "target": target})
+
+
+@require_GET
+def login_log_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    q = request.GET.get("q", "").strip()
+    success = request.GET.get("success", "")
+    page = paginate(request, login_log_list(user=request.user, q=q, success=success), per_page=30)
+    return render(
+        request,
+        "accounts/login_log.html",
+        {"page": page, "q": q, "success": success, "query": querystring_without(request, "page")},
+    )

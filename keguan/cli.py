@@ -1,0 +1,35 @@
+"""The ``keguan`` command: keguan's own jobs (serve, demo, createuser, backup, export …) and every Django
+management command behind them (``keguan migrate``, ``keguan shell`` …)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+OWN = {
+    "serve": "启动 keguan（自动迁移数据库），默认 http://127.0.0.1:8000/",
+    "demo": "载入或重新载入演示城市（--seed N --scale S）",
+    "createuser": "创建账号（--role --region 等）",
+    "loadregions": "载入全国行政区划（至乡镇/街道）",
+    "export": "导出数据到 .xlsx（如：keguan export enterprises --region 450103 --out 企业.xlsx）",
+    "backup": "备份数据库到数据目录的 backups/ 下",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keguan.settings")
+    if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
+        print("用法：keguan <命令> [选项]\n\nkeguan 的命令：")
+        for name, text in OWN.items():
+            print(f"  {name:<12} {text}")
+        print("\n以及 Django 的全部管理命令（keguan migrate、keguan shell、keguan dbshell …），")
+        print("每个命令的选项见 keguan <命令> --help。")
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["keguan", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+
+from .errors import ServiceError
+
+
+class BootstrapMixin:
+    """Adds Bootstrap classes to every widget and marks fields with errors."""
+
+    def _style(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if name in getattr(self, "errors", {}) and self.is_bound:
+                css += " is-invalid"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:  # type: ignore[override]
+        super().full_clean()  # type: ignore[misc]
+        self._style()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._style()
+
+    def add_service_error(self, exc: ServiceError) -> None:
+        field = exc.field if exc.field in self.fields else None  # type: ignore[attr-defined]
+        self.add_error(field, exc.message)  # type: ignore[attr-defined]
+        self._style()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

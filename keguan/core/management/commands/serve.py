@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动 keguan：先迁移数据库，再用 waitress 提供服务"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1；局域网访问用 0.0.0.0")
+        parser.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-migrate", action="store_true", help="不自动迁移数据库")
+
+    def handle(self, *args, host: str, port: int, threads: int, no_migrate: bool, **options) -> None:
+        from waitress import serve
+
+        from keguan.wsgi import application
+
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        self.stdout.write(self.style.SUCCESS(f"keguan 已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）"))
+        serve(application, host=host, port=port, threads=threads, ident="keguan")

@@ -1,0 +1,71 @@
+"""The left menu, by area. Each entry names the URL and who sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str = "circle"
+    roles: frozenset[str] | None = None  # None: every signed-in user
+    url: str = ""
+    active: bool = False
+
+
+@dataclass
+class MenuGroup:
+    label: str
+    items: list[MenuItem] = field(default_factory=list)
+
+
+def _menu() -> list[MenuGroup]:
+    from keguan.accounts.models import MANAGEABLE_ROLES, Role
+
+    staff = frozenset({Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF, Role.TOWNSHIP_LIAISON,
+                       Role.COMMISSIONER})
+    return [
+        MenuGroup("工作台", [MenuItem("首页", "core:home", "house")]),
+        MenuGroup(
+            "创新主体培育",
+            [
+                MenuItem("企业库", "enterprises:list", "buildings", staff),
+                MenuItem("本企业信息", "enterprises:mine", "building", frozenset({Role.ENTERPRISE})),
+            ],
+        ),
+        MenuGroup(
+            "系统管理",
+            [
+                MenuItem("用户管理", "accounts:user_list", "people", frozenset(MANAGEABLE_ROLES)),
+                MenuItem("登录日志", "accounts:login_log", "journal-text", frozenset(MANAGEABLE_ROLES)),
+                MenuItem("行政区划", "regions:tree", "diagram-3", staff),
+                MenuItem("修改密码", "accounts:password_change", "key", None),
+            ],
+        ),
+    ]
+
+
+def menu_for(user, path: str) -> list[MenuGroup]:
+    groups = []
+    best: MenuItem | None = None
+    for group in _menu():
+        items = []
+        for item in group.items:
+            if item.roles is not None and not user.is_superuser and user.role not in item.roles:
+                continue
+            try:
+                item.url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            if path.startswith(item.url) and (best is None or len(item.url) > len(best.url)):
+                best = item
+            items.append(item)
+        if items:
+            groups.append(MenuGroup(group.label, items))
+    if best is not None:
+        best.active = True
+    return groups

@@ -1,0 +1,115 @@
+"""Access scope: the one place that decides which rows a user may see and which it may change.
+
+Every selector that lists, shows, edits, exports or counts records starts from ``scoped(queryset, user)``.
+A model declares how its rows relate to a region and to an enterprise with a ``ScopeSpec`` class attribute
+named ``scope``:
+
+* ``regions`` maps a region level to the lookup of a ``Region`` foreign key on that model. A user whose
+  region is at level L is matched on the finest lookup whose level is ≤ L (a city user on the district
+  field, a township liaison on the township field). The filter is ``<lookup>__path__startswith`` on the
+  region's materialised path: the user's region and everything under it, never a sibling's.
+* ``enterprise`` is the lookup of the enterprise the row belongs to ("pk" for the enterprise itself);
+  an enterprise contact sees only rows of its own enterprise.
+
+Single objects go through ``get_for_user``: 404 outside the scope, 403 when the user may only read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from keguan.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    regions: dict[int, str] = field(default_factory=dict)
+    enterprise: str | None = None
+
+    def region_lookup(self, level: int) -> str:
+        if not self.regions:
+            raise ImproperlyConfigured("ScopeSpec has no region lookup")
+        candidates = [lvl for lvl in self.regions if lvl <= level]
+        chosen = max(candidates) if candidates else min(self.regions)
+        return self.regions[chosen]
+
+
+def spec_for(model: type[models.Model]) -> ScopeSpec:
+    spec = getattr(model, "scope", None)
+    if not isinstance(spec, ScopeSpec):
+        raise ImproperlyConfigured(f"{model.__name__} 未声明访问范围 (scope = ScopeSpec(...))")
+    return spec
+
+
+def _path_filter(lookup: str, path: str) -> models.Q:
+    key = f"{lookup}__path__startswith" if lookup else "path__startswith"
+    return models.Q(**{key: path})
+
+
+def scope_q(model: type[models.Model], user: User) -> models.Q | None:
+    """The filter for ``user`` on ``model``; ``None`` means everything (superuser)."""
+    from keguan.accounts.models import Role
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return models.Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    spec = spec_for(model)
+    if user.role == Role.ENTERPRISE:
+        if spec.enterprise is None or user.enterprise_id is None:
+            return models.Q(pk__in=[])
+        return models.Q(**{spec.enterprise: user.enterprise_id})
+    region = user.region
+    if region is None or not user.role:
+        return models.Q(pk__in=[])
+    if not spec.regions:
+        return models.Q(pk__in=[])
+    return _path_filter(spec.region_lookup(region.level), region.path)
+
+
+def scoped(qs: models.QuerySet[M] | type[M], user: User) -> models.QuerySet[M]:
+    """``qs`` reduced to the rows ``user`` may see."""
+    if isinstance(qs, type):
+        qs = qs._default_manager.all()
+    q = scope_q(qs.model, user)
+    return qs if q is None else qs.filter(q)
+
+
+def get_for_user(
+    qs: models.QuerySet[M] | type[M], user: User, pk: Any, *, write: bool = False
+) -> M:
+    """One row in the user's scope: 404 when it is outside (or missing), 403 when ``write`` is asked
+    and the user may only read it."""
+    try:
+        obj = scoped(qs, user).get(pk=pk)
+    except (ValueError, TypeError) as exc:
+        raise Http404("记录不存在") from exc
+    except models.ObjectDoesNotExist as exc:
+        raise Http404("记录不存在或不在您的管辖范围内") from exc
+    if write and not can_write(user, obj):
+        raise PermissionDenied("您对该记录只有查看权限")
+    return obj
+
+
+def can_write(user: User, obj: models.Model) -> bool:
+    """Whether ``user`` may change ``obj`` (which is already known to be in its scope)."""
+    from keguan.accounts.models import DISTRICT_EDITOR_ROLES
+
+    if user.is_superuser:
+        return True
+    writer = getattr(obj, "writable_by", None)
+    if callable(writer):
+        return bool(writer(user))
+    return user.role in DISTRICT_EDITOR_ROLES
+
+
+def in_scope(user: User, obj: models.Model) -> bool:
+    return scoped(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

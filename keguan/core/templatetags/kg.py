@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def dictget(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def wan(value) -> str:
+    """Yuan → 万元 with two decimals: 12345678 → '1234.57'."""
+    if value in (None, ""):
+        return ""
+    return f"{(Decimal(value) / Decimal(10000)).quantize(Decimal('0.01')):,}"
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    if not value or len(value) < 7:
+        return value or ""
+    return value[:3] + "****" + value[-4:]

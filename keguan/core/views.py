@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from keguan.accounts.models import Role
+from keguan.enterprises.selectors import counts_by_area, counts_by_stage
+from keguan.enterprises.models import Stage
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.ENTERPRISE:
+        return redirect("enterprises:mine")
+    region = user.region
+    context = {
+        "region": region,
+        "stage_counts": counts_by_stage(user=user),
+        "stages": Stage.choices,
+        "area_rows": counts_by_area(user=user, region=region) if region is not None else [],
+    }
+    context["total"] = sum(n for _, _, n in context["stage_counts"])
+    return render(request, "core/home.html", context)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,405 @@
+"""A deterministic demo city: regions down to villages, bureaus, enterprises with three years of
+figures, stage histories and labels, and a user for every role.
+
+The same generator at large scale (``enterprises=200_000``) feeds the benchmarks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from keguan.accounts.models import Organisation, Role, User
+from keguan.accounts.services import bureau_ensure, user_create
+from keguan.enterprises.industry import DIVISIONS, section_of
+from keguan.enterprises.models import (
+    Enterprise,
+    EnterpriseLabel,
+    EnterpriseYear,
+    LabelKind,
+    LabelLevel,
+    SizeClass,
+    Stage,
+    StageChange,
+    TechField,
+)
+from keguan.regions.models import Region, RegionLevel
+from keguan.regions.services import regions_load_national
+from keguan.rules.identifiers import CREDIT_ALPHABET, credit_code_check_char
+
+from . import names
+
+DEMO_SOURCE = "演示数据"
+DEMO_PASSWORD = "Kejiju@2024"
+DEFAULT_CITY = "450100"  # 南宁市: 7 districts, 4 counties and 1 county-level city
+STAGE_WEIGHTS = [(Stage.ATTRACTED, 38), (Stage.SME, 32), (Stage.POOL, 10), (Stage.HNTE, 17), (Stage.LEADER, 3)]
+STAGE_SEQUENCE = [Stage.ATTRACTED, Stage.SME, Stage.POOL, Stage.HNTE, Stage.LEADER]
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    region: str
+    note: str = ""
+
+
+@dataclass
+class DemoResult:
+    city: Region
+    districts: list[tuple[Region, int]] = field(default_factory=list)
+    townships: int = 0
+    villages: int = 0
+    enterprises: int = 0
+    logins: list[DemoLogin] = field(default_factory=list)
+    password: str = DEMO_PASSWORD
+
+
+def _org_check(org8: str) -> str:
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c) * w for c, w in zip(org8, weights, strict=True))
+    check = 11 - total % 11
+    return "X" if check == 10 else "0" if check == 11 else str(check)
+
+
+def make_credit_code(rng: random.Random, district_code: str, used: set[str]) -> str:
+    while True:
+        org8 = f"{rng.randrange(10**8):08d}"
+        check = _org_check(org8)
+        if check not in CREDIT_ALPHABET:  # 'X' is not in the credit-code alphabet
+            continue
+        first17 = "91" + district_code + org8 + check
+        code = first17 + credit_code_check_char(first17)
+        if code not in used:
+            used.add(code)
+            return code
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(names.SURNAMES) + "".join(rng.choice(names.GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+
+
+def _money(x: float) -> Decimal:
+    return Decimal(str(round(max(x, 0.0), 2))).quantize(Decimal("0.01"))
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+INDUSTRY_WEIGHTS = (
+    [(f"{n:02d}", 3) for n in range(13, 44)]
+    + [("65", 12), ("64", 5), ("63", 2), ("73", 6), ("74", 6), ("75", 6), ("01", 3), ("05", 2), ("51", 3), ("44", 2)]
+    + [("77", 2), ("48", 2)]
+)
+TECH_FOR_SECTION = {
+    "C": [TechField.MATERIALS, TechField.MANUFACTURING, TechField.BIO, TechField.ENERGY, TechField.ELECTRONIC],
+    "I": [TechField.ELECTRONIC, TechField.SERVICES],
+    "M": [TechField.SERVICES, TechField.ENVIRONMENT, TechField.BIO],
+    "A": [TechField.BIO, TechField.ENVIRONMENT],
+}
+
+
+def demo_summary(*, city_code: str = DEFAULT_CITY) -> DemoResult | None:
+    """What an earlier ``generate_demo`` left, or None when the city has no demo data."""
+    city = Region.objects.filter(code=city_code).first()
+    if city is None or not Enterprise.objects.filter(district__path__startswith=city.path).exists():
+        return None
+    result = DemoResult(city=city)
+    for d in Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY).order_by("code"):
+        n = Enterprise.objects.filter(district=d).count()
+        result.districts.append((d, n))
+        result.enterprises += n
+    result.townships = Region.objects.filter(path__startswith=city.path, level=RegionLevel.TOWNSHIP).count()
+    result.villages = Region.objects.filter(path__startswith=city.path, level=RegionLevel.VILLAGE).count()
+    users = User.objects.filter(region__path__startswith=city.path, is_superuser=False, created_by__isnull=True)
+    for u in users.select_related("region", "enterprise").order_by("id"):
+        result.logins.append(DemoLogin(u.username, u.get_role_display(), u.region.name, u.enterprise.name if u.enterprise else ""))
+    return result
+
+
+def _raw_delete(qs) -> None:
+    """Delete without per-row signals: demo rows are not staff edits and need no history of their removal."""
+    qs._raw_delete(qs.db)
+
+
+def _wipe_city(city: Region) -> None:
+    """Remove what an earlier demo left in this city (reload)."""
+    users = User.objects.filter(region__path__startswith=city.path, is_superuser=False)
+    user_ids = list(users.values_list("id", flat=True))
+    ids = list(Enterprise.objects.filter(district__path__startswith=city.path).values_list("id", flat=True))
+    from keguan.accounts.models import LoginLog
+
+    _raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
+    _raw_delete(User.history.filter(id__in=user_ids))
+    _raw_delete(User.objects.filter(id__in=user_ids))
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for qs in (
+            Enterprise.history.filter(id__in=chunk),
+            EnterpriseYear.history.filter(enterprise_id__in=chunk),
+            EnterpriseLabel.history.filter(enterprise_id__in=chunk),
+            StageChange.objects.filter(enterprise_id__in=chunk),
+            EnterpriseLabel.objects.filter(enterprise_id__in=chunk),
+            EnterpriseYear.objects.filter(enterprise_id__in=chunk),
+            Enterprise.objects.filter(id__in=chunk),
+        ):
+            _raw_delete(qs)
+    _raw_delete(Organisation.objects.filter(region__path__startswith=city.path))
+    _raw_delete(Region.objects.filter(path__startswith=city.path, level=RegionLevel.VILLAGE, source=DEMO_SOURCE))
+
+
+def _make_villages(rng: random.Random, townships: list[Region]) -> int:
+    batch: list[Region] = []
+    for town in townships:
+        street = int(town.code[6:9]) < 100
+        count = rng.randint(4, 9) if street else rng.randint(6, 14)
+        used: set[str] = set()
+        for i in range(count):
+            while True:
+                name = "".join(rng.choice(names.VILLAGE_WORDS) for _ in range(2))
+                name += names.COMMUNITY_TAIL if street else names.VILLAGE_TAIL
+                if name not in used:
+                    used.add(name)
+                    break
+            number = (1 + i) if street else (201 + i)
+            code = f"{town.code}{number:03d}"
+            batch.append(
+                Region(
+                    code=code, name=name, level=RegionLevel.VILLAGE, parent=town, path=f"{town.path}{code}/",
+                    source=DEMO_SOURCE,
+                )
+            )
+    Region.objects.bulk_create(batch, batch_size=2000)
+    return len(batch)
+
+
+def _district_counts(rng: random.Random, districts: list[Region], scale: float, total: int | None) -> list[int]:
+    base = [rng.randint(300, 2000) for _ in districts]
+    if total is None:
+        return [max(1, round(b * scale)) for b in base]
+    s = sum(base)
+    counts = [total * b // s for b in base]
+    counts[0] += total - sum(counts)
+    return counts
+
+
+def _figures(rng: random.Random, stage: str, years: list[int], size: str) -> list[dict]:
+    employees = {
+        SizeClass.MICRO: rng.randint(3, 19),
+        SizeClass.SMALL: rng.randint(20, 99),
+        SizeClass.MEDIUM: rng.randint(100, 299),
+        SizeClass.LARGE: rng.randint(300, 900),
+    }[size]
+    sales = employees * rng.uniform(25e4, 90e4)
+    innovative = stage in (Stage.POOL, Stage.HNTE, Stage.LEADER)
+    rd_rate = rng.uniform(0.045, 0.09) if innovative else rng.uniform(0.0, 0.06)
+    st_share = rng.uniform(0.12, 0.45) if innovative else rng.uniform(0.02, 0.3)
+    rows = []
+    net = sales * rng.uniform(0.3, 0.9)
+    for year in years:
+        growth = rng.uniform(-0.05, 0.35) if innovative else rng.uniform(-0.15, 0.25)
+        sales *= 1 + growth
+        net *= 1 + growth * rng.uniform(0.5, 1.2)
+        employees = max(3, round(employees * (1 + growth * 0.4)))
+        st = min(employees, max(0, round(employees * st_share)))
+        rd = sales * rd_rate
+        total_cost = max(sales * rng.uniform(0.78, 0.97), rd * 1.5)
+        total_assets = max(net, 0) * rng.uniform(1.3, 2.2) + sales * 0.1
+        rows.append(
+            {
+                "year": year,
+                "employees": employees,
+                "st_staff": st,
+                "sales_revenue": _money(sales),
+                "total_cost": _money(total_cost),
+                "rd_domestic": _money(rd * rng.uniform(0.9, 1.0)),
+                "rd_abroad": _money(0),
+                "total_assets": _money(total_assets),
+                "net_assets": _money(net),
+                "hightech_income": _money(sales * (rng.uniform(0.6, 0.9) if innovative else rng.uniform(0, 0.5))),
+                "ip_class1": rng.choice((0, 0, 1, 2, 3)) if innovative else rng.choice((0, 0, 0, 1)),
+                "ip_class2": rng.randint(2, 15) if innovative else rng.randint(0, 5),
+            }
+        )
+    for row in rows:
+        row["rd_domestic"] = min(row["rd_domestic"], row["total_cost"])
+    return rows
+
+
+def _stage_dates(rng: random.Random, registered: dt.date, stage: str, today: dt.date) -> list[tuple[str, dt.date]]:
+    steps = STAGE_SEQUENCE[: STAGE_SEQUENCE.index(stage) + 1]
+    # 招引 happens at or after registration; later stages follow at increasing dates up to today.
+    start = max(registered, today - dt.timedelta(days=365 * 8))
+    span = max(1, (today - start).days)
+    offsets = sorted(rng.randint(0, span) for _ in steps)
+    offsets[0] = 0 if start == registered else offsets[0]
+    return [(s, start + dt.timedelta(days=o)) for s, o in zip(steps, offsets, strict=True)]
+
+
+@transaction.atomic
+def generate_demo(
+    *, seed: int = 2024, scale: float = 1.0, city_code: str = DEFAULT_CITY, enterprises: int | None = None,
+    today: dt.date | None = None, with_users: bool = True, progress=None,
+) -> DemoResult:
+    """Load (or reload) the demo city. Returns what was made."""
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    say = progress or (lambda msg: None)
+    if not Region.objects.filter(code=city_code).exists() or Region.objects.count() < 1000:
+        say("载入全国行政区划（至乡镇/街道）…")
+        regions_load_national()
+    city = Region.objects.get(code=city_code)
+    if city.level != RegionLevel.CITY:
+        raise ValueError(f"{city_code} 不是地市级区划")
+    say(f"清理 {city.name} 的旧演示数据…")
+    _wipe_city(city)
+    districts = list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY).order_by("code"))
+    townships = list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.TOWNSHIP).order_by("code"))
+    if len(districts) < 8:
+        raise ValueError(f"{city.name} 只有 {len(districts)} 个区县，演示城市至少需要 8 个")
+    towns_of: dict[int, list[Region]] = {}
+    for t in townships:
+        towns_of.setdefault(t.parent_id, []).append(t)
+    result = DemoResult(city=city, townships=len(townships))
+    say("生成村/社区…")
+    result.villages = _make_villages(rng, townships)
+    bureau_ensure(region=city)
+    for d in districts:
+        bureau_ensure(region=d)
+
+    years = [today.year - 3, today.year - 2, today.year - 1]
+    counts = _district_counts(rng, districts, scale, enterprises)
+    used_codes: set[str] = set(Enterprise.objects.values_list("credit_code", flat=True))
+    used_names: set[str] = set(Enterprise.objects.values_list("name", flat=True))
+    industries = [c for c, _ in INDUSTRY_WEIGHTS]
+    industry_w = [w for _, w in INDUSTRY_WEIGHTS]
+    for district, count in zip(districts, counts, strict=True):
+        say(f"生成 {district.name} 企业 {count} 家…")
+        result.districts.append((district, count))
+        towns = towns_of.get(district.pk, [])
+        short = district.name[:-1] if len(district.name) > 2 else district.name
+        plan = []
+        for _ in range(count):
+            industry = rng.choices(industries, weights=industry_w)[0]
+            section = section_of(industry)
+            stage = _weighted(rng, STAGE_WEIGHTS)
+            size = _weighted(rng, [(SizeClass.MICRO, 35), (SizeClass.SMALL, 45), (SizeClass.MEDIUM, 16), (SizeClass.LARGE, 4)])
+            trade = rng.choice(names.TRADES.get(section, names.TRADES["other"]))
+            while True:
+                brand = rng.choice(names.BRAND_A) + rng.choice(names.BRAND_B)
+                name = f"{city.name[:-1]}{short}{brand}{trade}{rng.choice(names.SUFFIXES)}"
+                if rng.random() < 0.5:
+                    name = f"{city.name[:-1]}{brand}{trade}{rng.choice(names.SUFFIXES)}"
+                if name not in used_names:
+                    used_names.add(name)
+                    break
+            registered = dt.date(1998, 1, 1) + dt.timedelta(days=rng.randint(0, (dt.date(today.year - 2, 12, 31) - dt.date(1998, 1, 1)).days))
+            town = rng.choice(towns) if towns and rng.random() < 0.97 else None
+            tech = ""
+            if stage != Stage.ATTRACTED or rng.random() < 0.4:
+                tech = rng.choice(TECH_FOR_SECTION.get(section, list(TechField)))
+            history = _stage_dates(rng, registered, stage, today)
+            plan.append(
+                (
+                    Enterprise(
+                        name=name,
+                        credit_code=make_credit_code(rng, district.code, used_codes),
+                        legal_rep=_person(rng),
+                        registered_on=registered,
+                        address=f"{district.name}{town.name if town else ''}{rng.choice(names.STREETS)}{rng.randint(1, 399)}号",
+                        district=district,
+                        township=town,
+                        industry_code=industry,
+                        industry_section=section,
+                        tech_field=tech,
+                        size_class=size,
+                        contact_name=_person(rng),
+                        contact_phone=_phone(rng),
+                        stage=stage,
+                        stage_since=history[-1][1],
+                    ),
+                    history,
+                    _figures(rng, stage, years, size),
+                )
+            )
+        _bulk_store(rng, plan, years)
+        result.enterprises += count
+
+    if with_users:
+        say("创建演示账号…")
+        result.logins = _make_users(rng, city, districts, towns_of)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE enterprises_enterprise; ANALYZE regions_region;")
+    return result
+
+
+def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
+    for start in range(0, len(plan), 2000):
+        chunk = plan[start : start + 2000]
+        objs = [p[0] for p in chunk]
+        Enterprise.objects.bulk_create(objs, batch_size=500)
+        if objs and objs[0].pk is None:  # backends that do not return ids
+            ids = dict(Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs]).values_list("credit_code", "id"))
+            for o in objs:
+                o.pk = o.id = ids[o.credit_code]
+        figures, changes, labels = [], [], []
+        for e, history, rows in chunk:
+            for row in rows:
+                figures.append(EnterpriseYear(enterprise_id=e.pk, **row))
+            previous = ""
+            for stage, on in history:
+                changes.append(StageChange(enterprise_id=e.pk, from_stage=previous, to_stage=stage, changed_on=on, note=DEMO_SOURCE))
+                previous = stage
+            rank = STAGE_SEQUENCE.index(e.stage)
+            if e.size_class in (SizeClass.MEDIUM, SizeClass.LARGE) or rng.random() < 0.12:
+                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.ABOVE_SIZE, level=LabelLevel.NONE, year=rng.choice(years)))
+            if rank >= 3 and rng.random() < 0.25:
+                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.SRDI, level=rng.choice([LabelLevel.PROVINCIAL, LabelLevel.CITY]), year=rng.choice(years)))
+            if rank >= 2 and rng.random() < 0.1:
+                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.PROVINCIAL_INNOVATIVE, level=LabelLevel.PROVINCIAL, year=rng.choice(years)))
+            if rank >= 3 and rng.random() < 0.08:
+                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.LITTLE_GIANT, level=LabelLevel.CITY, year=rng.choice(years)))
+            if rank == 4:
+                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.INNOVATION_LEADER, level=LabelLevel.PROVINCIAL, year=rng.choice(years)))
+        EnterpriseYear.objects.bulk_create(figures, batch_size=1000)
+        StageChange.objects.bulk_create(changes, batch_size=1000)
+        EnterpriseLabel.objects.bulk_create(labels, batch_size=1000)
+
+
+def _make_users(rng: random.Random, city: Region, districts: list[Region], towns_of: dict[int, list[Region]]) -> list[DemoLogin]:
+    from django.contrib.auth.hashers import make_password
+
+    logins: list[DemoLogin] = []
+    hashed = make_password(DEMO_PASSWORD)
+
+    def add(username: str, role: str, region: Region, full_name: str, note: str = "", **extra) -> None:
+        user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, region=region,
+                    full_name=full_name, phone=_phone(rng), hashed_password=hashed, **extra)
+        logins.append(DemoLogin(username, Role(role).label, region.name, note))
+
+    add("city_staff", Role.CITY_STAFF, city, _person(rng))
+    for d in districts:
+        add(f"leader_{d.code}", Role.DISTRICT_LEADER, d, _person(rng))
+        add(f"staff_{d.code}", Role.DISTRICT_STAFF, d, _person(rng))
+        towns = towns_of.get(d.pk, [])
+        if towns:
+            add(f"town_{d.code}", Role.TOWNSHIP_LIAISON, towns[0], _person(rng))
+        add(f"expert_{d.code}", Role.COMMISSIONER, d, _person(rng))
+        firm = Enterprise.objects.filter(district=d, stage=Stage.HNTE).order_by("id").first() or Enterprise.objects.filter(district=d).order_by("id").first()
+        if firm is not None:
+            add(f"ent_{d.code}", Role.ENTERPRISE, d, firm.contact_name or _person(rng), note=firm.name, enterprise=firm)
+    return logins
+
+
+__all__ = ["generate_demo", "DemoResult", "DEMO_PASSWORD", "DIVISIONS"]

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.regions.models import Region, RegionLevel
+from keguan.rules.identifiers import validate_credit_code, validate_phone
+
+from .industry import DIVISION_CHOICES, SECTION_CHOICES
+from .models import Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
+from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.name
+
+
+class EnterpriseFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "企业名称或统一社会信用代码"}))
+    district = RegionChoiceField(label="区县", queryset=Region.objects.none(), required=False, empty_label="全部区县")
+    township = RegionChoiceField(label="乡镇/街道", queryset=Region.objects.none(), required=False,
+                                 empty_label="全部乡镇/街道")
+    stage = forms.ChoiceField(label="培育阶段", required=False, choices=[("", "全部阶段"), *Stage.choices])
+    industry = forms.ChoiceField(label="行业", required=False)
+    label = forms.ChoiceField(label="称号", required=False, choices=[("", "全部称号"), *LabelKind.choices])
+    tech_field = forms.ChoiceField(label="高新技术领域", required=False,
+                                   choices=[("", "全部领域"), *TechField.choices])
+    sort = forms.ChoiceField(label="排序", required=False, choices=list(SORT_LABELS.items()))
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        districts = districts_in_scope(user=user)
+        if user.region is not None and user.region.level >= RegionLevel.COUNTY:
+            del self.fields["district"]
+        else:
+            self.fields["district"].queryset = districts
+        townships = townships_in_scope(user=user)
+        if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
+            del self.fields["township"]
+        else:
+            self.fields["township"].queryset = townships
+        industry_choices: list = [("", "全部行业"), ("门类", SECTION_CHOICES)]
+        industry_choices += [(group, items) for group, items in DIVISION_CHOICES]
+        self.fields["industry"].choices = industry_choices
+
+
+class EnterpriseForm(BootstrapMixin, forms.ModelForm):
+    district = RegionChoiceField(label="所属区县", queryset=Region.objects.none())
+    township = RegionChoiceField(label="所属乡镇/街道", queryset=Region.objects.none(), required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "legal_rep",
+            "registered_on",
+            "address",
+            "district",
+            "township",
+            "industry_code",
+            "tech_field",
+            "size_class",
+            "contact_name",
+            "contact_phone",
+        ]
+        widgets = {"registered_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts_in_scope(user=user)
+        self.fields["township"].queryset = townships_in_scope(user=user)
+        if user.region is not None and user.region.level == RegionLevel.COUNTY and not self.instance.pk:
+            self.fields["district"].initial = user.region.pk
+        self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
+        self.fields["contact_phone"].widget.attrs.update({"placeholder": "手机号或座机，如 0771-5551234"})
+        if self.instance.pk and user.role == "enterprise":
+            # 企业用户 cannot move itself to another district or change its credit code.
+            for name in ("credit_code", "district"):
+                self.fields[name].disabled = True
+
+    def clean_credit_code(self) -> str:
+        result = validate_credit_code(self.cleaned_data.get("credit_code", ""))
+        if not result.ok:
+            raise forms.ValidationError(result.errors[0])
+        return result.value
+
+    def clean_contact_phone(self) -> str:
+        raw = self.cleaned_data.get("contact_phone", "")
+        if not raw:
+            return ""
+        result = validate_phone(raw)
+        if not result.ok:
+            raise forms.ValidationError(result.errors[0])
+        return result.value
+
+    def clean_registered_on(self):
+        value = self.cleaned_data.get("registered_on")
+        if value and value > dt.date.today():
+            raise forms.ValidationError("注册日期不能晚于今天")
+        return value
+
+    def validate_unique(self) -> None:
+        # The service reports duplicates with the other firm's name; do it here too for inline errors.
+        code = self.cleaned_data.get("credit_code")
+        if code:
+            other = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                self.add_error(
+                    "credit_code", f"统一社会信用代码 {code} 已被“{other.name}”使用，同一企业不能重复录入"
+                )
+
+    def profile_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class StageChangeForm(BootstrapMixin, forms.Form):
+    stage = forms.ChoiceField(label="新阶段", choices=Stage.choices)
+    on = forms.DateField(label="变更日期", widget=DateInput(), initial=dt.date.today)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class LabelForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="称号", choices=LabelKind.choices)
+    level = forms.ChoiceField(label="级别", choices=LabelLevel.choices)
+    year = forms.IntegerField(label="认定年度", min_value=1990, max_value=2100, initial=lambda: dt.date.today().year)
+
+
+class YearFiguresForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = EnterpriseYear
+        fields = [
+            "year",
+            "employees",
+            "st_staff",
+            "sales_revenue",
+            "total_cost",
+            "rd_domestic",
+            "rd_abroad",
+            "total_assets",
+            "net_assets",
+            "hightech_income",
+            "ip_class1",
+            "ip_class2",
+        ]
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.fields["year"].min_value = 1990
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+
+    def clean(self):
+        from .services import check_year_figures
+
+        data = super().clean()
+        for field, message in check_year_figures(data):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        year = data.get("year")
+        if year and not self.instance.pk and EnterpriseYear.objects.filter(enterprise=self.enterprise, year=year).exists():
+            self.add_error("year", f"{year}年数据已存在，请在列表中点“修改”")
+        return data
+
+    def validate_unique(self) -> None:
+        pass
+
+    def figures(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "year"}

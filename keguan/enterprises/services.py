@@ -1,0 +1,231 @@
+"""The only code that writes enterprise records. Each service runs in one transaction and records its
+change in the history (django-simple-history keeps who, when and the old → new values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from simple_history.utils import update_change_reason
+
+from keguan.core.errors import ServiceError
+from keguan.regions.models import Region, RegionLevel
+from keguan.rules.identifiers import validate_credit_code, validate_phone
+
+from .models import STAGE_ORDER, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
+
+PROFILE_FIELDS = (
+    "name",
+    "credit_code",
+    "legal_rep",
+    "registered_on",
+    "address",
+    "district",
+    "township",
+    "industry_code",
+    "tech_field",
+    "size_class",
+    "contact_name",
+    "contact_phone",
+)
+
+
+def _check_profile(data: dict[str, Any], *, instance: Enterprise | None) -> dict[str, Any]:
+    clean = dict(data)
+    if "credit_code" in clean:
+        result = validate_credit_code(clean["credit_code"])
+        if not result.ok:
+            raise ServiceError(result.errors[0], field="credit_code")
+        clean["credit_code"] = result.value
+        dup = Enterprise.objects.filter(credit_code=result.value)
+        if instance is not None:
+            dup = dup.exclude(pk=instance.pk)
+        other = dup.first()
+        if other is not None:
+            raise ServiceError(
+                f"统一社会信用代码 {result.value} 已被“{other.name}”使用，同一企业不能重复录入",
+                field="credit_code",
+            )
+    if clean.get("contact_phone"):
+        phone = validate_phone(clean["contact_phone"])
+        if not phone.ok:
+            raise ServiceError(phone.errors[0], field="contact_phone")
+        clean["contact_phone"] = phone.value
+    district: Region | None = clean.get("district", instance.district if instance else None)
+    township: Region | None = clean.get("township", instance.township if instance else None)
+    if district is not None and district.level != RegionLevel.COUNTY:
+        raise ServiceError("所属区县必须是区/县级区划", field="district")
+    if township is not None and district is not None and not township.is_within(district):
+        raise ServiceError(f"乡镇/街道“{township.name}”不属于{district.name}", field="township")
+    if clean.get("registered_on") and clean["registered_on"] > dt.date.today():
+        raise ServiceError("注册日期不能晚于今天", field="registered_on")
+    return clean
+
+
+@transaction.atomic
+def enterprise_create(*, actor, reason: str = "新建企业", **data: Any) -> Enterprise:
+    unknown = set(data) - set(PROFILE_FIELDS) - {"stage", "stage_since"}
+    if unknown:
+        raise TypeError(f"unknown fields: {unknown}")
+    clean = _check_profile(data, instance=None)
+    stage = clean.pop("stage", Stage.ATTRACTED)
+    since = clean.pop("stage_since", None) or dt.date.today()
+    enterprise = Enterprise(**clean, stage=stage, stage_since=since)
+    enterprise._history_user = actor
+    enterprise._change_reason = reason
+    enterprise.save()
+    StageChange.objects.create(
+        enterprise=enterprise, from_stage="", to_stage=stage, changed_on=since, note=reason, created_by=actor
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企业信息", **data: Any) -> Enterprise:
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {unknown}")
+    clean = _check_profile(data, instance=enterprise)
+    changed = False
+    for key, value in clean.items():
+        if getattr(enterprise, key) != value:
+            setattr(enterprise, key, value)
+            changed = True
+    if changed:
+        enterprise._history_user = actor
+        enterprise._change_reason = reason
+        enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_delete(*, enterprise: Enterprise, actor, reason: str = "删除企业") -> None:
+    if enterprise.contacts.exists():
+        raise ServiceError("该企业仍有企业用户账号，请先停用或转移账号后再删除")
+    enterprise._history_user = actor
+    enterprise._change_reason = reason
+    enterprise.delete()
+
+
+@transaction.atomic
+def enterprise_change_stage(
+    *, enterprise: Enterprise, actor, stage: str, on: dt.date, note: str = ""
+) -> StageChange:
+    if stage not in STAGE_ORDER:
+        raise ServiceError("未知的培育阶段", field="stage")
+    if stage == enterprise.stage:
+        raise ServiceError(f"企业已处于“{enterprise.get_stage_display()}”阶段", field="stage")
+    if on > dt.date.today():
+        raise ServiceError("变更日期不能晚于今天", field="on")
+    last = enterprise.stage_changes.order_by("-changed_on", "-id").first()
+    if last is not None and on < last.changed_on:
+        raise ServiceError(f"变更日期不能早于上一次阶段变更（{last.changed_on:%Y-%m-%d}）", field="on")
+    change = StageChange.objects.create(
+        enterprise=enterprise,
+        from_stage=enterprise.stage,
+        to_stage=stage,
+        changed_on=on,
+        note=note,
+        created_by=actor,
+    )
+    enterprise.stage = stage
+    enterprise.stage_since = on
+    enterprise._history_user = actor
+    enterprise._change_reason = f"培育阶段变更：{note}" if note else "培育阶段变更"
+    enterprise.save(update_fields=["stage", "stage_since", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def label_add(*, enterprise: Enterprise, actor, kind: str, level: str, year: int) -> EnterpriseLabel:
+    if EnterpriseLabel.objects.filter(enterprise=enterprise, kind=kind, level=level, year=year).exists():
+        raise ServiceError("该称号已登记", field="kind")
+    if year < 1990 or year > dt.date.today().year + 1:
+        raise ServiceError("认定年度不合理", field="year")
+    label = EnterpriseLabel(enterprise=enterprise, kind=kind, level=level, year=year)
+    label._history_user = actor
+    label._change_reason = "登记企业称号"
+    label.save()
+    return label
+
+
+@transaction.atomic
+def label_remove(*, label: EnterpriseLabel, actor) -> None:
+    label._history_user = actor
+    label._change_reason = "删除企业称号"
+    label.delete()
+
+
+YEAR_FIELDS = (
+    "employees",
+    "st_staff",
+    "sales_revenue",
+    "total_cost",
+    "rd_domestic",
+    "rd_abroad",
+    "total_assets",
+    "net_assets",
+    "hightech_income",
+    "ip_class1",
+    "ip_class2",
+)
+
+
+def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Cross-field checks on one year's figures: (field, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    emp, st = values.get("employees"), values.get("st_staff")
+    if emp is not None and st is not None and st > emp:
+        problems.append(("st_staff", f"科技人员（{st}人）不能多于从业人员（{emp}人）"))
+    for key in YEAR_FIELDS:
+        v = values.get(key)
+        if key != "net_assets" and v is not None and v < 0:
+            label = EnterpriseYear._meta.get_field(key).verbose_name
+            problems.append((key, f"{label}不能为负数"))
+    cost = values.get("total_cost")
+    rd = (values.get("rd_domestic") or 0) + (values.get("rd_abroad") or 0)
+    if cost is not None and rd > cost:
+        problems.append(("rd_domestic", "研发费用合计不能大于成本费用总额"))
+    ta, na = values.get("total_assets"), values.get("net_assets")
+    if ta is not None and na is not None and na > ta:
+        problems.append(("net_assets", "净资产不能大于资产总额"))
+    sales, ht = values.get("sales_revenue"), values.get("hightech_income")
+    if sales is not None and ht is not None and ht > sales:
+        problems.append(("hightech_income", "高新技术产品（服务）收入不能大于销售收入"))
+    return problems
+
+
+@transaction.atomic
+def year_figures_save(*, enterprise: Enterprise, actor, year: int, **values: Any) -> EnterpriseYear:
+    unknown = set(values) - set(YEAR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {unknown}")
+    this_year = dt.date.today().year
+    if year < 1990 or year > this_year:
+        raise ServiceError(f"年度应在1990至{this_year}之间", field="year")
+    problems = check_year_figures(values)
+    if problems:
+        field, message = problems[0]
+        raise ServiceError(message, field=field)
+    row = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+    reason = "修改年度数据" if row else "填报年度数据"
+    if row is None:
+        row = EnterpriseYear(enterprise=enterprise, year=year)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row._history_user = actor
+    row._change_reason = reason
+    row.save()
+    return row
+
+
+@transaction.atomic
+def year_figures_delete(*, row: EnterpriseYear, actor) -> None:
+    row._history_user = actor
+    row._change_reason = "删除年度数据"
+    row.delete()
+
+
+def record_reason(obj, reason: str) -> None:
+    update_change_reason(obj, reason)

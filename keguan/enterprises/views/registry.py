@@ -1,0 +1,141 @@
+"""Enterprise registry pages: list, export, detail, create, edit, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keguan.accounts.models import DISTRICT_EDITOR_ROLES, Role
+from keguan.core.errors import ServiceError
+from keguan.core.excel import xlsx_response
+from keguan.core.pagination import paginate, querystring_without
+from keguan.core.scope import can_write
+
+from ..exports import enterprise_export_xlsx
+from ..forms import EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
+from ..history import history_entries
+from ..models import Enterprise
+from ..selectors import EnterpriseFilters, enterprise_get, enterprise_list, enterprise_stage_timeline, enterprise_years
+from ..services import enterprise_create, enterprise_delete, enterprise_update
+
+
+def _filtered(request: HttpRequest):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    filters = EnterpriseFilters.from_cleaned(form.cleaned_data) if form.is_bound and form.is_valid() else EnterpriseFilters()
+    return form, filters, enterprise_list(user=request.user, filters=filters)
+
+
+def _require_editor(user) -> None:
+    if not (user.is_superuser or user.role in DISTRICT_EDITOR_ROLES):
+        raise PermissionDenied("只有区县科技局人员可以执行此操作")
+
+
+@require_GET
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.ENTERPRISE:
+        return redirect("enterprises:mine")
+    form, filters, qs = _filtered(request)
+    page = paginate(request, qs, per_page=20)
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "query": querystring_without(request, "page"),
+        "can_create": request.user.is_superuser or request.user.role in DISTRICT_EDITOR_ROLES,
+        "filtered": any(v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if k != "sort"),
+    }
+    template = "enterprises/list.html#results" if request.htmx and not request.htmx.boosted else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def enterprise_export_view(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.ENTERPRISE:
+        raise Http404
+    _form, _filters, qs = _filtered(request)
+    scope = request.user.region.name if request.user.region else "全部"
+    content = enterprise_export_xlsx(qs, scope_name=scope)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(content, f"企业名录-{scope}-{stamp}.xlsx")
+
+
+@require_GET
+def enterprise_mine_view(request: HttpRequest) -> HttpResponse:
+    if request.user.enterprise_id is None:
+        raise Http404("您的账号未关联企业")
+    return redirect("enterprises:detail", pk=request.user.enterprise_id)
+
+
+@require_GET
+def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = enterprise_get(user=request.user, pk=pk)
+    editable = can_write(request.user, enterprise)
+    staff_editor = request.user.is_superuser or request.user.role in DISTRICT_EDITOR_ROLES
+    context = {
+        "e": enterprise,
+        "years": enterprise_years(enterprise=enterprise),
+        "timeline": enterprise_stage_timeline(enterprise=enterprise),
+        "labels": enterprise.labels.all(),
+        "history": history_entries(enterprise),
+        "can_edit": editable,
+        "can_manage": staff_editor and editable,
+        "stage_form": StageChangeForm(initial={"stage": enterprise.stage}),
+        "label_form": LabelForm(),
+    }
+    return render(request, "enterprises/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    _require_editor(request.user)
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = enterprise_create(actor=request.user, **form.profile_data())
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已新建企业“{enterprise.name}”")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "e": None})
+
+
+@require_http_methods(["GET", "POST"])
+def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = enterprise_get(user=request.user, pk=pk, write=True)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.profile_data()
+        if request.user.role == Role.ENTERPRISE:
+            data.pop("credit_code", None)
+            data.pop("district", None)
+        try:
+            # The form has already written its values onto the instance; reload before the service diffs.
+            fresh = enterprise_get(user=request.user, pk=pk, write=True)
+            enterprise_update(enterprise=fresh, actor=request.user, **data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "企业信息已保存")
+            return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/form.html", {"form": form, "e": enterprise})
+
+
+@require_POST
+def enterprise_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request.user)
+    enterprise = enterprise_get(user=request.user, pk=pk, write=True)
+    try:
+        enterprise_delete(enterprise=enterprise, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("enterprises:detail", pk=pk)
+    messages.success(request, f"已删除企业“{enterprise.name}”")
+    return redirect("enterprises:list")
+
+
+__all__ = ["Enterprise"]

@@ -1,0 +1,1 @@
+"""Official rules as pure Python: no Django import anywhere in this package."""
