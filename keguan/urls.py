@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-
 admin.site.site_header = "科管 系统管理"
 admin.site.site_title = "科管"
 

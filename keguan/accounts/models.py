@@ -140,3 +140,6 @@ class LoginLog(models.Model):
         verbose_name = "登录日志"
         verbose_name_plural = "登录日志"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keguan.core.errors import ServiceError
 from keguan.core.pagination import paginate, querystring_without
 
-from .forms import KeguanPasswordChangeForm, LoginForm, PasswordResetByAdminForm, UserCreateForm, UserFilterForm
+from .forms import (
+    KeguanPasswordChangeForm,
+    LoginForm,
+    PasswordResetByAdminForm,
+    UserCreateForm,
+    UserFilterForm,
+)
 from .selectors import login_log_list, user_get, user_list
 from .services import user_create, user_reset_password, user_set_active
 

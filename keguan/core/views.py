@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from keguan.accounts.models import Role
-from keguan.enterprises.selectors import counts_by_area, counts_by_stage
 from keguan.enterprises.models import Stage
+from keguan.enterprises.selectors import counts_by_area, counts_by_stage
 
 
 @require_GET

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from keguan.accounts.models import DISTRICT_EDITOR_ROLES
+from keguan.core.errors import ImportRejected
+from keguan.core.excel import xlsx_response
 from keguan.core.scope import get_for_user, scoped
 
+from .imports import village_template_xlsx, villages_import
 from .models import Region
 from .selectors import region_ancestors
 
@@ -27,4 +33,41 @@ def region_tree_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
         else Region.objects.none()
     )
     crumbs = [r for r in region_ancestors(node) if root is None or r.is_within(root)] if node else []
-    return render(request, "regions/tree.html", {"node": node, "children": children, "crumbs": crumbs})
+    can_import = request.user.role in DISTRICT_EDITOR_ROLES and request.user.region is not None
+    return render(
+        request, "regions/tree.html", {"node": node, "children": children, "crumbs": crumbs, "can_import": can_import}
+    )
+
+
+def _require_district_editor(user) -> None:
+    if user.role not in DISTRICT_EDITOR_ROLES or user.region is None:
+        raise PermissionDenied("只有区县科技局人员可以导入本辖区的村/社区名单")
+
+
+@require_GET
+def village_template_view(request: HttpRequest) -> HttpResponse:
+    _require_district_editor(request.user)
+    content = village_template_xlsx(request.user.region)
+    return xlsx_response(content, f"村社区名单模板-{request.user.region.name}.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def village_import_view(request: HttpRequest) -> HttpResponse:
+    _require_district_editor(request.user)
+    region = request.user.region
+    errors: list = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [(None, "文件", "请选择要上传的文件")]
+        elif upload.size > 10 * 1024 * 1024:
+            errors = [(None, "文件", "文件不能超过10MB")]
+        else:
+            try:
+                result = villages_import(user=request.user, region=region, data=upload.read(), filename=upload.name)
+            except ImportRejected as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, f"已导入村/社区 {result.created} 个，涉及乡镇/街道 {result.townships} 个")
+                return redirect("regions:node", pk=region.pk)
+    return render(request, "regions/village_import.html", {"region": region, "errors": errors})

@@ -19,7 +19,13 @@ from ..exports import enterprise_export_xlsx
 from ..forms import EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
 from ..history import history_entries
 from ..models import Enterprise
-from ..selectors import EnterpriseFilters, enterprise_get, enterprise_list, enterprise_stage_timeline, enterprise_years
+from ..selectors import (
+    EnterpriseFilters,
+    enterprise_get,
+    enterprise_list,
+    enterprise_stage_timeline,
+    enterprise_years,
+)
 from ..services import enterprise_create, enterprise_delete, enterprise_update
 
 
