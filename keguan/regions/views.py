@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keguan.accounts.models import DISTRICT_EDITOR_ROLES
-from keguan.core.errors import ImportRejected
 from keguan.core.excel import xlsx_response
 from keguan.core.scope import get_for_user, scoped
+from keguan.core.uploads import import_page
 
 from .imports import village_template_xlsx, villages_import
 from .models import Region
@@ -55,19 +56,21 @@ def village_template_view(request: HttpRequest) -> HttpResponse:
 def village_import_view(request: HttpRequest) -> HttpResponse:
     _require_district_editor(request.user)
     region = request.user.region
-    errors: list = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = [(None, "文件", "请选择要上传的文件")]
-        elif upload.size > 10 * 1024 * 1024:
-            errors = [(None, "文件", "文件不能超过10MB")]
-        else:
-            try:
-                result = villages_import(user=request.user, region=region, data=upload.read(), filename=upload.name)
-            except ImportRejected as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, f"已导入村/社区 {result.created} 个，涉及乡镇/街道 {result.townships} 个")
-                return redirect("regions:node", pk=region.pk)
-    return render(request, "regions/village_import.html", {"region": region, "errors": errors})
+
+    def done(result) -> HttpResponse:
+        messages.success(request, f"已导入村/社区 {result.created} 个，涉及乡镇/街道 {result.townships} 个")
+        return redirect("regions:node", pk=region.pk)
+
+    return import_page(
+        request,
+        run=lambda data, name: villages_import(user=request.user, region=region, data=data, filename=name),
+        on_success=done,
+        context={
+            "title": f"导入{region.name}村/社区名单",
+            "crumbs": [("系统管理", ""), ("行政区划", reverse("regions:tree"))],
+            "template_url": reverse("regions:village_template"),
+            "instructions": [
+                "下载模板，按表头填写：12位村/社区代码（前9位为乡镇/街道代码）、名称；所属乡镇/街道用于核对。",
+            ],
+        },
+    )

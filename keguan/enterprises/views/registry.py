@@ -52,6 +52,8 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": querystring_without(request, "page"),
         "can_create": request.user.is_superuser or request.user.role in DISTRICT_EDITOR_ROLES,
+        "can_import": request.user.role in DISTRICT_EDITOR_ROLES and request.user.region is not None
+        and request.user.region.level == 3,
         "filtered": any(v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if k != "sort"),
     }
     template = "enterprises/list.html#results" if request.htmx and not request.htmx.boosted else "enterprises/list.html"
