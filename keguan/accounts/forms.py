@@ -68,3 +68,21 @@ class UserFilterForm(BootstrapMixin, forms.Form):
 
 class PasswordResetByAdminForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label="新密码", widget=forms.PasswordInput, min_length=8)
+
+
+class OrganisationForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="机构类型")
+    name = forms.CharField(label="机构名称", max_length=128)
+    region = RegionField(label="所在区划", queryset=Region.objects.none())
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=24, required=False)
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        from .models import OrganisationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, v) for k, v in OrganisationKind.choices if k != OrganisationKind.BUREAU]
+        regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+        if actor.region is not None:
+            regions = regions.filter(path__startswith=actor.region.path)
+            self.fields["region"].initial = actor.region.pk
+        self.fields["region"].queryset = regions.order_by("code")

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from keguan.core.scope import get_for_user, scoped
 
-from .models import LoginLog, User
+from .models import LoginLog, Organisation, User
 
 
 def user_list(*, user: User, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
@@ -29,3 +29,10 @@ def login_log_list(*, user: User, q: str = "", success: str = "") -> QuerySet[Lo
     if success in ("1", "0"):
         qs = qs.filter(success=success == "1")
     return qs.order_by("-at")
+
+
+def organisation_list(*, user: User, kind: str = "") -> QuerySet[Organisation]:
+    qs = scoped(Organisation, user).select_related("region")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("kind", "region__code", "name")

@@ -122,3 +122,30 @@ def bureau_ensure(*, region: Region) -> Organisation:
         kind=OrganisationKind.BUREAU, region=region, defaults={"name": name}
     )
     return org
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, kind: str, name: str, region: Region, credit_code: str = "") -> Organisation:
+    from keguan.rules.identifiers import validate_credit_code
+
+    if kind not in OrganisationKind.values or kind == OrganisationKind.BUREAU:
+        raise ServiceError("科技主管部门由系统按区划自动建立，这里只能登记高校、科研院所等机构", field="kind")
+    if actor is not None and not actor.is_superuser and (actor.region is None or not region.is_within(actor.region)):
+        raise PermissionDenied("只能登记本辖区的机构")
+    name = name.strip()
+    if not name:
+        raise ServiceError("机构名称不能为空", field="name")
+    if Organisation.objects.filter(name=name, region=region).exists():
+        raise ServiceError(f"{region.name}已登记同名机构“{name}”", field="name")
+    if credit_code:
+        checked = validate_credit_code(credit_code)
+        if not checked.ok:
+            raise ServiceError(checked.errors[0], field="credit_code")
+        credit_code = checked.value
+        if Organisation.objects.filter(credit_code=credit_code).exists():
+            raise ServiceError(f"统一社会信用代码 {credit_code} 已登记", field="credit_code")
+    org = Organisation(kind=kind, name=name, region=region, credit_code=credit_code)
+    org._history_user = actor
+    org._change_reason = "登记机构"
+    org.save()
+    return org

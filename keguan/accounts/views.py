@@ -14,12 +14,14 @@ from keguan.core.pagination import paginate, querystring_without
 from .forms import (
     KeguanPasswordChangeForm,
     LoginForm,
+    OrganisationForm,
     PasswordResetByAdminForm,
     UserCreateForm,
     UserFilterForm,
 )
-from .selectors import login_log_list, user_get, user_list
-from .services import user_create, user_reset_password, user_set_active
+from .models import OrganisationKind
+from .selectors import login_log_list, organisation_list, user_get, user_list
+from .services import organisation_create, user_create, user_reset_password, user_set_active
 
 
 class LoginView(auth_views.LoginView):
@@ -118,3 +120,32 @@ def login_log_view(request: HttpRequest) -> HttpResponse:
         "accounts/login_log.html",
         {"page": page, "q": q, "success": success, "query": querystring_without(request, "page")},
     )
+
+
+@require_GET
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    page = paginate(request, organisation_list(user=request.user, kind=kind))
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"page": page, "kind": kind, "kinds": OrganisationKind.choices, "query": querystring_without(request, "page"),
+         "can_create": request.user.can_manage_users},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_create_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    form = OrganisationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = organisation_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记机构“{org.name}”")
+            return redirect("accounts:organisation_list")
+    return render(request, "accounts/organisation_form.html", {"form": form})

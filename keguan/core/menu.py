@@ -41,6 +41,7 @@ def _menu() -> list[MenuGroup]:
             "系统管理",
             [
                 MenuItem("用户管理", "accounts:user_list", "people", frozenset(MANAGEABLE_ROLES)),
+                MenuItem("机构管理", "accounts:organisation_list", "bank", staff),
                 MenuItem("登录日志", "accounts:login_log", "journal-text", frozenset(MANAGEABLE_ROLES)),
                 MenuItem("行政区划", "regions:tree", "diagram-3", staff),
                 MenuItem("修改密码", "accounts:password_change", "key", None),
