@@ -17,7 +17,8 @@ class BootstrapMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if name in getattr(self, "errors", {}) and self.is_bound:
+            errors = getattr(self, "_errors", None) or {}  # never trigger validation from here
+            if name in errors:
                 css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
