@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("keguan.accounts.urls")),
     path("enterprises/", include("keguan.enterprises.urls")),
     path("regions/", include("keguan.regions.urls")),
+    path("indicators/", include("keguan.indicators.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from keguan.core.scope import scoped
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 
-from .models import MANAGEABLE_ROLES, Role
+from .models import MANAGEABLE_ROLES, Role, User
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -16,6 +16,15 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
         "invalid_login": "用户名或密码错误，请重新输入（注意区分大小写）",
         "inactive": "该账号已停用，请联系本单位管理员",
     }
+
+    def get_invalid_login_error(self):
+        # ModelBackend refuses a disabled account before confirm_login_allowed() is reached, so the "inactive"
+        # message would never show; give it when the password is right (a wrong one still gets invalid_login).
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        user = User.objects.filter(username=username, is_active=False).first() if username else None
+        if user is not None and password and user.check_password(password):
+            return forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        return super().get_invalid_login_error()
 
 
 class KeguanPasswordChangeForm(BootstrapMixin, PasswordChangeForm):

@@ -28,6 +28,7 @@ def _menu() -> list[MenuGroup]:
 
     staff = frozenset({Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF, Role.TOWNSHIP_LIAISON,
                        Role.COMMISSIONER})
+    bureau = frozenset({Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF})
     return [
         MenuGroup("工作台", [MenuItem("首页", "core:home", "house")]),
         MenuGroup(
@@ -35,6 +36,14 @@ def _menu() -> list[MenuGroup]:
             [
                 MenuItem("企业库", "enterprises:list", "buildings", staff),
                 MenuItem("本企业信息", "enterprises:mine", "building", frozenset({Role.ENTERPRISE})),
+            ],
+        ),
+        MenuGroup(
+            "目标考核",
+            [
+                MenuItem("指标看板", "indicators:dashboard", "speedometer2", bureau),
+                MenuItem("市定目标", "indicators:targets", "bullseye", bureau),
+                MenuItem("数据填报", "indicators:reported", "pencil-square", bureau),
             ],
         ),
         MenuGroup(

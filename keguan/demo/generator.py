@@ -10,8 +10,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from keguan.accounts.models import Organisation, Role, User
 from keguan.accounts.services import bureau_ensure, user_create
@@ -91,9 +93,16 @@ def _money(x: float) -> Decimal:
     return Decimal(str(round(max(x, 0.0), 2))).quantize(Decimal("0.01"))
 
 
-def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
+class _Weighted:
+    """A weighted pick, ``rng.choices(values, weights)[0]``, with the cumulative weights summed once: the
+    same draws from the same ``rng`` (``random.choices`` sums ``weights`` into exactly these itself)."""
+
+    def __init__(self, pairs) -> None:
+        values, weights = zip(*pairs, strict=True)
+        self.values, self.cum_weights = list(values), list(accumulate(weights))
+
+    def __call__(self, rng: random.Random):
+        return rng.choices(self.values, cum_weights=self.cum_weights)[0]
 
 
 INDUSTRY_WEIGHTS = (
@@ -253,7 +262,7 @@ def generate_demo(
 ) -> DemoResult:
     """Load (or reload) the demo city. Returns what was made."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     say = progress or (lambda msg: None)
     if not Region.objects.filter(code=city_code).exists() or Region.objects.count() < 1000:
         say("载入全国行政区划（至乡镇/街道）…")
@@ -281,8 +290,9 @@ def generate_demo(
     counts = _district_counts(rng, districts, scale, enterprises)
     used_codes: set[str] = set(Enterprise.objects.values_list("credit_code", flat=True))
     used_names: set[str] = set(Enterprise.objects.values_list("name", flat=True))
-    industries = [c for c, _ in INDUSTRY_WEIGHTS]
-    industry_w = [w for _, w in INDUSTRY_WEIGHTS]
+    pick_industry = _Weighted(INDUSTRY_WEIGHTS)
+    pick_stage = _Weighted(STAGE_WEIGHTS)
+    pick_size = _Weighted([(SizeClass.MICRO, 35), (SizeClass.SMALL, 45), (SizeClass.MEDIUM, 16), (SizeClass.LARGE, 4)])
     for district, count in zip(districts, counts, strict=True):
         say(f"生成 {district.name} 企业 {count} 家…")
         result.districts.append((district, count))
@@ -290,10 +300,10 @@ def generate_demo(
         short = district.name[:-1] if len(district.name) > 2 else district.name
         plan = []
         for _ in range(count):
-            industry = rng.choices(industries, weights=industry_w)[0]
+            industry = pick_industry(rng)
             section = section_of(industry)
-            stage = _weighted(rng, STAGE_WEIGHTS)
-            size = _weighted(rng, [(SizeClass.MICRO, 35), (SizeClass.SMALL, 45), (SizeClass.MEDIUM, 16), (SizeClass.LARGE, 4)])
+            stage = pick_stage(rng)
+            size = pick_size(rng)
             trade = rng.choice(names.TRADES.get(section, names.TRADES["other"]))
             while True:
                 brand = rng.choice(names.BRAND_A) + rng.choice(names.BRAND_B)
@@ -338,13 +348,37 @@ def generate_demo(
     if with_users:
         say("创建演示账号…")
         result.logins = _make_users(rng, city, districts, towns_of)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE enterprises_enterprise; ANALYZE regions_region;")
+    # Planner statistics for the freshly loaded tables (SQLite has none until ANALYZE runs).
+    with connection.cursor() as cur:
+        for table in (Region._meta.db_table, Enterprise._meta.db_table):
+            cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     return result
 
 
+FIGURE_FIELDS = (
+    "year", "employees", "st_staff", "sales_revenue", "total_cost", "rd_domestic", "rd_abroad", "total_assets",
+    "net_assets", "hightech_income", "ip_class1", "ip_class2",
+)
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Plain INSERTs of rows already in database form, for the child tables: at 200,000 enterprises
+    ``bulk_create`` spends most of the load building model instances and preparing values one by one.
+    No signals either way (``bulk_create`` sends none), so no history rows."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
 def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
+    # Values as bulk_create would send them: dates and timestamps through the backend's adapters, the rest
+    # (ints, Decimals, strings, choice members) unchanged.
+    db_date = connection.ops.adapt_datefield_value
+    created_at = StageChange._meta.get_field("created_at")
     for start in range(0, len(plan), 2000):
         chunk = plan[start : start + 2000]
         objs = [p[0] for p in chunk]
@@ -354,27 +388,28 @@ def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
             for o in objs:
                 o.pk = o.id = ids[o.credit_code]
         figures, changes, labels = [], [], []
+        now = created_at.get_db_prep_save(timezone.now(), connection)
         for e, history, rows in chunk:
             for row in rows:
-                figures.append(EnterpriseYear(enterprise_id=e.pk, **row))
+                figures.append((e.pk, *(row[f] for f in FIGURE_FIELDS)))
             previous = ""
             for stage, on in history:
-                changes.append(StageChange(enterprise_id=e.pk, from_stage=previous, to_stage=stage, changed_on=on, note=DEMO_SOURCE))
+                changes.append((e.pk, previous, stage, db_date(on), DEMO_SOURCE, now))
                 previous = stage
             rank = STAGE_SEQUENCE.index(e.stage)
             if e.size_class in (SizeClass.MEDIUM, SizeClass.LARGE) or rng.random() < 0.12:
-                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.ABOVE_SIZE, level=LabelLevel.NONE, year=rng.choice(years)))
+                labels.append((e.pk, LabelKind.ABOVE_SIZE, LabelLevel.NONE, rng.choice(years)))
             if rank >= 3 and rng.random() < 0.25:
-                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.SRDI, level=rng.choice([LabelLevel.PROVINCIAL, LabelLevel.CITY]), year=rng.choice(years)))
+                labels.append((e.pk, LabelKind.SRDI, rng.choice([LabelLevel.PROVINCIAL, LabelLevel.CITY]), rng.choice(years)))
             if rank >= 2 and rng.random() < 0.1:
-                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.PROVINCIAL_INNOVATIVE, level=LabelLevel.PROVINCIAL, year=rng.choice(years)))
+                labels.append((e.pk, LabelKind.PROVINCIAL_INNOVATIVE, LabelLevel.PROVINCIAL, rng.choice(years)))
             if rank >= 3 and rng.random() < 0.08:
-                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.LITTLE_GIANT, level=LabelLevel.CITY, year=rng.choice(years)))
+                labels.append((e.pk, LabelKind.LITTLE_GIANT, LabelLevel.CITY, rng.choice(years)))
             if rank == 4:
-                labels.append(EnterpriseLabel(enterprise_id=e.pk, kind=LabelKind.INNOVATION_LEADER, level=LabelLevel.PROVINCIAL, year=rng.choice(years)))
-        EnterpriseYear.objects.bulk_create(figures, batch_size=1000)
-        StageChange.objects.bulk_create(changes, batch_size=1000)
-        EnterpriseLabel.objects.bulk_create(labels, batch_size=1000)
+                labels.append((e.pk, LabelKind.INNOVATION_LEADER, LabelLevel.PROVINCIAL, rng.choice(years)))
+        _insert(EnterpriseYear, ["enterprise", *FIGURE_FIELDS], figures)
+        _insert(StageChange, ["enterprise", "from_stage", "to_stage", "changed_on", "note", "created_at"], changes)
+        _insert(EnterpriseLabel, ["enterprise", "kind", "level", "year"], labels)
 
 
 def _make_users(rng: random.Random, city: Region, districts: list[Region], towns_of: dict[int, list[Region]]) -> list[DemoLogin]:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.scope import in_scope
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
@@ -30,6 +30,38 @@ class EnterpriseFilterForm(BootstrapMixin, forms.Form):
     tech_field = forms.ChoiceField(label="高新技术领域", required=False,
                                    choices=[("", "全部领域"), *TechField.choices])
     sort = forms.ChoiceField(label="排序", required=False, choices=list(SORT_LABELS.items()))
+    # Filters behind the figures of dashboards and reports (hidden inputs, shown as a note above the list).
+    stages = forms.CharField(required=False, widget=forms.HiddenInput)
+    stage_on = forms.DateField(required=False, widget=forms.HiddenInput)
+    entered = forms.ChoiceField(required=False, choices=[("", ""), *Stage.choices], widget=forms.HiddenInput)
+    since = forms.DateField(required=False, widget=forms.HiddenInput)
+    until = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def clean_stages(self) -> list[str]:
+        raw = self.cleaned_data.get("stages") or ""
+        values = [v for v in raw.split(",") if v]
+        bad = [v for v in values if v not in Stage.values]
+        if bad:
+            raise forms.ValidationError("未知的培育阶段：" + "、".join(bad))
+        return values
+
+    def link_note(self) -> str:
+        """A sentence saying which hidden filters are on (when the list was opened from a figure)."""
+        if not (self.is_bound and self.is_valid()):
+            return ""
+        d = self.cleaned_data
+        parts = []
+        if d.get("stages") or (d.get("stage_on") and d.get("stage")):
+            names = "、".join(Stage(s).label for s in (d.get("stages") or [d.get("stage")]))
+            when = f"{d['stage_on']:%Y年%-m月%-d日}" if d.get("stage_on") else "目前"
+            parts.append(f"{when}处于“{names}”阶段的企业")
+        if d.get("entered"):
+            span = ""
+            if d.get("since") or d.get("until"):
+                span = f"{d['since']:%Y-%m-%d}" if d.get("since") else ""
+                span += f" 至 {d['until']:%Y-%m-%d}" if d.get("until") else " 以来"
+            parts.append(f"{span}进入“{Stage(d['entered']).label}”阶段的企业（按阶段变更日期）")
+        return "；".join(parts)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +104,7 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["district"].queryset = districts_in_scope(user=user)
         self.fields["township"].queryset = townships_in_scope(user=user)
         if user.region is not None and user.region.level == RegionLevel.COUNTY and not self.instance.pk:
@@ -100,7 +133,7 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
 
     def clean_registered_on(self):
         value = self.cleaned_data.get("registered_on")
-        if value and value > dt.date.today():
+        if value and value > timezone.localdate():
             raise forms.ValidationError("注册日期不能晚于今天")
         return value
 
@@ -110,9 +143,9 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         if code:
             other = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
             if other is not None:
-                self.add_error(
-                    "credit_code", f"统一社会信用代码 {code} 已被“{other.name}”使用，同一企业不能重复录入"
-                )
+                # Name the holder only when the user may see it: a code must not reveal another district's firm.
+                holder = f"“{other.name}”" if in_scope(self.user, other) else "辖区外的企业"
+                self.add_error("credit_code", f"统一社会信用代码 {code} 已被{holder}使用，同一企业不能重复录入")
 
     def profile_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
@@ -120,14 +153,14 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
 
 class StageChangeForm(BootstrapMixin, forms.Form):
     stage = forms.ChoiceField(label="新阶段", choices=Stage.choices)
-    on = forms.DateField(label="变更日期", widget=DateInput(), initial=dt.date.today)
+    on = forms.DateField(label="变更日期", widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 
 class LabelForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="称号", choices=LabelKind.choices)
     level = forms.ChoiceField(label="级别", choices=LabelLevel.choices)
-    year = forms.IntegerField(label="认定年度", min_value=1990, max_value=2100, initial=lambda: dt.date.today().year)
+    year = forms.IntegerField(label="认定年度", min_value=1990, max_value=2100, initial=lambda: timezone.localdate().year)
 
 
 class YearFiguresForm(BootstrapMixin, forms.ModelForm):

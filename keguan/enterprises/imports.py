@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.excel import build_xlsx
@@ -97,7 +98,7 @@ def enterprises_import(*, user, district: Region, data: bytes, filename: str) ->
     towns = {t.name: t for t in Region.objects.filter(parent=district, level=RegionLevel.TOWNSHIP)}
     codes_seen: dict[str, int] = {}
     plans: list[tuple[Row, dict, str]] = []
-    today = dt.date.today()
+    today = timezone.localdate()
     for row in rows:
         def bad(header: str, message: str, row=row) -> None:
             errors.append((row.number, header, message))
@@ -173,7 +174,7 @@ def enterprises_import(*, user, district: Region, data: bytes, filename: str) ->
     for row, data_row, _stage in plans:
         other = existing.get(data_row.get("credit_code", ""))
         if other is not None and other.district_id != district.pk:
-            errors.append((row.number, C_CODE, f"该企业已在{other.district.name}登记（{other.name}），不能导入到{district.name}"))
+            errors.append((row.number, C_CODE, f"该企业已在{other.district.name}登记，不能导入到{district.name}"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e[0] or 0)))
     result = EnterpriseImportResult()
@@ -192,7 +193,7 @@ def enterprises_import(*, user, district: Region, data: bytes, filename: str) ->
                     enterprise_update(enterprise=current, actor=user, reason="Excel导入更新", **data_row)
                     changed = before != {k: getattr(current, k) for k in data_row}
                     if stage and stage != current.stage:
-                        enterprise_change_stage(enterprise=current, actor=user, stage=stage, on=dt.date.today(), note="Excel导入")
+                        enterprise_change_stage(enterprise=current, actor=user, stage=stage, on=timezone.localdate(), note="Excel导入")
                         changed = True
                     if changed:
                         result.updated += 1

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
+from keguan.regions.models import RegionLevel
 
 from .industry import DIVISION_CHOICES, section_of
 
@@ -94,19 +95,26 @@ class Enterprise(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    scope = ScopeSpec(regions={1: "district", 4: "township"}, enterprise="pk")
+    scope = ScopeSpec(
+        regions={1: "district", 4: "township"},
+        enterprise="pk",
+        region_levels={"district": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP},  # services enforce
+    )
 
     class Meta:
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name"]
+        # The registry list filters by district (the scope) and one attribute and sorts by name: with name
+        # at the end of the (district, attribute) indexes, and district after name, the count and the keys
+        # of a page (keguan.core.pagination) are read from an index alone.
         indexes = [
-            models.Index(fields=["district", "stage"]),
+            models.Index(fields=["district", "stage", "name"]),
             models.Index(fields=["district", "name"]),
             models.Index(fields=["township", "stage"]),
-            models.Index(fields=["district", "industry_section"]),
-            models.Index(fields=["district", "tech_field"]),
-            models.Index(fields=["name"]),
+            models.Index(fields=["district", "industry_section", "name"]),
+            models.Index(fields=["district", "tech_field", "name"]),
+            models.Index(fields=["name", "district"]),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +139,11 @@ class EnterpriseLabel(models.Model):
     year = models.PositiveSmallIntegerField("认定年度")
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "enterprise__district", 4: "enterprise__township"}, enterprise="enterprise")
+    scope = ScopeSpec(
+        regions={1: "enterprise__district", 4: "enterprise__township"},
+        enterprise="enterprise",
+        region_levels={"enterprise__district": RegionLevel.COUNTY, "enterprise__township": RegionLevel.TOWNSHIP},
+    )
 
     class Meta:
         verbose_name = "企业称号"
@@ -167,7 +179,11 @@ class EnterpriseYear(models.Model):
     ip_class2 = models.PositiveIntegerField("Ⅱ类知识产权（件）", default=0)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "enterprise__district", 4: "enterprise__township"}, enterprise="enterprise")
+    scope = ScopeSpec(
+        regions={1: "enterprise__district", 4: "enterprise__township"},
+        enterprise="enterprise",
+        region_levels={"enterprise__district": RegionLevel.COUNTY, "enterprise__township": RegionLevel.TOWNSHIP},
+    )
 
     class Meta:
         verbose_name = "企业年度数据"
@@ -204,7 +220,11 @@ class StageChange(models.Model):
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    scope = ScopeSpec(regions={1: "enterprise__district", 4: "enterprise__township"}, enterprise="enterprise")
+    scope = ScopeSpec(
+        regions={1: "enterprise__district", 4: "enterprise__township"},
+        enterprise="enterprise",
+        region_levels={"enterprise__district": RegionLevel.COUNTY, "enterprise__township": RegionLevel.TOWNSHIP},
+    )
 
     class Meta:
         verbose_name = "阶段变更"

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from keguan.core.scope import get_for_user, scoped
+from keguan.core.scope import get_for_user, scoped, within
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import normalize_credit_code
 
-from .models import Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
+from .models import STAGE_ORDER, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
 
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "registered_on": ("registered_on", "id"),
     "-registered_on": ("-registered_on", "-id"),
-    "stage": ("stage", "name", "id"),
+    "stage": ("stage_rank", "name", "id"),
     "-updated_at": ("-updated_at", "-id"),
 }
 SORT_LABELS = {
@@ -41,6 +42,14 @@ class EnterpriseFilters:
     label: str = ""
     tech_field: str = ""
     sort: str = "name"
+    # Filters that figures link to (not shown as form controls): several stages at once, the stage held on a
+    # past day (from the dated history), and entries into a stage within a date range.
+    stages: tuple[str, ...] = ()
+    stage_on: dt.date | None = None
+    entered: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    invalid: bool = False
 
     @classmethod
     def from_cleaned(cls, data: dict[str, Any]) -> EnterpriseFilters:
@@ -53,6 +62,11 @@ class EnterpriseFilters:
             label=data.get("label") or "",
             tech_field=data.get("tech_field") or "",
             sort=data.get("sort") or "name",
+            stages=tuple(data.get("stages") or ()),
+            stage_on=data.get("stage_on"),
+            entered=data.get("entered") or "",
+            since=data.get("since"),
+            until=data.get("until"),
         )
 
 
@@ -69,14 +83,30 @@ def enterprise_list(*, user, filters: EnterpriseFilters | None = None) -> QueryS
         qs = qs.filter(district_id=f.district)
     if f.township:
         qs = qs.filter(township_id=f.township)
-    if f.stage:
-        qs = qs.filter(stage=f.stage)
+    if f.invalid:
+        return qs.none()
+    wanted = tuple(s for s in (f.stage, *f.stages) if s)
+    if wanted and f.stage_on is not None:
+        at = StageChange.objects.filter(enterprise=OuterRef("pk"), changed_on__lte=f.stage_on).order_by("-changed_on", "-id")
+        qs = qs.annotate(stage_at=Subquery(at.values("to_stage")[:1])).filter(stage_at__in=wanted)
+    elif wanted:
+        qs = qs.filter(stage__in=wanted) if len(wanted) > 1 else qs.filter(stage=wanted[0])
+    if f.entered:
+        moves = StageChange.objects.filter(enterprise=OuterRef("pk"), to_stage=f.entered)
+        if f.since:
+            moves = moves.filter(changed_on__gte=f.since)
+        if f.until:
+            moves = moves.filter(changed_on__lte=f.until)
+        qs = qs.filter(Exists(moves))
     if f.industry:
         qs = qs.filter(industry_section=f.industry) if len(f.industry) == 1 else qs.filter(industry_code=f.industry)
     if f.tech_field:
         qs = qs.filter(tech_field=f.tech_field)
     if f.label:
         qs = qs.filter(Exists(EnterpriseLabel.objects.filter(enterprise=OuterRef("pk"), kind=f.label)))
+    if f.sort == "stage":
+        # pipeline order (招引 → 科小 → 培育库 → 高企 → 领军), not the alphabetical order of the stored codes
+        qs = qs.annotate(stage_rank=Case(*(When(stage=v, then=Value(i)) for v, i in STAGE_ORDER.items())))
     return qs.order_by(*SORTS.get(f.sort, SORTS["name"]))
 
 
@@ -122,11 +152,11 @@ def townships_in_scope(*, user) -> QuerySet[Region]:
     region = user.region
     if user.is_superuser or region is None:
         return Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code")
-    return Region.objects.filter(path__startswith=region.path, level=RegionLevel.TOWNSHIP).order_by("code")
+    return Region.objects.filter(within(region.path), level=RegionLevel.TOWNSHIP).order_by("code")
 
 
 def districts_in_scope(*, user) -> QuerySet[Region]:
     region = user.region
     if user.is_superuser or region is None:
         return Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")
-    return Region.objects.filter(path__startswith=region.path, level=RegionLevel.COUNTY).order_by("code")
+    return Region.objects.filter(within(region.path), level=RegionLevel.COUNTY).order_by("code")

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from keguan.core.errors import ServiceError
@@ -56,9 +57,11 @@ def _check_profile(data: dict[str, Any], *, instance: Enterprise | None) -> dict
     township: Region | None = clean.get("township", instance.township if instance else None)
     if district is not None and district.level != RegionLevel.COUNTY:
         raise ServiceError("所属区县必须是区/县级区划", field="district")
+    if township is not None and township.level != RegionLevel.TOWNSHIP:
+        raise ServiceError("所属乡镇/街道必须是乡镇/街道级区划", field="township")
     if township is not None and district is not None and not township.is_within(district):
         raise ServiceError(f"乡镇/街道“{township.name}”不属于{district.name}", field="township")
-    if clean.get("registered_on") and clean["registered_on"] > dt.date.today():
+    if clean.get("registered_on") and clean["registered_on"] > timezone.localdate():
         raise ServiceError("注册日期不能晚于今天", field="registered_on")
     return clean
 
@@ -70,7 +73,7 @@ def enterprise_create(*, actor, reason: str = "新建企业", **data: Any) -> En
         raise TypeError(f"unknown fields: {unknown}")
     clean = _check_profile(data, instance=None)
     stage = clean.pop("stage", Stage.ATTRACTED)
-    since = clean.pop("stage_since", None) or dt.date.today()
+    since = clean.pop("stage_since", None) or timezone.localdate()
     enterprise = Enterprise(**clean, stage=stage, stage_since=since)
     enterprise._history_user = actor
     enterprise._change_reason = reason
@@ -116,7 +119,7 @@ def enterprise_change_stage(
         raise ServiceError("未知的培育阶段", field="stage")
     if stage == enterprise.stage:
         raise ServiceError(f"企业已处于“{enterprise.get_stage_display()}”阶段", field="stage")
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise ServiceError("变更日期不能晚于今天", field="on")
     last = enterprise.stage_changes.order_by("-changed_on", "-id").first()
     if last is not None and on < last.changed_on:
@@ -141,7 +144,7 @@ def enterprise_change_stage(
 def label_add(*, enterprise: Enterprise, actor, kind: str, level: str, year: int) -> EnterpriseLabel:
     if EnterpriseLabel.objects.filter(enterprise=enterprise, kind=kind, level=level, year=year).exists():
         raise ServiceError("该称号已登记", field="kind")
-    if year < 1990 or year > dt.date.today().year + 1:
+    if year < 1990 or year > timezone.localdate().year + 1:
         raise ServiceError("认定年度不合理", field="year")
     label = EnterpriseLabel(enterprise=enterprise, kind=kind, level=level, year=year)
     label._history_user = actor
@@ -201,14 +204,16 @@ def year_figures_save(*, enterprise: Enterprise, actor, year: int, **values: Any
     unknown = set(values) - set(YEAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     if year < 1990 or year > this_year:
         raise ServiceError(f"年度应在1990至{this_year}之间", field="year")
-    problems = check_year_figures(values)
+    row = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+    # Check the row as it will be stored: a partial update is checked against the stored figures.
+    stored = {key: getattr(row, key) for key in YEAR_FIELDS} if row else {}
+    problems = check_year_figures({**stored, **values})
     if problems:
         field, message = problems[0]
         raise ServiceError(message, field=field)
-    row = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
     reason = "修改年度数据" if row else "填报年度数据"
     if row is None:
         row = EnterpriseYear(enterprise=enterprise, year=year)

@@ -102,7 +102,10 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 def normalize_phone(raw: str) -> str:
     text = (raw or "").strip().replace(" ", "").replace("—", "-").replace("－", "-")
     if text.startswith("+86"):
-        text = text[3:]
+        text = text[3:].lstrip("-")
+        # The international form drops a landline's leading 0: +86 771 5551234 is 0771-5551234.
+        if text and not text.startswith("0") and not _MOBILE.match(text):
+            text = "0" + text
     return text
 
 

@@ -28,3 +28,10 @@ def masked_phone(value: str) -> str:
     if not value or len(value) < 7:
         return value or ""
     return value[:3] + "****" + value[-4:]
+
+
+@register.filter
+def pct(value) -> str:
+    from keguan.rules.periods import percent
+
+    return percent(value) if value is not None else "—"

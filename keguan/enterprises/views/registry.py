@@ -31,7 +31,14 @@ from ..services import enterprise_create, enterprise_delete, enterprise_update
 
 def _filtered(request: HttpRequest):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    filters = EnterpriseFilters.from_cleaned(form.cleaned_data) if form.is_bound and form.is_valid() else EnterpriseFilters()
+    if not form.is_bound:
+        filters = EnterpriseFilters()
+    elif form.is_valid():
+        filters = EnterpriseFilters.from_cleaned(form.cleaned_data)
+    else:
+        # A condition that is not valid (a township outside the user's area, an unknown stage …) matches
+        # nothing; it never widens the list or the export to everything.
+        filters = EnterpriseFilters(invalid=True)
     return form, filters, enterprise_list(user=request.user, filters=filters)
 
 
@@ -54,6 +61,7 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "can_create": request.user.is_superuser or request.user.role in DISTRICT_EDITOR_ROLES,
         "can_import": request.user.role in DISTRICT_EDITOR_ROLES and request.user.region is not None
         and request.user.region.level == 3,
+        "link_note": form.link_note(),
         "filtered": any(v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if k != "sort"),
     }
     template = "enterprises/list.html#results" if request.htmx and not request.htmx.boosted else "enterprises/list.html"

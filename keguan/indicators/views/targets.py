@@ -1,0 +1,170 @@
+"""市定目标: city staff set yearly targets per district and indicator; district staff see theirs read-only.
+Also the reported figures (GDP …) that district staff enter."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from keguan.accounts.models import DISTRICT_EDITOR_ROLES, Role
+from keguan.core.errors import ServiceError
+from keguan.core.excel import xlsx_response
+from keguan.core.uploads import import_page
+from keguan.regions.models import RegionLevel
+from keguan.rules.periods import Period
+
+from .. import registry
+from ..models import ReportedValue
+from ..present import fmt_value
+from ..selectors import city_of, districts_of, targets_for
+from ..services import reported_value_set, target_set, targets_import, targets_template_xlsx
+from .dashboard import dashboard_region
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+def _is_city_staff(user) -> bool:
+    return user.is_superuser or user.role == Role.CITY_STAFF
+
+
+@require_http_methods(["GET", "POST"])
+def targets_view(request: HttpRequest) -> HttpResponse:
+    region = dashboard_region(request.user)
+    city = city_of(region) or region
+    year = _year(request)
+    indicators = [i for i in registry.all_indicators() if i.targetable]
+    districts = districts_of(city) if region.level < RegionLevel.COUNTY else [region]
+    editable = _is_city_staff(request.user)
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("市定目标由市局设定，区县只能查看")
+        plan = []
+        for d in districts:
+            for ind in indicators:
+                key = f"t-{ind.code}-{d.pk}"
+                values[key] = request.POST.get(key, "").strip()
+                plan.append((key, ind, d, values[key]))
+        try:
+            with transaction.atomic():
+                for key, ind, d, raw in plan:
+                    try:
+                        target_set(actor=request.user, indicator=ind.code, district=d, year=year, value=raw)
+                    except ServiceError as exc:
+                        errors[key] = f"{d.name}·{ind.name}：{exc.message}"
+                if errors:
+                    raise ServiceError("有错误")
+        except ServiceError:
+            messages.error(request, f"目标未保存：共 {len(errors)} 处错误，请修改标红的格子")
+        else:
+            messages.success(request, f"{year}年市定目标已保存")
+            return redirect(f"{reverse('indicators:targets')}?year={year}")
+    current = targets_for(districts, year, [i.code for i in indicators])
+    rows = []
+    for d in districts:
+        cells = []
+        for ind in indicators:
+            key = f"t-{ind.code}-{d.pk}"
+            stored = current.get((ind.code, d.pk))
+            shown = values.get(key, "" if stored is None else fmt_value(ind, stored))
+            cells.append({"key": key, "value": shown, "error": errors.get(key, ""), "indicator": ind})
+        rows.append({"district": d, "cells": cells})
+    return render(
+        request,
+        "indicators/targets.html",
+        {"rows": rows, "indicators": indicators, "year": year, "editable": editable, "city": city,
+         "years": list(range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1))},
+    )
+
+
+@require_GET
+def targets_template_view(request: HttpRequest) -> HttpResponse:
+    region = dashboard_region(request.user)
+    if not _is_city_staff(request.user):
+        raise PermissionDenied("市定目标由市局设定")
+    city = city_of(region) or region
+    year = _year(request)
+    return xlsx_response(targets_template_xlsx(city=city, year=year), f"{city.name}{year}年市定目标.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def targets_upload_view(request: HttpRequest) -> HttpResponse:
+    region = dashboard_region(request.user)
+    if not _is_city_staff(request.user):
+        raise PermissionDenied("市定目标由市局设定")
+    city = city_of(region) or region
+    year = _year(request)
+
+    def done(count: int) -> HttpResponse:
+        messages.success(request, f"已导入{year}年市定目标 {count} 项")
+        return redirect(f"{reverse('indicators:targets')}?year={year}")
+
+    return import_page(
+        request,
+        run=lambda data, name: targets_import(actor=request.user, city=city, year=year, data=data, filename=name),
+        on_success=done,
+        context={
+            "title": f"导入{city.name}{year}年市定目标",
+            "crumbs": [("目标考核", ""), ("市定目标", f"{reverse('indicators:targets')}?year={year}")],
+            "template_url": f"{reverse('indicators:targets_template')}?year={year}",
+            "instructions": ["下载模板（已含当前目标），每行一个区县、每列一个指标，留空表示不设目标。"],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reported_view(request: HttpRequest) -> HttpResponse:
+    """填报数值: reported figures (GDP …) for the user's own region, by year and half-year."""
+    user = request.user
+    if not (user.is_superuser or user.role in DISTRICT_EDITOR_ROLES or user.role == Role.CITY_STAFF) or user.region is None:
+        raise PermissionDenied("数值由区县科技局或市局填报")
+    region = user.region
+    year = _year(request)
+    inds = [i for i in registry.all_indicators() if i.kind == "reported"]
+    periods = [Period.parse(str(year)), Period.parse(f"{year}H1")]
+    errors: dict[str, str] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                for ind in inds:
+                    for p in periods:
+                        key = f"v-{ind.code}-{p.key}"
+                        posted[key] = request.POST.get(key, "").strip()
+                        try:
+                            reported_value_set(actor=user, indicator=ind.code, region=region, period=p.key,
+                                               value=posted[key], note=request.POST.get(f"n-{ind.code}", "")[:200])
+                        except ServiceError as exc:
+                            errors[key] = exc.message
+                if errors:
+                    raise ServiceError("有错误")
+        except ServiceError:
+            messages.error(request, "未保存：请修改标红的数值")
+        else:
+            messages.success(request, f"{region.name}{year}年填报数值已保存")
+            return redirect(f"{reverse('indicators:reported')}?year={year}")
+    stored = {(r.indicator, r.period): r for r in ReportedValue.objects.filter(region=region, period__in=[p.key for p in periods])}
+    rows = []
+    for ind in inds:
+        cells = []
+        for p in periods:
+            key = f"v-{ind.code}-{p.key}"
+            rec = stored.get((ind.code, p.key))
+            value = posted.get(key, "" if rec is None else fmt_value(ind, rec.value))
+            cells.append({"key": key, "period": p, "value": value, "error": errors.get(key, ""), "record": rec})
+        rows.append({"indicator": ind, "cells": cells})
+    return render(request, "indicators/reported.html", {"rows": rows, "periods": periods, "year": year, "region": region,
+                                                       "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1))})
