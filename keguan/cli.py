@@ -12,6 +12,7 @@ OWN = {
     "createuser": "创建账号（--role --region 等）",
     "loadregions": "载入全国行政区划（至乡镇/街道）",
     "export": "导出数据到 .xlsx（如：keguan export enterprises --region 450103 --out 企业.xlsx）",
+    "report": "生成工作总结 Word 文档（keguan report --region 450103 --period 2022H1 --out 总结.docx）",
     "backup": "备份数据库到数据目录的 backups/ 下",
 }
 

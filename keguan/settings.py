@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "keguan.accounts",
     "keguan.enterprises",
     "keguan.indicators",
+    "keguan.reports",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("enterprises/", include("keguan.enterprises.urls")),
     path("regions/", include("keguan.regions.urls")),
     path("indicators/", include("keguan.indicators.urls")),
+    path("reports/", include("keguan.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,15 @@ def _menu() -> list[MenuGroup]:
             ],
         ),
         MenuGroup(
+            "工作总结",
+            [
+                MenuItem("生成工作总结", "reports:home", "file-earmark-word", bureau),
+                MenuItem("工作计划", "reports:plans", "list-check", bureau),
+                MenuItem("存在的问题", "reports:issues", "exclamation-diamond", bureau),
+                MenuItem("报告模板", "reports:templates", "file-earmark-richtext", bureau),
+            ],
+        ),
+        MenuGroup(
             "系统管理",
             [
                 MenuItem("用户管理", "accounts:user_list", "people", frozenset(MANAGEABLE_ROLES)),

@@ -105,16 +105,16 @@ class Enterprise(models.Model):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name"]
-        # The registry list filters by district (the scope) and one attribute and sorts by name: with name
-        # at the end of the (district, attribute) indexes, and district after name, the count and the keys
-        # of a page (keguan.core.pagination) are read from an index alone.
+        # The registry list filters by district (the scope) and at most a few attributes and sorts by name, id
+        # (its default order). Indexes that end with name, id, and the name index with district after them,
+        # let the count and the keys of a page (keguan.core.pagination) be read from an index alone, in order.
         indexes = [
-            models.Index(fields=["district", "stage", "name"]),
-            models.Index(fields=["district", "name"]),
+            models.Index(fields=["district", "stage", "name", "id"]),
+            models.Index(fields=["district", "name", "id"]),
             models.Index(fields=["township", "stage"]),
-            models.Index(fields=["district", "industry_section", "name"]),
-            models.Index(fields=["district", "tech_field", "name"]),
-            models.Index(fields=["name", "district"]),
+            models.Index(fields=["district", "industry_section", "name", "id"]),
+            models.Index(fields=["district", "tech_field", "name", "id"]),
+            models.Index(fields=["name", "id", "district"]),
         ]
 
     def __str__(self) -> str:

@@ -22,3 +22,7 @@ document.addEventListener("click", function (event) {
   var base = link.getAttribute("href").split("?")[0];
   link.setAttribute("href", base + (params.toString() ? "?" + params.toString() : ""));
 });
+// Bootstrap tooltips (the figures' sources in the report preview).
+document.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (el) {
+  if (window.bootstrap) { new bootstrap.Tooltip(el); }
+});

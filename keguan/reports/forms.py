@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.rules.periods import Period
+
+from .registry import area_choices
+
+
+def report_period_choices(years: int = 4) -> list[tuple[str, str]]:
+    today = timezone.localdate()
+    out = []
+    for year in range(today.year, today.year - years, -1):
+        for key in (str(year), f"{year}H1"):
+            p = Period.parse(key)
+            if p.start <= today:
+                kind = "年度工作总结" if p.kind == "Y" else "上半年工作总结"
+                out.append((p.key, f"{p.year}年{kind}"))
+    return out
+
+
+def default_report_period() -> str:
+    today = timezone.localdate()
+    return f"{today.year}H1" if 7 <= today.month <= 11 else str(today.year - (1 if today.month < 7 else 0))
+
+
+class ReportPeriodForm(BootstrapMixin, forms.Form):
+    period = forms.ChoiceField(label="总结期间")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = report_period_choices()
+        self.fields["period"].initial = default_report_period()
+
+
+class PlanItemForm(BootstrapMixin, forms.Form):
+    area = forms.ChoiceField(label="工作领域")
+    text = forms.CharField(label="计划内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    due = forms.DateField(label="完成时限", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = area_choices()
+
+
+class IssueItemForm(BootstrapMixin, forms.Form):
+    period = forms.ChoiceField(label="期间")
+    area = forms.ChoiceField(label="工作领域", required=False)
+    text = forms.CharField(label="问题", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = report_period_choices()
+        self.fields["period"].initial = default_report_period()
+        self.fields["area"].choices = [("", "—"), *area_choices()]
+
+
+class TemplateUploadForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label="模板名称", max_length=100, required=False)
+    file = forms.FileField(label="Word 模板（.docx）")

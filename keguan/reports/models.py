@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from keguan.core.scope import ScopeSpec
+
+
+class PlanStatus(models.TextChoices):
+    PLANNED = "planned", "计划中"
+    DOING = "doing", "推进中"
+    DONE = "done", "已完成"
+    DROPPED = "dropped", "已取消"
+
+
+class PlanItem(models.Model):
+    """下一步工作计划: an item of the bureau's plan, by area, with a due date."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    area = models.CharField("工作领域", max_length=32)
+    text = models.TextField("计划内容", max_length=1000)
+    due = models.DateField("完成时限", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope = ScopeSpec(regions={1: "region"})
+
+    class Meta:
+        verbose_name = "工作计划"
+        verbose_name_plural = "工作计划"
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class IssueItem(models.Model):
+    """存在的问题 that staff add for a period (beside those drawn from the indicators)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField("期间", max_length=12)
+    area = models.CharField("工作领域", max_length=32, blank=True)
+    text = models.TextField("问题", max_length=1000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope = ScopeSpec(regions={1: "region"})
+
+    class Meta:
+        verbose_name = "存在的问题"
+        verbose_name_plural = "存在的问题"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ReportTemplate(models.Model):
+    """A bureau's own Word template (same placeholders as the default)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("模板名称", max_length=100)
+    content = models.BinaryField("模板文件")
+    active = models.BooleanField("使用中", default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    scope = ScopeSpec(regions={1: "region"})
+
+    class Meta:
+        verbose_name = "报告模板"
+        verbose_name_plural = "报告模板"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportVersion(models.Model):
+    """Each generated or edited version of a summary, with who and when."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField("期间", max_length=12)
+    number = models.PositiveIntegerField("版本号")
+    draft = models.JSONField("内容")
+    origin = models.CharField("来源", max_length=12, choices=[("generated", "系统生成"), ("edited", "人工修改")])
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    scope = ScopeSpec(regions={1: "region"})
+
+    class Meta:
+        verbose_name = "工作总结版本"
+        verbose_name_plural = "工作总结版本"
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["region", "period", "number"], name="report_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.period} 第{self.number}版"

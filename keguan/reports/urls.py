@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import registers, summary
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", summary.report_home_view, name="home"),
+    path("v/<int:pk>/", summary.version_view, name="version"),
+    path("v/<int:pk>/edit/", summary.version_edit_view, name="version_edit"),
+    path("v/<int:pk>/download.docx", summary.version_download_view, name="version_download"),
+    path("v/<int:pk>/regenerate/", summary.version_regenerate_view, name="version_regenerate"),
+    path("plans/", registers.plans_view, name="plans"),
+    path("plans/<int:pk>/status/", registers.plan_status_view, name="plan_status"),
+    path("issues/", registers.issues_view, name="issues"),
+    path("issues/<int:pk>/delete/", registers.issue_delete_view, name="issue_delete"),
+    path("templates/", registers.templates_view, name="templates"),
+    path("templates/<int:pk>/toggle/", registers.template_toggle_view, name="template_toggle"),
+]

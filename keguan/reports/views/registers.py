@@ -1,0 +1,103 @@
+"""工作计划 and 存在的问题 registers, and the bureau's Word templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from keguan.core.errors import ServiceError
+from keguan.core.scope import get_for_user, scoped
+
+from ..forms import IssueItemForm, PlanItemForm, TemplateUploadForm
+from ..models import IssueItem, PlanItem, PlanStatus, ReportTemplate
+from ..registry import area_choices
+from ..services import (
+    issue_item_create,
+    issue_item_delete,
+    plan_item_create,
+    plan_item_set_status,
+    template_upload,
+)
+from .summary import _reporter_region
+
+
+@require_http_methods(["GET", "POST"])
+def plans_view(request: HttpRequest) -> HttpResponse:
+    region = _reporter_region(request.user)
+    form = PlanItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_item_create(actor=request.user, region=region, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "已录入工作计划")
+            return redirect("reports:plans")
+    status = request.GET.get("status", "")
+    items = scoped(PlanItem, request.user).filter(region=region)
+    if status:
+        items = items.filter(status=status)
+    return render(request, "reports/plans.html", {"form": form, "items": items, "statuses": PlanStatus.choices,
+                                                  "status": status, "areas": dict(area_choices())})
+
+
+@require_POST
+def plan_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _reporter_region(request.user)
+    item = get_for_user(PlanItem, request.user, pk)
+    try:
+        plan_item_set_status(actor=request.user, item=item, status=request.POST.get("status", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("reports:plans")
+
+
+@require_http_methods(["GET", "POST"])
+def issues_view(request: HttpRequest) -> HttpResponse:
+    region = _reporter_region(request.user)
+    form = IssueItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        issue_item_create(actor=request.user, region=region, **form.cleaned_data)
+        messages.success(request, "已录入问题，生成工作总结时写入“存在的问题”")
+        return redirect("reports:issues")
+    items = scoped(IssueItem, request.user).filter(region=region).order_by("-period", "id")
+    return render(request, "reports/issues.html", {"form": form, "items": items, "areas": dict(area_choices())})
+
+
+@require_POST
+def issue_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _reporter_region(request.user)
+    issue_item_delete(actor=request.user, item=get_for_user(IssueItem, request.user, pk))
+    messages.success(request, "已删除")
+    return redirect("reports:issues")
+
+
+@require_http_methods(["GET", "POST"])
+def templates_view(request: HttpRequest) -> HttpResponse:
+    region = _reporter_region(request.user)
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            template_upload(actor=request.user, region=region, name=form.cleaned_data["name"], content=upload.read())
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "模板已上传并启用，下载工作总结时将使用该模板")
+            return redirect("reports:templates")
+    templates = scoped(ReportTemplate, request.user).filter(region=region).select_related("uploaded_by").defer("content")
+    return render(request, "reports/templates.html", {"form": form, "templates": templates})
+
+
+@require_POST
+def template_toggle_view(request: HttpRequest, pk: int) -> HttpResponse:
+    region = _reporter_region(request.user)
+    t = get_for_user(ReportTemplate.objects.defer("content"), request.user, pk)
+    if not t.active:
+        ReportTemplate.objects.filter(region=region, active=True).update(active=False)
+    t.active = not t.active
+    t.save(update_fields=["active"])
+    messages.success(request, f"模板“{t.name}”已{'启用' if t.active else '停用（使用系统默认模板）'}")
+    return redirect("reports:templates")

@@ -1,0 +1,148 @@
+"""The work summary's figures against the database: a property test over random demo cities, and a golden
+test of the whole text on a fixed small scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from keguan.demo.generator import generate_demo
+from keguan.enterprises.models import Enterprise, EnterpriseYear, Stage, StageChange
+from keguan.enterprises.services import enterprise_change_stage, enterprise_create
+from keguan.indicators.services import target_set
+from keguan.regions.models import Region
+from keguan.reports.builder import build_draft
+from keguan.reports.models import IssueItem, PlanItem
+from keguan.rules.periods import Period
+from tests.conftest import credit_code
+
+STOCKS = {
+    "ent_total": tuple(Stage.values),
+    "ent_tech_sme": (Stage.SME,),
+    "ent_pool": (Stage.POOL,),
+    "ent_hnte_valid": (Stage.HNTE, Stage.LEADER),
+    "ent_leader": (Stage.LEADER,),
+}
+FLOWS = {"ent_new_tech_sme": Stage.SME, "ent_new_pool": Stage.POOL, "ent_new_hnte": Stage.HNTE}
+
+
+def _independent_value(code: str, district: Region, period: Period) -> Decimal | None:
+    """The same aggregate, computed the plain way from the rows."""
+    changes = StageChange.objects.filter(enterprise__district=district).values_list("enterprise_id", "to_stage", "changed_on", "id")
+    if code in STOCKS:
+        last: dict[int, tuple] = {}
+        for eid, stage, on, pk in changes:
+            if on <= period.end and (eid not in last or (on, pk) > last[eid][:2]):
+                last[eid] = (on, pk, stage)
+        return Decimal(sum(1 for v in last.values() if v[2] in STOCKS[code]))
+    if code in FLOWS:
+        return Decimal(len({eid for eid, stage, on, _ in changes if stage == FLOWS[code] and period.start <= on <= period.end}))
+    if code == "rd_expense":
+        if period.first_month != 1 or period.last_month != 12:
+            return None
+        rows = EnterpriseYear.objects.filter(enterprise__district=district, year=period.year)
+        return sum((r.rd_domestic + r.rd_abroad for r in rows), Decimal(0)) / Decimal(10000)
+    raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
+
+
+def check_figures(draft, district: Region, period: Period) -> int:
+    districts = list(Region.objects.filter(parent=district.parent, level=3))
+    cache: dict[tuple, Decimal | None] = {}
+
+    def independent_value(code, d, p):  # noqa: F811 - the module function, memoised for this draft
+        key = (code, d.pk, p.key)
+        if key not in cache:
+            cache[key] = _independent_value(code, d, p)
+        return cache[key]
+
+    checked = 0
+    for f in draft.figures():
+        assert f.region == district.code and f.period == period.key
+        own = independent_value(f.indicator, district, period)
+        if f.kind == "value":
+            assert Decimal(f.value) == own, (f, own)
+            written = f.text.rstrip("家万元%")
+            assert Decimal(written) == own.quantize(Decimal("0.01") if "." in written else Decimal(1)), f
+        elif f.kind == "rank":
+            values = [independent_value(f.indicator, d, period) for d in districts]
+            assert int(f.value) == 1 + sum(1 for v in values if v > own), f
+        elif f.kind == "growth":
+            last = independent_value(f.indicator, district, period.same_period_last_year())
+            assert Decimal(f.value) == (own - last) / abs(last), f
+            assert ("持平" in f.text) == (own == last), f
+        elif f.kind == "completion":
+            from keguan.indicators.models import Target
+
+            target = Target.objects.get(region=district, indicator=f.indicator, year=period.year).value
+            basis = independent_value(f.indicator, district, period.year_to_date if f.indicator in FLOWS else period)
+            assert Decimal(f.value) == basis / target, f
+        checked += 1
+    # no figure is written twice with different texts
+    seen: dict[tuple, str] = {}
+    for f in draft.figures():
+        key = (f.indicator, f.kind)
+        assert seen.setdefault(key, f.text) == f.text
+    return checked
+
+
+@pytest.mark.django_db
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), period=st.sampled_from(["2025", "2025H1", "2024", "2026H1", "2026YTD05"]),
+       district_index=st.integers(0, 11), target=st.integers(1, 40))
+def test_every_figure_equals_the_database_aggregate(seed, period, district_index, target):
+    with transaction.atomic():
+        generate_demo(seed=seed, enterprises=240, with_users=False, today=dt.date(2026, 11, 1))
+        city = Region.objects.get(code="450100")
+        district = Region.objects.filter(parent=city, level=3).order_by("code")[district_index]
+        p = Period.parse(period)
+        target_set(actor=None, indicator="ent_new_hnte", district=district, year=p.year, value=target)
+        draft = build_draft(district, p)
+        assert check_figures(draft, district, p) >= 5
+        transaction.set_rollback(True)
+
+
+def test_golden_text_of_a_small_scenario(world):
+    from keguan.accounts.models import User
+
+    a = world.a
+    User.objects.filter(enterprise__isnull=False).delete()
+    Enterprise.objects.all().delete()
+    d = dt.date
+    firms = [
+        ("甲科技有限公司", [(Stage.ATTRACTED, d(2023, 2, 1)), (Stage.SME, d(2023, 5, 10)), (Stage.HNTE, d(2024, 3, 1))]),
+        ("乙材料有限公司", [(Stage.ATTRACTED, d(2023, 6, 1)), (Stage.SME, d(2024, 4, 2))]),
+        ("丙智能有限公司", [(Stage.SME, d(2022, 1, 5)), (Stage.POOL, d(2024, 2, 20)), (Stage.HNTE, d(2024, 6, 30))]),
+        ("丁生物有限公司", [(Stage.ATTRACTED, d(2024, 7, 1))]),
+    ]
+    for i, (name, moves) in enumerate(firms, start=50):
+        e = enterprise_create(actor=world.staff, name=name, credit_code=credit_code(a.code, i), district=a,
+                              stage=moves[0][0], stage_since=moves[0][1])
+        for stage, on in moves[1:]:
+            enterprise_change_stage(enterprise=e, actor=world.staff, stage=stage, on=on)
+    target_set(actor=world.city_user, indicator="ent_new_hnte", district=a, year=2024, value="8")
+    PlanItem.objects.create(region=a, area="enterprises", text="开展高企申报辅导，力争全年新认定高企8家", due=d(2024, 12, 31))
+    IssueItem.objects.create(region=a, period="2024H1", area="enterprises", text="企业自主知识产权数量偏少")
+    draft = build_draft(a, Period.parse("2024H1"), today=d(2024, 7, 5))
+    assert draft.plain_text() == GOLDEN
+    check_figures(draft, a, Period.parse("2024H1"))
+
+
+GOLDEN = """青秀区科学技术局2024年上半年工作总结和下半年工作计划
+2024年上半年，青秀区科学技术局在青秀区党委、政府的正确领导和上级科技部门的精心指导下，坚持创新驱动发展战略，扎实推进各项科技工作。现将2024年上半年工作总结及下半年工作计划汇报如下：
+一、2024年上半年工作总结
+（一）创新主体培育
+企业梯队培育稳步推进。截至2024年6月底，全区在库企业3家，其中有效国家高新技术企业2家，高企培育库在库企业0家，科技型中小企业1家。
+2024年上半年，新增国家科技型中小企业1家，全市排名第一，与上年同期持平；新入库高企培育企业1家，全市排名第一；新认定国家高新技术企业2家，完成市定目标的25.0%，全市排名第一。
+二、存在的问题
+1.新认定高新技术企业进度滞后。2024年上半年新认定高新技术企业2家，完成市定目标的25.0%，低于50.0%的序时进度，全市排名第一。
+2.企业自主知识产权数量偏少。
+三、下半年工作计划
+（一）创新主体培育
+开展高企申报辅导，力争全年新认定高企8家（完成时限：2024年12月）。
+青秀区科学技术局
+2024年7月5日"""
