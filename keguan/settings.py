@@ -125,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "keguan.core.context_processors.navigation",
             ],
-            "builtins": ["keguan.core.templatetags.kg"],
+            "builtins": ["keguan.core.templatetags.kg", "template_partials.templatetags.partials"],
         },
     },
 ]

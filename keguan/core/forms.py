@@ -28,6 +28,12 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            # Django's blank choice "---------" reads as an error to our users: say 请选择.
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = "请选择"
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [(v, "请选择" if v == "" and label == "---------" else label) for v, label in field.choices]
         self._style()
 
     def add_service_error(self, exc: ServiceError) -> None:

@@ -71,6 +71,8 @@ def _menu() -> list[MenuGroup]:
 def menu_for(user, path: str) -> list[MenuGroup]:
     groups = []
     best: MenuItem | None = None
+    if getattr(user, "enterprise_id", None) and path.startswith(f"/enterprises/{user.enterprise_id}/"):
+        path = "/enterprises/mine/"
     for group in _menu():
         items = []
         for item in group.items:

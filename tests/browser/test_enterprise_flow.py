@@ -22,12 +22,15 @@ def _results(page):
 
 
 def _shown_rows(page) -> list[tuple[str, str, str, str, str]]:
-    """The list as shown: name, credit code, district, township, stage."""
+    """The list as shown: name, credit code, district, township, stage (found by column heading)."""
+    heads = [h.strip() for h in page.locator("#results thead th").all_inner_texts()]
+    at = {name: heads.index(name) for name in ("企业名称", "统一社会信用代码", "区县", "乡镇/街道", "培育阶段")}
     rows = []
     for tr in _results(page).all():
         cells = [c.strip() for c in tr.locator("td").all_inner_texts()]
-        name, code, district, township, _industry, stage, _field = cells
-        rows.append((name, code, district, "" if township == "—" else township, stage))
+        township = cells[at["乡镇/街道"]]
+        rows.append((cells[at["企业名称"]], cells[at["统一社会信用代码"]], cells[at["区县"]],
+                     "" if township == "—" else township, cells[at["培育阶段"]]))
     return rows
 
 
