@@ -14,6 +14,7 @@ from ..forms import IssueItemForm, PlanItemForm, TemplateUploadForm
 from ..models import IssueItem, PlanItem, PlanStatus, ReportTemplate
 from ..registry import area_choices
 from ..services import (
+    check_reporter,
     issue_item_create,
     issue_item_delete,
     plan_item_create,
@@ -95,6 +96,7 @@ def templates_view(request: HttpRequest) -> HttpResponse:
 def template_toggle_view(request: HttpRequest, pk: int) -> HttpResponse:
     region = _reporter_region(request.user)
     t = get_for_user(ReportTemplate.objects.defer("content"), request.user, pk)
+    check_reporter(request.user, t.region)  # read access to a district's templates is not write access
     if not t.active:
         ReportTemplate.objects.filter(region=region, active=True).update(active=False)
     t.active = not t.active

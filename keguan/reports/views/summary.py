@@ -20,6 +20,7 @@ from ..models import ReportVersion
 from ..services import (
     REPORT_ROLES,
     active_template,
+    check_reporter,
     paragraph_keys,
     report_edit,
     report_generate,
@@ -61,6 +62,7 @@ def version_view(request: HttpRequest, pk: int) -> HttpResponse:
 def version_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _reporter_region(request.user)
     version = get_for_user(ReportVersion.objects.select_related("region"), request.user, pk)
+    check_reporter(request.user, version.region)  # a city may read its districts' summaries, not edit them
     draft = Draft.from_json(version.draft)
     error = ""
     if request.method == "POST":
@@ -100,6 +102,7 @@ def version_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 def version_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     region = _reporter_region(request.user)
     version = get_for_user(ReportVersion, request.user, pk)
+    check_reporter(request.user, version.region)
     new = report_generate(actor=request.user, region=region, period=Period.parse(version.period))
     messages.success(request, f"已按最新记录重新生成第{new.number}版")
     return redirect("reports:version", pk=new.pk)
