@@ -18,7 +18,7 @@ def test_target_completion_rank_and_summary(world, page, login_as):
     # City staff set 青秀区's target for valid 高企 (it has 1 now: 50% done with a target of 2).
     login_as("city")
     page.get_by_role("link", name="市定目标").click()
-    cell = page.get_by_label(f"青秀区有效高新技术企业目标")
+    cell = page.get_by_label("青秀区有效高新技术企业目标")
     cell.fill("2")
     page.get_by_role("button", name="保存目标").click()
     expect(page.get_by_text(f"{year}年市定目标已保存")).to_be_visible()
