@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,31 +20,66 @@ AREA = "enterprises"
 register_area(AREA, "创新主体培育", 20)
 
 
-def stage_counts_at(ids: list[int], day: dt.date, stages: tuple[str, ...]) -> dict[int, int]:
-    """Enterprises per district whose pipeline stage on ``day`` is one of ``stages`` (from the dated history)."""
-    qs = Enterprise.objects.filter(district_id__in=ids)
-    if day >= timezone.localdate():
-        qs = qs.filter(stage__in=stages)
-    else:
-        at = StageChange.objects.filter(enterprise=OuterRef("pk"), changed_on__lte=day).order_by("-changed_on", "-id")
-        qs = qs.annotate(stage_at=Subquery(at.values("to_stage")[:1])).filter(stage_at__in=stages)
-    return dict(qs.values_list("district_id").annotate(n=Count("id")).order_by())
+def stage_histogram(ids: list[int], day: dt.date, memo: dict | None = None) -> dict[int, dict[str, int]]:
+    """Enterprises per district and pipeline stage on ``day``.
 
-
-def entries_in(ids: list[int], period: Period, stage: str) -> dict[int, int]:
-    """Enterprises per district that entered ``stage`` within the period (科小入库、新认定高企 …)."""
-    rows = (
-        StageChange.objects.filter(
-            enterprise__district_id__in=ids, to_stage=stage, changed_on__gte=period.start, changed_on__lte=period.end
+    Today's counts come from the current stage (an index-only count); for a past day the changes made after
+    it are undone: each later change moved one firm from ``from_stage`` to ``to_stage`` (a firm's first
+    change has no ``from_stage``: it was not in the register yet). Services keep the history a chain ending
+    in the current stage, so this equals "the stage of each firm's last change on or before ``day``".
+    """
+    key = ("stage_hist", tuple(ids), day)
+    if memo is not None and key in memo:
+        return memo[key]
+    hist: dict[int, dict[str, int]] = {i: {} for i in ids}
+    rows = Enterprise.objects.filter(district_id__in=ids).values_list("district_id", "stage").annotate(n=Count("id"))
+    for district, stage, n in rows.order_by():
+        hist[district][stage] = n
+    if day < timezone.localdate():
+        later = (
+            StageChange.objects.filter(changed_on__gt=day, enterprise__district_id__in=ids)
+            .values_list("enterprise__district_id", "from_stage", "to_stage")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .values_list("enterprise__district_id")
-        .annotate(n=Count("enterprise_id", distinct=True))
-        .order_by()
-    )
-    return dict(rows)
+        for district, from_stage, to_stage, n in later:
+            bucket = hist[district]
+            bucket[to_stage] = bucket.get(to_stage, 0) - n
+            if from_stage:
+                bucket[from_stage] = bucket.get(from_stage, 0) + n
+    if memo is not None:
+        memo[key] = hist
+    return hist
 
 
-def rd_expense_wan(ids: list[int], period: Period) -> dict[int, Decimal] | None:
+def stage_counts_at(ids: list[int], day: dt.date, stages: tuple[str, ...], memo: dict | None = None) -> dict[int, int]:
+    """Enterprises per district whose pipeline stage on ``day`` is one of ``stages``."""
+    hist = stage_histogram(ids, day, memo)
+    return {d: sum(by_stage.get(s, 0) for s in stages) for d, by_stage in hist.items()}
+
+
+def entries_in(ids: list[int], period: Period, stage: str, memo: dict | None = None) -> dict[int, int]:
+    """Enterprises per district that entered ``stage`` within the period (科小入库、新认定高企 …)."""
+    key = ("entries", tuple(ids), period.start, period.end)
+    if memo is None or key not in memo:
+        rows = (
+            StageChange.objects.filter(
+                enterprise__district_id__in=ids, changed_on__gte=period.start, changed_on__lte=period.end
+            )
+            .values_list("enterprise__district_id", "to_stage")
+            .annotate(n=Count("enterprise_id", distinct=True))
+            .order_by()
+        )
+        table: dict[str, dict[int, int]] = {}
+        for district, to_stage, n in rows:
+            table.setdefault(to_stage, {})[district] = n
+        if memo is None:
+            return table.get(stage, {})
+        memo[key] = table
+    return memo[key].get(stage, {})
+
+
+def rd_expense_wan(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, Decimal] | None:
     """R&D expense (domestic + abroad) of the period's fiscal year, from enterprises' yearly figures, in 万元.
     Yearly figures exist only for whole years: other periods have no value."""
     if period.last_month != 12 or period.first_month != 1:
@@ -82,11 +117,11 @@ def _entry_url(stage: str):
 
 
 def _stock(stages: tuple[str, ...]):
-    return lambda ids, period: stage_counts_at(ids, period.end, stages)
+    return lambda ids, period, memo=None: stage_counts_at(ids, period.end, stages, memo)
 
 
 def _entries(stage: str):
-    return lambda ids, period: entries_in(ids, period, stage)
+    return lambda ids, period, memo=None: entries_in(ids, period, stage, memo)
 
 
 for order, (code, name, stages) in enumerate(

@@ -230,7 +230,7 @@ class StageChange(models.Model):
         verbose_name = "阶段变更"
         verbose_name_plural = "阶段变更"
         ordering = ["changed_on", "id"]
-        indexes = [models.Index(fields=["to_stage", "changed_on"])]
+        indexes = [models.Index(fields=["to_stage", "changed_on"]), models.Index(fields=["changed_on"])]
 
     def __str__(self) -> str:
         return f"{self.changed_on} {self.get_to_stage_display()}"

@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from keguan.rules.periods import Period
 
-ByDistrict = Callable[[list[int], Period], dict[int, Decimal]]
+# by_district(district_ids, period, memo) → {district_id: value}; ``memo`` is a dict shared by all indicators
+# computed for one engine (one page or one report), so indicators drawn from the same query ask it once.
+ByDistrict = Callable[[list[int], Period, dict], dict[int, Decimal] | None]
 
 
 class Kind:

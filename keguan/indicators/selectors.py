@@ -36,7 +36,7 @@ class Engine:
         self.districts = districts
         self.ids = [d.pk for d in districts]
         self._cache: dict[tuple[str, str], dict[int, Decimal | None]] = {}
-        self._reported_region: dict[tuple[str, int, str], Decimal | None] = {}
+        self.memo: dict = {}
 
     def by_district(self, ind: Indicator, period: Period) -> dict[int, Decimal | None]:
         key = (ind.code, period.key)
@@ -46,7 +46,7 @@ class Engine:
 
     def _compute(self, ind: Indicator, period: Period) -> dict[int, Decimal | None]:
         if ind.kind == Kind.COMPUTED:
-            raw = ind.by_district(self.ids, period) if ind.by_district else {}
+            raw = ind.by_district(self.ids, period, self.memo) if ind.by_district else {}
             if raw is None:  # the indicator has no value for this kind of period
                 return {i: None for i in self.ids}
             return {i: Decimal(raw.get(i, 0)) for i in self.ids}
