@@ -163,6 +163,13 @@ def _wipe_city(city: Region) -> None:
             Enterprise.objects.filter(id__in=chunk),
         ):
             _raw_delete(qs)
+    from keguan.indicators.models import ReportedValue, Target
+    from keguan.reports.models import IssueItem, PlanItem, ReportTemplate, ReportVersion
+
+    for model in (Target, ReportedValue, PlanItem, IssueItem, ReportVersion, ReportTemplate):
+        _raw_delete(model.objects.filter(region__path__startswith=city.path))
+        if hasattr(model, "history"):
+            _raw_delete(model.history.filter(region__path__startswith=city.path))
     _raw_delete(Organisation.objects.filter(region__path__startswith=city.path))
     _raw_delete(Region.objects.filter(path__startswith=city.path, level=RegionLevel.VILLAGE, source=DEMO_SOURCE))
 
@@ -345,6 +352,8 @@ def generate_demo(
         _bulk_store(rng, plan, years)
         result.enterprises += count
 
+    say("生成市定目标、统计填报数值和工作计划…")
+    _make_indicator_data(rng, city, districts, today)
     if with_users:
         say("创建演示账号…")
         result.logins = _make_users(rng, city, districts, towns_of)
@@ -362,16 +371,21 @@ FIGURE_FIELDS = (
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Plain INSERTs of rows already in database form, for the child tables: at 200,000 enterprises
-    ``bulk_create`` spends most of the load building model instances and preparing values one by one.
-    No signals either way (``bulk_create`` sends none), so no history rows."""
+    """Rows already in database form into a child table: at 200,000 enterprises ``bulk_create`` spends most
+    of the load building model instances and preparing values one by one. PostgreSQL gets them by COPY,
+    SQLite by one prepared INSERT. No signals either way (``bulk_create`` sends none), so no history rows."""
     if not rows:
         return
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    table, columns = qn(model._meta.db_table), ", ".join(qn(model._meta.get_field(f).column) for f in fields)
     with connection.cursor() as cur:
-        cur.executemany(sql, rows)
+        raw = cur.cursor
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):  # psycopg 3
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
 def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
@@ -410,6 +424,56 @@ def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
         _insert(EnterpriseYear, ["enterprise", *FIGURE_FIELDS], figures)
         _insert(StageChange, ["enterprise", "from_stage", "to_stage", "changed_on", "note", "created_at"], changes)
         _insert(EnterpriseLabel, ["enterprise", "kind", "level", "year"], labels)
+
+
+PLAN_TEXTS = [
+    "组织开展高新技术企业申报政策宣讲和“一对一”辅导，提高申报质量",
+    "持续扩充高企培育库，建立“一企一策”培育台账，跟踪企业研发投入和知识产权布局",
+    "动员符合条件的企业参加国家科技型中小企业评价入库，做到应评尽评",
+    "督促规上企业按时完成研发经费填报，推动研发费用加计扣除政策应享尽享",
+    "走访重点企业，收集企业在人才、成果转化、研发平台等方面的需求并跟踪解决",
+]
+ISSUE_TEXTS = [
+    "部分企业研发管理不规范，研发费用归集不完整，影响高企认定和加计扣除",
+    "企业自主知识产权数量偏少，Ⅰ类知识产权占比不高",
+    "科技型中小企业入库后向高新技术企业转化的比例偏低",
+]
+
+
+def _make_indicator_data(rng: random.Random, city: Region, districts: list[Region], today: dt.date) -> None:
+    """Targets for this year (about last year's result grown 5–30%), GDP for the last three years, and some
+    plan items and problems per district, so the dashboard and the generated summary have something to say."""
+    from keguan.indicators import registry
+    from keguan.indicators.models import ReportedValue, Target
+    from keguan.indicators.selectors import Engine
+    from keguan.reports.models import IssueItem, PlanItem
+    from keguan.rules.periods import Period
+
+    engine = Engine(districts)
+    last = Period.parse(str(today.year - 1))
+    targets, values, plans, issues = [], [], [], []
+    for ind in registry.all_indicators():
+        if not ind.targetable or ind.kind != "computed":
+            continue
+        for d in districts:
+            base = engine.value(ind, d, last)
+            if base is None or base <= 0:
+                continue
+            goal = (base * Decimal(str(rng.uniform(1.05, 1.3)))).quantize(Decimal(1) if ind.decimals == 0 else Decimal("0.01"))
+            targets.append(Target(indicator=ind.code, region=d, year=today.year, value=max(goal, Decimal(1))))
+    for d in districts:
+        gdp = Decimal(rng.randint(3_000_000, 12_000_000))  # 万元: 300–1200亿元
+        for year in range(today.year - 4, today.year):
+            values.append(ReportedValue(indicator="gdp", region=d, period=str(year), value=gdp, note="区统计局统计公报（演示）"))
+            gdp = (gdp * Decimal(str(rng.uniform(1.03, 1.08)))).quantize(Decimal(1))
+        for text in rng.sample(PLAN_TEXTS, 3):
+            plans.append(PlanItem(region=d, area="enterprises", text=text, due=dt.date(today.year, 12, 31)))
+        issues.append(IssueItem(region=d, period=f"{today.year}H1", area="enterprises", text=rng.choice(ISSUE_TEXTS)))
+        issues.append(IssueItem(region=d, period=str(today.year - 1), area="enterprises", text=rng.choice(ISSUE_TEXTS)))
+    Target.objects.bulk_create(targets)
+    ReportedValue.objects.bulk_create(values)
+    PlanItem.objects.bulk_create(plans)
+    IssueItem.objects.bulk_create(issues)
 
 
 def _make_users(rng: random.Random, city: Region, districts: list[Region], towns_of: dict[int, list[Region]]) -> list[DemoLogin]:
