@@ -47,6 +47,14 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
             return None
         rows = EnterpriseYear.objects.filter(enterprise__district=district, year=period.year)
         return sum((r.rd_domestic + r.rd_abroad for r in rows), Decimal(0)) / Decimal(10000)
+    if code == "gdp":
+        from keguan.indicators.models import ReportedValue
+
+        row = ReportedValue.objects.filter(indicator="gdp", region=district, period=period.key).first()
+        return row.value if row else None
+    if code == "rd_intensity":
+        rd, gdp = _independent_value("rd_expense", district, period), _independent_value("gdp", district, period)
+        return None if rd is None or not gdp else rd / gdp * 100
     raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
 
 
