@@ -136,3 +136,15 @@ def test_records_link_lists_the_rows_behind_a_figure(world, login):
     page = login(world.staff).get(url)
     assert [e.name for e in page.context["page"].object_list] == [world.ent_a.name]
     assert dt.date.today()  # keep import used
+
+
+def test_a_firm_that_moves_counts_in_its_new_district_history(world):
+    from keguan.enterprises.models import StageChange
+    from keguan.enterprises.services import enterprise_update
+
+    enterprise_update(enterprise=world.ent_a2, actor=world.staff, district=world.b, township=world.b_town)
+    assert set(StageChange.objects.filter(enterprise=world.ent_a2).values_list("district_id", flat=True)) == {world.b.pk}
+    engine = Engine(districts_of(world.city))
+    new_sme = registry.get("ent_new_tech_sme")
+    this_year = Period.parse(str(THIS_YEAR))
+    assert engine.value(new_sme, world.b, this_year) == 1 and engine.value(new_sme, world.a, this_year) == 0

@@ -408,7 +408,7 @@ def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
                 figures.append((e.pk, *(row[f] for f in FIGURE_FIELDS)))
             previous = ""
             for stage, on in history:
-                changes.append((e.pk, previous, stage, db_date(on), DEMO_SOURCE, now))
+                changes.append((e.pk, e.district_id, previous, stage, db_date(on), DEMO_SOURCE, now))
                 previous = stage
             rank = STAGE_SEQUENCE.index(e.stage)
             if e.size_class in (SizeClass.MEDIUM, SizeClass.LARGE) or rng.random() < 0.12:
@@ -422,7 +422,7 @@ def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
             if rank == 4:
                 labels.append((e.pk, LabelKind.INNOVATION_LEADER, LabelLevel.PROVINCIAL, rng.choice(years)))
         _insert(EnterpriseYear, ["enterprise", *FIGURE_FIELDS], figures)
-        _insert(StageChange, ["enterprise", "from_stage", "to_stage", "changed_on", "note", "created_at"], changes)
+        _insert(StageChange, ["enterprise", "district", "from_stage", "to_stage", "changed_on", "note", "created_at"], changes)
         _insert(EnterpriseLabel, ["enterprise", "kind", "level", "year"], labels)
 
 

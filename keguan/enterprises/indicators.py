@@ -37,8 +37,8 @@ def stage_histogram(ids: list[int], day: dt.date, memo: dict | None = None) -> d
         hist[district][stage] = n
     if day < timezone.localdate():
         later = (
-            StageChange.objects.filter(changed_on__gt=day, enterprise__district_id__in=ids)
-            .values_list("enterprise__district_id", "from_stage", "to_stage")
+            StageChange.objects.filter(changed_on__gt=day, district_id__in=ids)
+            .values_list("district_id", "from_stage", "to_stage")
             .annotate(n=Count("id"))
             .order_by()
         )
@@ -63,10 +63,8 @@ def entries_in(ids: list[int], period: Period, stage: str, memo: dict | None = N
     key = ("entries", tuple(ids), period.start, period.end)
     if memo is None or key not in memo:
         rows = (
-            StageChange.objects.filter(
-                enterprise__district_id__in=ids, changed_on__gte=period.start, changed_on__lte=period.end
-            )
-            .values_list("enterprise__district_id", "to_stage")
+            StageChange.objects.filter(district_id__in=ids, changed_on__gte=period.start, changed_on__lte=period.end)
+            .values_list("district_id", "to_stage")
             .annotate(n=Count("enterprise_id", distinct=True))
             .order_by()
         )

@@ -79,7 +79,8 @@ def enterprise_create(*, actor, reason: str = "新建企业", **data: Any) -> En
     enterprise._change_reason = reason
     enterprise.save()
     StageChange.objects.create(
-        enterprise=enterprise, from_stage="", to_stage=stage, changed_on=since, note=reason, created_by=actor
+        enterprise=enterprise, district=enterprise.district, from_stage="", to_stage=stage, changed_on=since,
+        note=reason, created_by=actor,
     )
     return enterprise
 
@@ -99,6 +100,10 @@ def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企
         enterprise._history_user = actor
         enterprise._change_reason = reason
         enterprise.save()
+        # the stage history counts for the district the firm now belongs to
+        StageChange.objects.filter(enterprise=enterprise).exclude(district_id=enterprise.district_id).update(
+            district_id=enterprise.district_id
+        )
     return enterprise
 
 
@@ -126,6 +131,7 @@ def enterprise_change_stage(
         raise ServiceError(f"变更日期不能早于上一次阶段变更（{last.changed_on:%Y-%m-%d}）", field="on")
     change = StageChange.objects.create(
         enterprise=enterprise,
+        district_id=enterprise.district_id,
         from_stage=enterprise.stage,
         to_stage=stage,
         changed_on=on,
