@@ -31,10 +31,17 @@ def stage_histogram(ids: list[int], day: dt.date, memo: dict | None = None) -> d
     key = ("stage_hist", tuple(ids), day)
     if memo is not None and key in memo:
         return memo[key]
-    hist: dict[int, dict[str, int]] = {i: {} for i in ids}
-    rows = Enterprise.objects.filter(district_id__in=ids).values_list("district_id", "stage").annotate(n=Count("id"))
-    for district, stage, n in rows.order_by():
-        hist[district][stage] = n
+    now_key = ("stage_now", tuple(ids))
+    if memo is not None and now_key in memo:
+        current = memo[now_key]
+    else:
+        current = {i: {} for i in ids}
+        rows = Enterprise.objects.filter(district_id__in=ids).values_list("district_id", "stage").annotate(n=Count("id"))
+        for district, stage, n in rows.order_by():
+            current[district][stage] = n
+        if memo is not None:
+            memo[now_key] = current
+    hist = {d: dict(by_stage) for d, by_stage in current.items()}
     if day < timezone.localdate():
         later = (
             StageChange.objects.filter(changed_on__gt=day, district_id__in=ids)

@@ -77,6 +77,19 @@ class Engine:
             return None
         return sum(members, Decimal(0))
 
+    def ranks(self, ind: Indicator, period: Period) -> dict[int, int | None]:
+        """Each district's rank among the engine's districts (ties share a rank)."""
+        key = ("ranks", ind.code, period.key)
+        if key not in self.memo:
+            self.memo[key] = competition_ranks({d.pk: self.value(ind, d, period) for d in self.districts})
+        return self.memo[key]
+
+    def targets(self, year: int) -> dict[tuple[str, int], Decimal]:
+        key = ("targets", year)
+        if key not in self.memo:
+            self.memo[key] = targets_for(self.districts, year)
+        return self.memo[key]
+
     def target_basis(self, ind: Indicator, region: Region, period: Period) -> Decimal | None:
         """What a yearly target is compared with: year-to-date for flows, the period-end state for stocks."""
         basis = period.year_to_date if ind.timing == Timing.FLOW else period
@@ -136,14 +149,13 @@ def scores(region: Region, period: Period, indicators: list[Indicator], *, engin
     """Scorecards for one district (ranked among its city's districts) or one city (no rank)."""
     city = city_of(region) or region
     engine = engine or Engine(districts_of(city))
-    targets = targets_for(engine.districts, period.year, [i.code for i in indicators])
+    targets = engine.targets(period.year)
     last = period.same_period_last_year()
     out = []
     for ind in indicators:
         actual = engine.value(ind, region, period)
         if region.level == RegionLevel.COUNTY:
-            values = {d.pk: engine.value(ind, d, period) for d in engine.districts}
-            rank = competition_ranks(values).get(region.pk)
+            rank = engine.ranks(ind, period).get(region.pk)
             target = targets.get((ind.code, region.pk))
         else:
             rank = None
@@ -165,9 +177,9 @@ def scores(region: Region, period: Period, indicators: list[Indicator], *, engin
     return out
 
 
-def city_table(city: Region, period: Period, indicators: list[Indicator]) -> list[dict]:
+def city_table(city: Region, period: Period, indicators: list[Indicator], *, engine: Engine | None = None) -> list[dict]:
     """Districts × indicators: one row per district with a Score per indicator (ranks among the city)."""
-    engine = Engine(districts_of(city))
+    engine = engine or Engine(districts_of(city))
     rows = []
     per_district = {d.pk: scores(d, period, indicators, engine=engine) for d in engine.districts}
     for d in engine.districts:

@@ -90,13 +90,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return city_dashboard(request, region, form, period, indicators, engine)
 
 
-def _city_rows(city: Region, period: Period, indicators):
-    rows = city_table(city, period, indicators)
+def _city_rows(city: Region, period: Period, indicators, engine: Engine | None = None):
+    rows = city_table(city, period, indicators, engine=engine)
     return [{"district": r["district"], "cells": [score_view(s) for s in r["scores"]]} for r in rows]
 
 
 def city_dashboard(request, city, form, period, indicators, engine) -> HttpResponse:
-    rows = _city_rows(city, period, indicators)
+    rows = _city_rows(city, period, indicators, engine)
     sort = request.GET.get("sort", "")
     codes = [i.code for i in indicators]
     if sort.lstrip("-") in codes:
