@@ -47,6 +47,7 @@ def test_find_edit_and_export(world, page, login_as, tmp_path):
     login_as("staff")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="企业库").click()
     expect(page.get_by_role("heading", name="企业库")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx drives the filter form: let the scripts load first
     expect(_results(page)).to_have_count(4)  # district A only: B's firm is out of scope
 
     # Search by name: the filter form refreshes the results through htmx as one types.
@@ -79,6 +80,7 @@ def test_find_edit_and_export(world, page, login_as, tmp_path):
 
     # Back to the list; filter by stage and sort, then export what is shown.
     page.get_by_role("link", name="企业库").first.click()
+    page.wait_for_load_state("load")  # the selects submit through keguan.js: let the scripts load first
     expect(_results(page)).to_have_count(4)
     page.get_by_label("培育阶段").select_option(label="高新技术企业")  # a select submits the form by itself
     expect(_results(page)).to_have_count(3)

@@ -27,6 +27,7 @@ def test_target_completion_rank_and_summary(world, page, login_as):
     # District staff see completion and rank on their dashboard.
     login_as("staff")
     page.get_by_role("link", name="指标看板").click()
+    page.wait_for_load_state("load")  # the period select submits through keguan.js
     page.select_option("#id_period", str(year))
     expect(page.get_by_test_id("completion-ent_hnte_valid")).to_have_text("50.0%")
     expect(page.get_by_test_id("rank-ent_hnte_valid")).to_have_text("全市第一")
@@ -37,6 +38,7 @@ def test_target_completion_rank_and_summary(world, page, login_as):
 
     # Generate the summary, see its figures with their sources, download it and open it.
     page.get_by_role("link", name="生成工作总结").click()
+    page.wait_for_load_state("load")
     page.select_option("#id_period", str(year))
     page.get_by_role("button", name="生成初稿").click()
     preview = page.locator("#report-preview")
