@@ -11,6 +11,7 @@ from keguan.rules.identifiers import validate_credit_code, validate_phone
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
 from .models import Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
 from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
+from .services import PROFILE_FIELDS
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -86,20 +87,7 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "credit_code",
-            "legal_rep",
-            "registered_on",
-            "address",
-            "district",
-            "township",
-            "industry_code",
-            "tech_field",
-            "size_class",
-            "contact_name",
-            "contact_phone",
-        ]
+        fields = list(PROFILE_FIELDS)  # exactly what the service accepts
         widgets = {"registered_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs) -> None:
