@@ -130,9 +130,12 @@ def prepare_database(db: str, seed: int, size: int, pg_url: str, rebuild: bool) 
     print(f"生成基准数据库（{key}）…")
     connection.close()
     if db == "sqlite":
-        path = Path(connection.settings_dict["NAME"])
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            p.unlink(missing_ok=True)
+        # Build beside the old file and swap it in when complete: other runs (bench_reports.py) may be
+        # reading the old one, and an interrupted build leaves the old one in place.
+        final = Path(connection.settings_dict["NAME"])
+        building = final.with_name(final.name + ".building")
+        _unlink_sqlite(building)
+        connection.settings_dict["NAME"] = str(building)
     else:
         name = urlsplit(pg_url).path.lstrip("/")
         _pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -161,8 +164,18 @@ def prepare_database(db: str, seed: int, size: int, pg_url: str, rebuild: bool) 
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     _write_meta(meta)
+    if db == "sqlite":
+        connection.close()  # the last connection checkpoints the WAL into the file
+        _unlink_sqlite(final)
+        os.replace(building, final)
+        connection.settings_dict["NAME"] = str(final)
     print(f"迁移 {meta['migrate_seconds']} 秒，生成 {result.enterprises} 家企业 {meta['generate_seconds']} 秒")
     return meta | {"reused": False}
+
+
+def _unlink_sqlite(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        p.unlink(missing_ok=True)
 
 
 def _ensure_admin():
@@ -192,12 +205,12 @@ class Scenario:
     admin_queries: int | None = None
 
 
-def build_scenarios(district, township) -> list[Scenario]:
+def build_scenarios(district, township, deep_page: int = DEEP_PAGE) -> list[Scenario]:
     from django.urls import reverse
 
     lst = reverse("enterprises:list")
     adm = reverse("admin:enterprises_enterprise_changelist")
-    admin_deep = math.ceil(DEEP_PAGE * PAGE_SIZE / ADMIN_PAGE_SIZE)
+    admin_deep = math.ceil(deep_page * PAGE_SIZE / ADMIN_PAGE_SIZE)
 
     def url(base: str, params: dict) -> str:
         return f"{base}?{urlencode(params)}" if params else base
@@ -228,9 +241,9 @@ def build_scenarios(district, township) -> list[Scenario]:
             ),
             Scenario(
                 "deep-page", persona,
-                url(lst, {"page": DEEP_PAGE}),
+                url(lst, {"page": deep_page}),
                 url(adm, {"p": admin_deep, **scope}),
-                f"不加条件，第 {DEEP_PAGE} 页（admin 第 {admin_deep} 页，每页 {ADMIN_PAGE_SIZE} 行）",
+                f"不加条件，第 {deep_page} 页（admin 第 {admin_deep} 页，每页 {ADMIN_PAGE_SIZE} 行）",
             ),
         ]
     return out
@@ -314,6 +327,8 @@ def environment(db: str) -> dict:
     import django
     from django.db import connection
 
+    import keguan
+
     with connection.cursor() as cur:
         cur.execute("SELECT sqlite_version()" if db == "sqlite" else "SHOW server_version")
         server = cur.fetchone()[0]
@@ -331,6 +346,7 @@ def environment(db: str) -> dict:
         "django": django.get_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU",
         "git_commit": commit + ("+dirty" if dirty else ""),
+        "code": str(Path(keguan.__file__).parent),
     }
 
 
@@ -347,6 +363,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     run_started = time.monotonic()
+    load_before = os.getloadavg()
     where = configure(args.db, args.seed, args.enterprises, args.pg_url)
     print(f"数据库：{args.db} {where}")
     meta = prepare_database(args.db, args.seed, args.enterprises, args.pg_url, args.rebuild)
@@ -378,10 +395,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"企业 {total:,} 家；市局用户 {city_user.username}，区县用户 {district_user.username}"
           f"（{district.name}，{in_district:,} 家）；乡镇 {township.name}")
 
-    scenarios = build_scenarios(district, township)
-    print(f"测量：每页预热 {args.warmup} 次，计时 {args.runs} 次（keguan 与 admin 交替）")
+    # page 500 (rows 9,981–10,000); at small --enterprises the district's last full admin page instead
+    deep_page = max(1, min(DEEP_PAGE, in_district // ADMIN_PAGE_SIZE * ADMIN_PAGE_SIZE // PAGE_SIZE))
+    scenarios = build_scenarios(district, township, deep_page)
+    load = os.getloadavg()[0]
+    print(f"测量：每页预热 {args.warmup} 次，计时 {args.runs} 次（keguan 与 admin 交替）；主机负载 {load:.1f}")
+    if load > 0.5 * (os.cpu_count() or 1):
+        print("注意：主机负载较高，绝对时间会偏大（keguan/admin 之比受影响较小）")
     measure(scenarios, clients, args.runs, args.warmup)
     finished = time.monotonic()
+    load_after = os.getloadavg()
 
     print()
     print(table(scenarios, args.db))
@@ -407,6 +430,7 @@ def main(argv: list[str] | None = None) -> None:
             "township": f"{township.code} {township.name}", "target_p95_ms": TARGET_MS,
         },
         "seconds": {"prepare": round(prepared - run_started, 1), "measure": round(finished - prepared, 1)},
+        "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in load_after]},
         "scenarios": [
             {
                 "persona": s.persona, "name": s.name, "description": s.description,

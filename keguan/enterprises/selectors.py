@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,12 +71,27 @@ class EnterpriseFilters:
         )
 
 
+# Characters without letter case: CJK ideographs and punctuation, fullwidth digits and punctuation, ASCII
+# digits, spaces and punctuation. No character maps to one of these when upper-cased.
+_CASELESS = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"\U00020000-\U0003134f\x20-\x40\x5b-\x60\x7b-\x7e]+"
+)
+
+
+def _name_contains(q: str) -> Q:
+    """``name__icontains=q``. For a fragment without letters that have case (most searches: Chinese) plain
+    ``contains`` matches exactly the same rows, and PostgreSQL then compares names as stored instead of
+    upper-casing every name it checks (twice as fast; SQLite runs the same LIKE for both)."""
+    return Q(name__contains=q) if _CASELESS.fullmatch(q) else Q(name__icontains=q)
+
+
 def enterprise_list(*, user, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
     f = filters or EnterpriseFilters()
     qs = scoped(Enterprise, user).select_related("district", "township")
     if f.q:
         code = normalize_credit_code(f.q)
-        cond = Q(name__icontains=f.q)
+        cond = _name_contains(f.q)
         if code.isalnum() and len(code) >= 6:
             cond |= Q(credit_code__startswith=code)
         qs = qs.filter(cond)
