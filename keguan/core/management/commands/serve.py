@@ -20,6 +20,12 @@ class Command(BaseCommand):
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        from django.db import connection
+
+        if connection.vendor == "sqlite":
+            # Planner statistics for tables that grew through imports (SQLite keeps none by itself).
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA optimize")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(self.style.SUCCESS(f"keguan 已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）"))
         serve(application, host=host, port=port, threads=threads, ident="keguan")
