@@ -13,6 +13,7 @@ OWN = {
     "loadregions": "载入全国行政区划（至乡镇/街道）",
     "export": "导出数据到 .xlsx（如：keguan export enterprises --region 450103 --out 企业.xlsx）",
     "report": "生成工作总结 Word 文档（keguan report --region 450103 --period 2022H1 --out 总结.docx）",
+    "assess": "按官方规则评估名单中的企业（科小、高企），输出 JSON 行，不保存（keguan assess 名单.xlsx）",
     "backup": "备份数据库到数据目录的 backups/ 下",
 }
 

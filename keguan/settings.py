@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "keguan.regions",
     "keguan.accounts",
     "keguan.enterprises",
+    "keguan.pipeline",
     "keguan.indicators",
     "keguan.reports",
 ]

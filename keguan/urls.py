@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include(("keguan.core.urls", "core"))),
     path("accounts/", include("keguan.accounts.urls")),
     path("enterprises/", include("keguan.enterprises.urls")),
+    path("pipeline/", include("keguan.pipeline.urls")),
     path("regions/", include("keguan.regions.urls")),
     path("indicators/", include("keguan.indicators.urls")),
     path("reports/", include("keguan.reports.urls")),

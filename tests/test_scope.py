@@ -72,6 +72,7 @@ SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
 # What ``pk`` names, by "namespace:name" or, failing that, by namespace. Kinds are keys of Scene.objects.
 PK_KINDS: dict[str, str] = {
     "enterprises": "enterprise",
+    "pipeline": "enterprise",
     "accounts": "user",
     "regions": "region",
     "reports:version": "report_version",
@@ -245,6 +246,8 @@ PAGE_SHOWS: dict[str, str] = {
     "accounts:user_list": "user",
     "accounts:login_log": "user",
     "accounts:organisation_list": "organisation",
+    "pipeline:precheck": "enterprise",
+    "pipeline:precheck_export": "enterprise",
 }
 
 # --------------------------------------------------------------------------------------------------------
@@ -305,6 +308,9 @@ PAGE_STATUS: dict[str, dict[str, int]] = {
     "enterprises:list": {p: 200 for p in PERSONAS},  # enterprise users land on their own record
     "enterprises:export": {p: 200 if p in BUREAU_SIDE else 404 for p in PERSONAS},
     "enterprises:mine": {p: 404 if p in BUREAU_SIDE else 200 for p in PERSONAS},
+    "pipeline:self_check": {p: 200 if p in MANAGERS | ENTERPRISE_USERS else 404 for p in PERSONAS},
+    "pipeline:precheck": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
+    "pipeline:precheck_export": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
     "accounts:user_list": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
     "accounts:login_log": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
     "regions:tree": {p: 200 for p in PERSONAS},

@@ -36,6 +36,8 @@ def _menu() -> list[MenuGroup]:
             [
                 MenuItem("企业库", "enterprises:list", "buildings", staff),
                 MenuItem("本企业信息", "enterprises:mine", "building", frozenset({Role.ENTERPRISE})),
+                MenuItem("科小/高企自评", "pipeline:self_check", "clipboard-check", frozenset({Role.ENTERPRISE})),
+                MenuItem("科小/高企预审", "pipeline:precheck", "list-ol", bureau),
             ],
         ),
         MenuGroup(
@@ -73,6 +75,8 @@ def menu_for(user, path: str) -> list[MenuGroup]:
     best: MenuItem | None = None
     if getattr(user, "enterprise_id", None) and path.startswith(f"/enterprises/{user.enterprise_id}/"):
         path = "/enterprises/mine/"
+    if not getattr(user, "enterprise_id", None) and path.startswith("/pipeline/self-check/"):
+        path = "/pipeline/precheck/"  # staff open a firm's self-check from the pre-check list
     for group in _menu():
         items = []
         for item in group.items:

@@ -1,0 +1,194 @@
+"""科小/高企 pages: an enterprise's self-check (with "what if" figures, never saved) and the district pre-check
+list with its export."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from keguan.accounts.models import BUREAU_ROLES, Role
+from keguan.core.excel import build_xlsx, xlsx_response
+from keguan.core.pagination import paginate, querystring_without
+from keguan.core.scope import can_write
+from keguan.enterprises.models import Enterprise
+from keguan.enterprises.selectors import enterprise_get, enterprise_years
+
+from .assess import FIGURE_FIELDS, assess_enterprise, firm_facts, hnte_years
+from .forms import PrecheckFilterForm, SelfCheckForm
+from .present import flatten
+from .selectors import HNTE, RULE_CHOICES, RULE_SHORT, STATUS_ORDER, Precheck, PrecheckFilters, precheck_run
+
+# --- self-check ----------------------------------------------------------------------------------------------
+
+
+@require_GET
+def self_check_mine_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return _self_check(request, enterprise_get(user=user, pk=user.enterprise_id))
+    if user.is_superuser or user.role in BUREAU_ROLES:
+        return redirect("pipeline:precheck")
+    raise Http404("您的账号未关联企业")
+
+
+@require_GET
+def self_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _self_check(request, enterprise_get(user=request.user, pk=pk))
+
+
+def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
+    rows = list(enterprise_years(enterprise=enterprise))
+    today = timezone.localdate()
+    form = SelfCheckForm(request.GET or None)
+    on, what_if, facts, estimates, estimated = today, {}, {}, None, []
+    if form.is_bound:
+        valid = form.is_valid()
+        on = form.cleaned_data.get("on") or today  # (cleaned_data keeps the valid inputs of an invalid form)
+        if valid:
+            what_if, facts = form.what_if(), form.facts()
+            estimates = form.estimates(hnte_years(firm_facts(enterprise, on=on)))
+            estimated = form.estimated()
+    form.show_current(_figures_of_year(rows, on.year - 1))
+    result = assess_enterprise(
+        enterprise, rows=rows, on=on, what_if=what_if, facts=facts, estimates=estimates
+    )
+    baseline = None
+    if result.simulated:
+        baseline = assess_enterprise(enterprise, rows=rows, on=on, estimates=estimates)
+    context = {
+        "e": enterprise,
+        "a": result,
+        "baseline": baseline,
+        "form": form,
+        "today": today,
+        "estimated": estimated,
+        "sme_parts": flatten(result.tech_sme.score),
+        "hnte_parts": flatten(result.hnte.innovation),
+        "is_enterprise": request.user.role == Role.ENTERPRISE,
+        "can_precheck": request.user.is_superuser or request.user.role in BUREAU_ROLES,
+        "inputs_given": bool(what_if or facts or estimated or on != today),
+        "can_fill": can_write(request.user, enterprise),
+        "fill_url": reverse("enterprises:year_create", args=[enterprise.pk]),
+    }
+    return render(request, "pipeline/self_check.html", context)
+
+
+def _figures_of_year(rows, year: int) -> dict:
+    for r in rows:
+        if r.year == year:
+            return {name: getattr(r, name) for name in FIGURE_FIELDS}
+    return {}
+
+
+# --- district pre-check ---------------------------------------------------------------------------------------
+
+
+def _require_bureau(user) -> None:
+    if not (user.is_superuser or user.role in BUREAU_ROLES):
+        raise PermissionDenied("科小/高企预审只对市、区县科技局人员开放")
+
+
+def _precheck(request: HttpRequest) -> tuple[PrecheckFilterForm, Precheck]:
+    form = PrecheckFilterForm(request.GET or None, user=request.user)
+    if not form.is_bound:
+        filters = PrecheckFilters()
+    elif form.is_valid():
+        filters = PrecheckFilters.from_cleaned(form.cleaned_data)
+    else:
+        # A condition that is not valid (a township outside the user's area …) matches nothing.
+        filters = PrecheckFilters(rule=form.chosen_rule(), invalid=True)
+    return form, precheck_run(user=request.user, filters=filters)
+
+
+@require_GET
+def precheck_view(request: HttpRequest) -> HttpResponse:
+    _require_bureau(request.user)
+    form, check = _precheck(request)
+    page = paginate(request, check.candidates, per_page=20)
+    check.explain(list(page.object_list))
+    context = {
+        "form": form,
+        "check": check,
+        "page": page,
+        "query": querystring_without(request, "page"),
+        "status_query": querystring_without(request, "page", "status"),
+        "rule_query": querystring_without(request, "page", "rule", "status"),
+        "rules": RULE_CHOICES,
+        "statuses": [(s, check.counts.get(s.value, 0)) for s in STATUS_ORDER[check.rule]],
+        "current_status": form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else "",
+        "city_wide": request.user.region is None or request.user.region.level < 3,
+        "read_only": request.user.role == Role.CITY_STAFF,
+    }
+    return render(request, "pipeline/precheck.html", context)
+
+
+EXPORT_HEADERS = [
+    "排名",
+    "企业名称",
+    "统一社会信用代码",
+    "所属区县",
+    "所属乡镇/街道",
+    "培育阶段",
+    "预审结果",
+    "得分",
+    "不符合条件数",
+    "所缺条件或说明",
+]
+EXPORT_WIDTHS = [6, 36, 22, 12, 16, 16, 14, 12, 12, 90]
+
+
+@require_GET
+def precheck_export_view(request: HttpRequest) -> HttpResponse:
+    _require_bureau(request.user)
+    form, check = _precheck(request)
+
+    def rows():
+        for c in check.candidates:
+            check.explain([c])
+            assert c.screened is not None
+            yield [
+                c.rank,
+                c.name,
+                c.credit_code,
+                c.district,
+                c.township,
+                c.stage_label,
+                c.status.label,
+                c.score_text,
+                c.screened.failed,
+                c.lacks,
+            ]
+            c.result = None  # keep memory flat on large exports
+
+    scope = request.user.region.name if request.user.region else "全部"
+    stamp = timezone.localtime()
+    short = RULE_SHORT[check.rule]
+    title = f"{short}预审"
+    note = "\n".join(
+        [
+            f"{dict(RULE_CHOICES)[check.rule]}预审名单（{'高新技术企业认定管理办法' if check.rule == HNTE else '科技型中小企业评价办法'}）",
+            f"范围：{scope}；评价日期：{check.on.isoformat()}；使用{check.years_text}；导出时间：{stamp:%Y-%m-%d %H:%M}",
+            f"筛选条件：{_filter_note(form)}；共 {len(check.candidates)} 家（在范围内有年度数据的企业 {check.total} 家）",
+            "排名：符合条件的在前，其余按接近程度（不符合的条件数少、得分高的在前），数据不全或有误的在后。",
+            "本名单由系统按企业填报的年度数据预审，仅供参考；高企的创新能力评分由专家评审，未估计的部分按分值区间计。",
+        ]
+    )
+    content = build_xlsx(title=title, headers=EXPORT_HEADERS, rows=rows(), widths=EXPORT_WIDTHS, note=note)
+    return xlsx_response(content, f"{short}预审-{scope}-{stamp:%Y%m%d-%H%M}.xlsx")
+
+
+def _filter_note(form: PrecheckFilterForm) -> str:
+    if not (form.is_bound and form.is_valid()):
+        return "无" if not form.is_bound else "条件有误，名单为空"
+    parts = []
+    for name in ("status", "district", "township", "stage"):
+        value = form.cleaned_data.get(name)
+        if value:
+            field = form.fields[name]
+            shown = value.name if hasattr(value, "name") else dict(field.choices).get(value, value)
+            parts.append(f"{field.label}：{shown}")
+    return "；".join(parts) or "无"
