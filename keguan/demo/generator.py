@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from keguan.accounts.models import Organisation, Role, User
 from keguan.accounts.services import bureau_ensure, user_create
-from keguan.enterprises.industry import DIVISIONS, section_of
+from keguan.enterprises.industry import section_of
 from keguan.enterprises.models import (
     Enterprise,
     EnterpriseLabel,
@@ -501,4 +501,4 @@ def _make_users(rng: random.Random, city: Region, districts: list[Region], towns
     return logins
 
 
-__all__ = ["generate_demo", "DemoResult", "DEMO_PASSWORD", "DIVISIONS"]
+__all__ = ["generate_demo", "demo_summary", "DemoResult", "DEMO_PASSWORD"]

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import update_change_reason
 
 from keguan.core.errors import ServiceError
 from keguan.regions.models import Region, RegionLevel
@@ -236,7 +235,3 @@ def year_figures_delete(*, row: EnterpriseYear, actor) -> None:
     row._history_user = actor
     row._change_reason = "删除年度数据"
     row.delete()
-
-
-def record_reason(obj, reason: str) -> None:
-    update_change_reason(obj, reason)

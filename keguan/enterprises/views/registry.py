@@ -18,7 +18,6 @@ from keguan.core.scope import can_write
 from ..exports import enterprise_export_xlsx
 from ..forms import EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
 from ..history import history_entries
-from ..models import Enterprise
 from ..selectors import (
     EnterpriseFilters,
     enterprise_get,
@@ -152,6 +151,3 @@ def enterprise_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("enterprises:detail", pk=pk)
     messages.success(request, f"已删除企业“{enterprise.name}”")
     return redirect("enterprises:list")
-
-
-__all__ = ["Enterprise"]

@@ -17,7 +17,7 @@ from keguan.rules.periods import Period
 
 from .. import registry
 from ..forms import PeriodForm
-from ..present import fmt_value, score_view
+from ..present import score_view
 from ..selectors import Engine, city_of, city_table, districts_of, scores
 
 DASHBOARD_ROLES = {Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF}
@@ -143,6 +143,3 @@ def city_export_view(request: HttpRequest) -> HttpResponse:
     content = build_xlsx(title=f"{period.label}各区县指标", headers=headers, rows=out,
                          note=f"{city.name}{period.label}各区县指标对比；导出时间 {timezone.localtime():%Y-%m-%d %H:%M}")
     return xlsx_response(content, f"{city.name}{period.label}各区县指标.xlsx")
-
-
-__all__ = ["dashboard_view", "city_export_view", "fmt_value"]
