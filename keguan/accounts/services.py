@@ -30,6 +30,15 @@ def _check_manage(actor: User | None, role: str, region: Region) -> None:
         raise PermissionDenied("只能为本辖区创建账号")
 
 
+def _set_password(user: User, password: str) -> None:
+    """Check ``password`` against the site's rules (Chinese messages on the password field), then hash it."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages), field="password") from exc
+    user.set_password(password)
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -78,11 +87,7 @@ def user_create(
         # Bulk set-up (demo data) passes an already validated and hashed password.
         user.password = hashed_password
     else:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise ServiceError("；".join(exc.messages), field="password") from exc
-        user.set_password(password)
+        _set_password(user, password)
     user._history_user = actor
     user._change_reason = "创建账号"
     user.save()
@@ -104,11 +109,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User, password: str) -> User:
     _check_manage(actor, user.role, user.region)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ServiceError("；".join(exc.messages), field="password") from exc
-    user.set_password(password)
+    _set_password(user, password)
     user._history_user = actor
     user._change_reason = "重置密码"
     user.save(update_fields=["password"])

@@ -19,6 +19,7 @@ from keguan.accounts.models import Organisation, Role, User
 from keguan.accounts.services import bureau_ensure, user_create
 from keguan.enterprises.industry import section_of
 from keguan.enterprises.models import (
+    YEAR_FIELDS,
     Enterprise,
     EnterpriseLabel,
     EnterpriseYear,
@@ -364,10 +365,7 @@ def generate_demo(
     return result
 
 
-FIGURE_FIELDS = (
-    "year", "employees", "st_staff", "sales_revenue", "total_cost", "rd_domestic", "rd_abroad", "total_assets",
-    "net_assets", "hightech_income", "ip_class1", "ip_class2",
-)
+FIGURE_FIELDS = ("year", *YEAR_FIELDS)
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:

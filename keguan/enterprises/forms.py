@@ -9,7 +9,7 @@ from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
-from .models import Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
+from .models import YEAR_FIELDS, Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
 from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
 from .services import PROFILE_FIELDS
 
@@ -154,20 +154,7 @@ class LabelForm(BootstrapMixin, forms.Form):
 class YearFiguresForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = EnterpriseYear
-        fields = [
-            "year",
-            "employees",
-            "st_staff",
-            "sales_revenue",
-            "total_cost",
-            "rd_domestic",
-            "rd_abroad",
-            "total_assets",
-            "net_assets",
-            "hightech_income",
-            "ip_class1",
-            "ip_class2",
-        ]
+        fields = ["year", *YEAR_FIELDS]
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -159,6 +159,23 @@ class EnterpriseLabel(models.Model):
         return f"{self.year}年{level}{self.get_kind_display()}"
 
 
+# The figures of one year, in form and column order: services, forms, imports, the rules adapter and the
+# demo generator all take this list.
+YEAR_FIELDS = (
+    "employees",
+    "st_staff",
+    "sales_revenue",
+    "total_cost",
+    "rd_domestic",
+    "rd_abroad",
+    "total_assets",
+    "net_assets",
+    "hightech_income",
+    "ip_class1",
+    "ip_class2",
+)
+
+
 class EnterpriseYear(models.Model):
     """年度数据: one row per enterprise and fiscal year. Money in yuan, two decimals."""
 

@@ -13,7 +13,7 @@ from keguan.core.errors import ServiceError
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
-from .models import STAGE_ORDER, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
+from .models import STAGE_ORDER, YEAR_FIELDS, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
 
 PROFILE_FIELDS = (
     "name",
@@ -165,19 +165,6 @@ def label_remove(*, label: EnterpriseLabel, actor) -> None:
     label.delete()
 
 
-YEAR_FIELDS = (
-    "employees",
-    "st_staff",
-    "sales_revenue",
-    "total_cost",
-    "rd_domestic",
-    "rd_abroad",
-    "total_assets",
-    "net_assets",
-    "hightech_income",
-    "ip_class1",
-    "ip_class2",
-)
 
 
 def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:

@@ -18,24 +18,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from keguan.enterprises.models import YEAR_FIELDS
 from keguan.rules.explain import FIELD_LABELS, MONEY_FIELDS, FirmFacts, YearFigures, wan
 from keguan.rules.hnte import HNTE_2016, HnteEstimates, HnteResult, precheck_hnte
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme
 
 #: The ``EnterpriseYear`` fields that the rules read, in this order (same names as ``YearFigures``).
-FIGURE_FIELDS = (
-    "employees",
-    "st_staff",
-    "sales_revenue",
-    "total_cost",
-    "rd_domestic",
-    "rd_abroad",
-    "total_assets",
-    "net_assets",
-    "hightech_income",
-    "ip_class1",
-    "ip_class2",
-)
+FIGURE_FIELDS = YEAR_FIELDS
 #: What may be changed in a "what if" run: the registry's figures plus 总收入.
 WHAT_IF_FIELDS = (*FIGURE_FIELDS, "total_income")
 #: ``FirmFacts`` fields a "what if" run may set (the rest come from the enterprise record).

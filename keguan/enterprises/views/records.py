@@ -21,6 +21,11 @@ from ..services import (
 from .registry import _require_editor
 
 
+def _errors_text(form) -> str:
+    """A form's field errors as one Chinese sentence, for a message on the page the form came from."""
+    return "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+
+
 @require_POST
 def stage_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request.user)
@@ -40,7 +45,7 @@ def stage_change_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"培育阶段已变更为“{enterprise.get_stage_display()}”")
     else:
-        errors = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+        errors = _errors_text(form)
         messages.error(request, f"阶段变更未保存：{errors}")
     return redirect("enterprises:detail", pk=pk)
 
@@ -58,7 +63,7 @@ def label_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已登记称号：{label}")
     else:
-        errors = "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+        errors = _errors_text(form)
         messages.error(request, f"称号未保存：{errors}")
     return redirect("enterprises:detail", pk=pk)
 
