@@ -185,6 +185,12 @@ def _template_upload(_: Any) -> dict:
     return {"name": "范围测试模板", "file": SimpleUploadedFile("模板.docx", default_template())}
 
 
+def _drop_qualifications(e: Enterprise) -> None:
+    """A firm with qualification records takes its stage from them; the manual change needs a firm without."""
+    for related in ("sme_records", "hnte_certificates", "pool_memberships"):
+        getattr(e, related).all().delete()
+
+
 def _detach_contacts(e: Enterprise) -> None:
     User.objects.filter(enterprise=e).update(enterprise=None)
 
@@ -211,7 +217,8 @@ WRITES: dict[str, Write] = {
     "enterprises:create": Write(EDITORS, _new_enterprise, target="district"),
     "enterprises:edit": Write(EDITORS | ENTERPRISE_USERS, _enterprise_profile),
     "enterprises:delete": Write(EDITORS, lambda e: {}, prepare=_detach_contacts),
-    "enterprises:stage_change": Write(EDITORS, lambda e: {"stage": Stage.LEADER, "on": TODAY, "note": "范围测试"}),
+    "enterprises:stage_change": Write(EDITORS, lambda e: {"stage": Stage.LEADER, "on": TODAY, "note": "范围测试"},
+                                      prepare=_drop_qualifications),
     "enterprises:label_add": Write(EDITORS, lambda e: {"kind": "srdi", "level": "provincial", "year": 2024}),
     "enterprises:label_remove": Write(EDITORS, lambda e: {}),
     "enterprises:year_create": Write(EDITORS | ENTERPRISE_USERS, lambda e: {"year": 2023, **FIGURES}),
@@ -422,6 +429,34 @@ CANARIES = {
 }
 
 
+def _pipeline_records(world, regions: dict, ents: dict) -> dict[str, models.Model]:
+    """Qualification records consistent with each firm's stage (their stage follows from them), a tutoring
+    visit per firm, a 高企 application for ent_a2, and a cultivation pool per district (returned by district key)."""
+    from keguan.pipeline import services as pipeline
+
+    today = dt.date.today()
+    year = today.year
+    pools = {
+        key: pipeline.pool_create(district=regions[key], actor=None, start_year=year - 1, end_year=year + 1,
+                                  name=f"{RECORD_PLACES[key]}培育库哨兵")
+        for key in ("a", "b", "far_district")
+    }
+    pipeline.certificate_add(enterprise=ents["ent_a"], actor=None, number="GR202445000001",
+                             issued_on=today - dt.timedelta(days=100))
+    pipeline.sme_record_add(enterprise=ents["ent_a2"], actor=None, year=year, number=f"{year}450103A00000002",
+                            registered_on=min(dt.date(year, 1, 2), today))
+    pipeline.pool_add(pool=pools["b"], enterprise=ents["ent_b"], actor=None, on=today - dt.timedelta(days=30),
+                      reason="乙区入库哨兵")
+    pipeline.pool_add(pool=pools["far_district"], enterprise=ents["ent_far"], actor=None,
+                      on=today - dt.timedelta(days=30), reason="远市入库哨兵")
+    batch = pipeline.batch_create(year=year, seq=1)
+    pipeline.application_create(enterprise=ents["ent_a2"], actor=None, batch=batch, on=today)
+    for key, e in ents.items():
+        pipeline.visit_add(enterprise=e, actor=None, visited_on=today, topic="hnte", tutor="科技局",
+                           content=f"{key}辅导哨兵")
+    return pools
+
+
 class Scene:
     def __init__(self, world) -> None:
         self.world = world
@@ -465,6 +500,7 @@ class Scene:
             ReportedValue.objects.create(indicator="gdp", region=regions[r], period="2023", value=Decimal("1"))
         for r in ("a", "b", "far_district"):
             Target.objects.create(indicator="ent_new_hnte", region=regions[r], year=2023, value=Decimal("1"))
+        self.pools = _pipeline_records(world, regions, ents)
         records: dict[str, dict[str, models.Model]] = {kind: {} for kind in REGION_RECORDS}
         for key, word in RECORD_PLACES.items():
             r = regions[key]
@@ -859,6 +895,13 @@ ANCHORS: dict[str, Callable[[Any], tuple[Region | None, int | None]]] = {
     "enterprises.EnterpriseLabel": lambda x: _enterprise_anchor(x.enterprise),
     "enterprises.EnterpriseYear": lambda x: _enterprise_anchor(x.enterprise),
     "enterprises.StageChange": lambda x: _enterprise_anchor(x.enterprise),
+    "pipeline.TechSmeRecord": lambda x: _enterprise_anchor(x.enterprise),
+    "pipeline.HnteApplication": lambda x: _enterprise_anchor(x.enterprise),
+    "pipeline.ApplicationStep": lambda x: _enterprise_anchor(x.application.enterprise),
+    "pipeline.HnteCertificate": lambda x: _enterprise_anchor(x.enterprise),
+    "pipeline.CultivationPool": lambda x: (x.district, None),
+    "pipeline.PoolMember": lambda x: _enterprise_anchor(x.enterprise),
+    "pipeline.TutoringVisit": lambda x: _enterprise_anchor(x.enterprise),
     "indicators.ReportedValue": lambda x: (x.region, None),
     "indicators.Target": lambda x: (x.region, None),
     "reports.PlanItem": lambda x: (x.region, None),

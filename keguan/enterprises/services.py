@@ -117,10 +117,21 @@ def enterprise_delete(*, enterprise: Enterprise, actor, reason: str = "删除企
 
 @transaction.atomic
 def enterprise_change_stage(
-    *, enterprise: Enterprise, actor, stage: str, on: dt.date, note: str = ""
+    *, enterprise: Enterprise, actor, stage: str, on: dt.date, note: str = "", by_records: bool = False
 ) -> StageChange:
+    """Move the firm to ``stage`` on ``on``. Once a firm has qualification records (科小 入库, 高企 certificate,
+    cultivation pool) its stage follows from them (``keguan.pipeline.stages``, which passes ``by_records``);
+    staff then change the records, not the stage."""
     if stage not in STAGE_ORDER:
         raise ServiceError("未知的培育阶段", field="stage")
+    if not by_records:
+        from keguan.pipeline.stages import has_records
+
+        if has_records(enterprise):
+            raise ServiceError(
+                "该企业已有科小入库、高企证书或培育库记录，培育阶段由这些记录自动确定；请登记或修改相应记录",
+                field="stage",
+            )
     if stage == enterprise.stage:
         raise ServiceError(f"企业已处于“{enterprise.get_stage_display()}”阶段", field="stage")
     if on > timezone.localdate():

@@ -1,0 +1,203 @@
+"""Qualification records and the stage that follows from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from keguan.core.errors import ServiceError
+from keguan.enterprises.models import Stage, StageChange
+from keguan.enterprises.services import enterprise_change_stage, enterprise_create, label_add
+from keguan.pipeline import services as svc
+from keguan.pipeline.models import AppStatus, ApplicationStep, ExitReason, HnteCertificate, PoolMember
+from keguan.pipeline.stages import derive, stage_sync_due, sync_stage
+
+from .conftest import DISTRICT_A, credit_code
+
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+
+
+def _days(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+@pytest.fixture
+def firm(world):
+    return enterprise_create(
+        actor=world.staff, name="培育测试科技有限公司", credit_code=credit_code(DISTRICT_A, 55), district=world.a,
+        industry_code="39", stage=Stage.ATTRACTED, stage_since=dt.date(YEAR - 4, 1, 5),
+    )
+
+
+@pytest.fixture
+def pool(world):
+    return svc.pool_create(district=world.a, actor=world.staff, start_year=YEAR - 1, end_year=YEAR + 1)
+
+
+def _stages(firm) -> list[tuple[str, str]]:
+    return list(StageChange.objects.filter(enterprise=firm).order_by("changed_on", "id").values_list("from_stage", "to_stage"))
+
+
+def test_sme_record_moves_the_firm_up_and_is_refused_twice(world, firm):
+    on = dt.date(YEAR, 1, 10) if TODAY >= dt.date(YEAR, 1, 10) else TODAY
+    svc.sme_record_add(enterprise=firm, actor=world.staff, year=YEAR, number=f"{YEAR}450103A0000123", registered_on=on)
+    firm.refresh_from_db()
+    assert firm.stage == Stage.SME and firm.stage_since == on
+    with pytest.raises(ServiceError) as err:
+        svc.sme_record_add(enterprise=firm, actor=world.staff, year=YEAR, number=f"{YEAR}450103A0000124", registered_on=on)
+    assert err.value.field == "year"
+    with pytest.raises(ServiceError) as err:
+        svc.sme_record_add(enterprise=world.ent_a2, actor=world.staff, year=YEAR, number=f"{YEAR}450103A0000123",
+                           registered_on=on)
+    assert err.value.field == "number" and "已被登记" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"year": 2016, "number": "2016450103A0001", "registered_on": dt.date(2016, 5, 1)}, "year"),
+        ({"year": YEAR, "number": "编号", "registered_on": dt.date(YEAR, 1, 1)}, "number"),
+        ({"year": YEAR - 1, "number": "2020450103A0001", "registered_on": dt.date(YEAR, 1, 1)}, "registered_on"),
+        ({"year": YEAR, "number": "2020450103A0001", "registered_on": TODAY + dt.timedelta(days=1)}, "registered_on"),
+    ],
+)
+def test_sme_record_checks(world, firm, kwargs, field):
+    with pytest.raises(ServiceError) as err:
+        svc.sme_record_add(enterprise=firm, actor=world.staff, **kwargs)
+    assert err.value.field == field
+
+
+def test_sme_record_of_last_year_no_longer_counts(world, firm):
+    svc.sme_record_add(enterprise=firm, actor=world.staff, year=YEAR - 1, number="LAST0000YEAR01",
+                       registered_on=dt.date(YEAR - 1, 3, 1))
+    firm.refresh_from_db()
+    assert firm.stage == Stage.ATTRACTED  # valid for its evaluation year only: the stage did not move
+    d = derive(firm, dt.date(YEAR - 1, 6, 1))
+    assert d.stage == Stage.SME
+
+
+def test_application_to_recognition_moves_stage_and_leaves_pool(world, firm, pool):
+    member = svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=_days(200), reason="预审符合条件")
+    firm.refresh_from_db()
+    assert firm.stage == Stage.POOL and firm.stage_since == _days(200)
+    batch = svc.batch_create(year=YEAR, seq=2)
+    assert str(batch) == f"{YEAR}年第二批"
+    app = svc.application_create(enterprise=firm, actor=world.staff, batch=batch, on=_days(150))
+    for status, days in [(AppStatus.SUBMITTED, 140), (AppStatus.DISTRICT, 120), (AppStatus.PROVINCE, 60)]:
+        app = svc.application_move(application=app, actor=world.staff, status=status, on=_days(days))
+    with pytest.raises(ServiceError) as err:
+        svc.application_move(application=app, actor=world.staff, status=AppStatus.DISTRICT, on=_days(50))
+    assert err.value.field == "status"
+    with pytest.raises(ServiceError) as err:
+        svc.application_move(application=app, actor=world.staff, status=AppStatus.PUBLICISED, on=_days(70))
+    assert "不能早于上一步" in err.value.message
+    with pytest.raises(ServiceError) as err:
+        svc.application_move(application=app, actor=world.staff, status=AppStatus.RECOGNISED, on=_days(20))
+    assert err.value.field == "certificate_no"
+    app = svc.application_move(application=app, actor=world.staff, status=AppStatus.RECOGNISED, on=_days(20),
+                               certificate_no="gr202545000123")
+    assert app.submitted_on == _days(140) and app.decided_on == _days(20)
+    assert [s.to_status for s in ApplicationStep.objects.filter(application=app)] == [
+        "planned", "submitted", "district", "province", "recognised"]
+    cert = HnteCertificate.objects.get(application=app)
+    assert cert.number == "GR202545000123" and cert.expires_on == HnteCertificate.expiry_for(_days(20))
+    member.refresh_from_db()
+    assert member.exit_reason == ExitReason.RECOGNISED and member.exited_on == _days(20)
+    firm.refresh_from_db()
+    assert firm.stage == Stage.HNTE and firm.stage_since == _days(20)
+    assert _stages(firm)[-2:] == [("attracted", "pool"), ("pool", "hnte")]
+    with pytest.raises(ServiceError):
+        svc.application_move(application=app, actor=world.staff, status=AppStatus.REJECTED, on=TODAY)
+
+
+def test_certificate_expiry_is_three_years_less_a_day():
+    assert HnteCertificate.expiry_for(dt.date(2022, 12, 14)) == dt.date(2025, 12, 13)
+    assert HnteCertificate.expiry_for(dt.date(2020, 2, 29)) == dt.date(2023, 2, 27)
+
+
+def test_expired_certificate_falls_back_with_history(world, firm):
+    issued = dt.date(YEAR - 3, 1, 2)
+    svc.sme_record_add(enterprise=firm, actor=world.staff, year=YEAR, number="NOW00000SME01",
+                       registered_on=min(dt.date(YEAR, 1, 1), TODAY))
+    cert = svc.certificate_add(enterprise=firm, actor=world.staff, number="GR202245000999", issued_on=issued)
+    assert cert.expires_on == dt.date(YEAR, 1, 1)
+    firm.refresh_from_db()
+    # the certificate already expired: the firm is 科小 (its record of this year still holds)
+    assert firm.stage == Stage.SME
+    assert derive(firm, dt.date(YEAR - 1, 6, 1)).stage == Stage.HNTE
+
+
+def test_daily_sync_finds_the_lapsed(world, firm):
+    svc.certificate_add(enterprise=firm, actor=world.staff, number="GR202245000777", issued_on=_days(30))
+    firm.refresh_from_db()
+    assert firm.stage == Stage.HNTE
+    assert stage_sync_due() == 0
+    # three years pass: the certificate's last valid day was yesterday
+    HnteCertificate.objects.filter(enterprise=firm).update(issued_on=_days(3 * 366), expires_on=_days(1))
+    StageChange.objects.filter(enterprise=firm).update(changed_on=_days(3 * 366))
+    assert stage_sync_due() == 1
+    firm.refresh_from_db()
+    assert firm.stage == Stage.ATTRACTED and firm.stage_since == TODAY
+    change = StageChange.objects.filter(enterprise=firm).order_by("-id").first()
+    assert "到期" in change.note and change.from_stage == Stage.HNTE
+    assert stage_sync_due() == 0
+
+
+def test_leader_label_wins_and_manual_stage_is_refused_once_records_exist(world, firm):
+    svc.certificate_add(enterprise=firm, actor=world.staff, number="GR202245000555", issued_on=_days(10))
+    with pytest.raises(ServiceError) as err:
+        enterprise_change_stage(enterprise=firm, actor=world.staff, stage=Stage.POOL, on=TODAY)
+    assert "自动确定" in err.value.message
+    label_add(enterprise=firm, actor=world.staff, kind="innovation_leader", level="city", year=YEAR)
+    assert sync_stage(firm, actor=world.staff)
+    firm.refresh_from_db()
+    assert firm.stage == Stage.LEADER
+
+
+def test_pool_rules(world, firm, pool):
+    with pytest.raises(ServiceError) as err:
+        svc.pool_add(pool=pool, enterprise=world.ent_b, actor=world.staff, on=TODAY, reason="x")
+    assert "不属于" in err.value.message
+    with pytest.raises(ServiceError) as err:
+        svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=TODAY, reason="  ")
+    assert err.value.field == "reason"
+    with pytest.raises(ServiceError) as err:
+        svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=dt.date(YEAR - 2, 5, 1), reason="x")
+    assert err.value.field == "on"
+    member = svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=TODAY, reason="研发投入达标")
+    result = svc.pool_add_many(pool=pool, enterprises=[firm, world.ent_a2], actor=world.staff, on=TODAY, reason="预审")
+    assert [m.enterprise for m in result.added] == [world.ent_a2]
+    assert result.skipped[0][0] == firm and "已在" in result.skipped[0][1]
+    with pytest.raises(ServiceError):
+        svc.pool_exit(member=member, actor=world.staff, on=TODAY - dt.timedelta(days=1), reason=ExitReason.LEFT)
+    svc.pool_exit(member=member, actor=world.staff, on=TODAY, reason=ExitReason.LEFT, note="企业迁出计划")
+    firm.refresh_from_db()
+    assert firm.stage == Stage.ATTRACTED
+    assert PoolMember.objects.filter(enterprise=firm, exited_on__isnull=True).count() == 0
+    with pytest.raises(ServiceError):
+        svc.pool_create(district=world.a, actor=world.staff, start_year=YEAR - 1, end_year=YEAR + 1)
+
+
+def test_one_open_application_at_a_time(world, firm):
+    b1, b2 = svc.batch_create(year=YEAR, seq=1), svc.batch_create(year=YEAR, seq=2)
+    app = svc.application_create(enterprise=firm, actor=world.staff, batch=b1, on=_days(10))
+    with pytest.raises(ServiceError) as err:
+        svc.application_create(enterprise=firm, actor=world.staff, batch=b2, on=_days(5))
+    assert "进行中" in err.value.message
+    svc.application_move(application=app, actor=world.staff, status=AppStatus.REJECTED, on=_days(5), note="撤回")
+    app2 = svc.application_create(enterprise=firm, actor=world.staff, batch=b2, on=_days(4))
+    assert app2.status == AppStatus.PLANNED
+    app.refresh_from_db()
+    assert app.submitted_on is None and app.decided_on == _days(5)
+
+
+def test_visit_requires_content(world, firm):
+    with pytest.raises(ServiceError) as err:
+        svc.visit_add(enterprise=firm, actor=world.staff, visited_on=TODAY, topic="hnte", tutor="区科技局", content=" ")
+    assert err.value.field == "content"
+    visit = svc.visit_add(enterprise=firm, actor=world.staff, visited_on=TODAY, topic="hnte", tutor="区科技局",
+                          content="指导建立研发费用辅助账")
+    assert visit.history.count() == 1
