@@ -201,3 +201,58 @@ def test_visit_requires_content(world, firm):
     visit = svc.visit_add(enterprise=firm, actor=world.staff, visited_on=TODAY, topic="hnte", tutor="区科技局",
                           content="指导建立研发费用辅助账")
     assert visit.history.count() == 1
+
+
+# --- the qualifications page ------------------------------------------------------------------------------
+
+
+def _url(firm):
+    from django.urls import reverse
+
+    return reverse("pipeline:records", args=[firm.pk])
+
+
+def test_page_records_visit_and_shows_inline_errors(world, firm, login):
+    c = login(world.staff)
+    page = c.get(_url(firm))
+    assert page.status_code == 200 and "登记入库" in page.content.decode() and "尚无资质记录" in page.content.decode()
+    r = c.post(_url(firm), {"action": "visit", "visit-visited_on": TODAY.isoformat(), "visit-topic": "ip",
+                            "visit-tutor": "区知识产权服务中心", "visit-content": "梳理专利布局"})
+    assert r.status_code == 302 and r["Location"].endswith("#visits")
+    assert "梳理专利布局" in c.get(_url(firm)).content.decode()
+    r = c.post(_url(firm), {"action": "sme", "sme-year": YEAR, "sme-number": "坏编号", "sme-registered_on": TODAY.isoformat()})
+    body = r.content.decode()
+    assert r.status_code == 400 and "入库登记编号应为8至32位数字或字母" in body and "is-invalid" in body
+    assert firm.sme_records.count() == 0
+
+
+def test_page_moves_an_application_to_recognition(world, firm, login):
+    batch = svc.batch_create(year=YEAR, seq=1)
+    app = svc.application_create(enterprise=firm, actor=world.staff, batch=batch, on=_days(40))
+    c = login(world.staff)
+    data = {"action": "move", "move-application": app.pk, "move-status": "recognised", "move-on": _days(3).isoformat()}
+    r = c.post(_url(firm), data)
+    assert r.status_code == 400 and "认定时请填写高新技术企业证书编号" in r.content.decode()
+    r = c.post(_url(firm), {**data, "move-certificate_no": "GR202545001234"})
+    assert r.status_code == 302
+    firm.refresh_from_db()
+    assert firm.stage == Stage.HNTE
+    body = c.get(_url(firm)).content.decode()
+    assert "GR202545001234" in body and "按资质记录自动确定" in body
+
+
+def test_page_is_read_only_for_city_and_the_firm(world, login):
+    for user in (world.city_user, world.ent_user, world.town):
+        c = login(user)
+        page = c.get(_url(world.ent_a))
+        assert page.status_code == 200 and "登记入库" not in page.content.decode()
+        r = c.post(_url(world.ent_a), {"action": "visit", "visit-visited_on": TODAY.isoformat(), "visit-topic": "ip",
+                                       "visit-tutor": "x", "visit-content": "y"})
+        assert r.status_code == 403
+    assert login(world.ent_user).get(_url(world.ent_b)).status_code == 404
+
+
+def test_page_refuses_another_firms_record_id(world, firm, login):
+    other = svc.certificate_add(enterprise=world.ent_a2, actor=world.staff, number="GR202445009999", issued_on=_days(5))
+    r = login(world.staff).post(_url(firm), {"action": "certdel", "id": other.pk})
+    assert r.status_code == 404 and HnteCertificate.objects.filter(pk=other.pk).exists()

@@ -226,6 +226,9 @@ WRITES: dict[str, Write] = {
     "enterprises:year_delete": Write(EDITORS, lambda e: {}),
     "enterprises:import": Write(EDITORS, _enterprise_import, target="enterprise"),
     "regions:village_import": Write(EDITORS, _village_import, target="township"),
+    "pipeline:records": Write(EDITORS, lambda e: {
+        "action": "visit", "visit-visited_on": TODAY, "visit-topic": "hnte", "visit-tutor": "范围测试",
+        "visit-content": "范围测试辅导"}, readers=EDITORS | ENTERPRISE_USERS | {"city", "town", "expert"}),
     "accounts:organisation_create": Write(MANAGERS, _new_organisation, target="district"),
     "indicators:targets": Write(frozenset({"city"}), _targets_form, target="district", readers=EDITORS),
     "indicators:targets_upload": Write(frozenset({"city"}), _targets_upload, target="district"),

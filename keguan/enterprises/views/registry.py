@@ -14,6 +14,7 @@ from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
 from keguan.core.pagination import paginate, querystring_without
 from keguan.core.scope import can_write
+from keguan.pipeline.stages import has_records
 
 from ..exports import enterprise_export_xlsx
 from ..forms import EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
@@ -100,6 +101,7 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": staff_editor and editable,
         "stage_form": StageChangeForm(initial={"stage": enterprise.stage}),
         "label_form": LabelForm(),
+        "follows_records": has_records(enterprise),
     }
     return render(request, "enterprises/detail.html", context)
 
