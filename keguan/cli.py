@@ -15,6 +15,8 @@ OWN = {
     "report": "生成工作总结 Word 文档（keguan report --region 450103 --period 2022H1 --out 总结.docx）",
     "assess": "按官方规则评估名单中的企业（科小、高企），输出 JSON 行，不保存（keguan assess 名单.xlsx）",
     "backup": "备份数据库到数据目录的 backups/ 下",
+    "syncstages": "按资质记录核定培育阶段（证书到期回落等），建议每天运行一次",
+    "recount": "按企业库重新统计各区县各阶段企业数（直接改库或批量写入后）",
 }
 
 

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "keguan.pipeline",
     "keguan.indicators",
     "keguan.reports",
+    "keguan.rd",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("regions/", include("keguan.regions.urls")),
     path("indicators/", include("keguan.indicators.urls")),
     path("reports/", include("keguan.reports.urls")),
+    path("rd/", include("keguan.rd.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ from keguan.core.errors import ServiceError
 from keguan.enterprises.models import Stage, StageChange
 from keguan.enterprises.services import enterprise_change_stage, enterprise_create, label_add
 from keguan.pipeline import services as svc
-from keguan.pipeline.models import AppStatus, ApplicationStep, ExitReason, HnteCertificate, PoolMember
+from keguan.pipeline.models import ApplicationStep, AppStatus, ExitReason, HnteCertificate, PoolMember
 from keguan.pipeline.stages import derive, stage_sync_due, sync_stage
 
 from .conftest import DISTRICT_A, credit_code
@@ -222,7 +222,7 @@ def test_page_records_visit_and_shows_inline_errors(world, firm, login):
     assert "梳理专利布局" in c.get(_url(firm)).content.decode()
     r = c.post(_url(firm), {"action": "sme", "sme-year": YEAR, "sme-number": "坏编号", "sme-registered_on": TODAY.isoformat()})
     body = r.content.decode()
-    assert r.status_code == 400 and "入库登记编号应为8至32位数字或字母" in body and "is-invalid" in body
+    assert r.status_code == 200 and "入库登记编号应为8至32位数字或字母" in body and "is-invalid" in body
     assert firm.sme_records.count() == 0
 
 
@@ -232,7 +232,7 @@ def test_page_moves_an_application_to_recognition(world, firm, login):
     c = login(world.staff)
     data = {"action": "move", "move-application": app.pk, "move-status": "recognised", "move-on": _days(3).isoformat()}
     r = c.post(_url(firm), data)
-    assert r.status_code == 400 and "认定时请填写高新技术企业证书编号" in r.content.decode()
+    assert r.status_code == 200 and "认定时请填写高新技术企业证书编号" in r.content.decode()
     r = c.post(_url(firm), {**data, "move-certificate_no": "GR202545001234"})
     assert r.status_code == 302
     firm.refresh_from_db()
@@ -256,3 +256,39 @@ def test_page_refuses_another_firms_record_id(world, firm, login):
     other = svc.certificate_add(enterprise=world.ent_a2, actor=world.staff, number="GR202445009999", issued_on=_days(5))
     r = login(world.staff).post(_url(firm), {"action": "certdel", "id": other.pk})
     assert r.status_code == 404 and HnteCertificate.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_demo_records_agree_with_the_demo_stages():
+    from keguan.demo.generator import generate_demo
+    from keguan.enterprises.models import Enterprise
+    from keguan.pipeline.models import CultivationPool, HnteApplication, TechSmeRecord
+
+    day = dt.date(2026, 11, 1)
+    generate_demo(seed=5, enterprises=600, with_users=False, today=day)
+    checked = 0
+    for e in Enterprise.objects.all():
+        if e.stage != Stage.ATTRACTED:
+            assert derive(e, day).stage == e.stage, (e.pk, e.stage, derive(e, day))
+            checked += 1
+    assert checked > 200
+    assert TechSmeRecord.objects.filter(year=day.year).exists()
+    assert HnteApplication.objects.filter(status=AppStatus.RECOGNISED).exists()
+    assert HnteApplication.objects.filter(status=AppStatus.REJECTED).exists()
+    assert CultivationPool.objects.filter(start_year=2026, end_year=2028).count() == 12
+    assert PoolMember.objects.filter(exit_reason=ExitReason.TRANSFERRED).exists()
+
+
+def test_syncstages_command(world, firm):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    svc.certificate_add(enterprise=firm, actor=world.staff, number="GR202245000321", issued_on=_days(30))
+    HnteCertificate.objects.filter(enterprise=firm).update(issued_on=_days(3 * 366), expires_on=_days(1))
+    StageChange.objects.filter(enterprise=firm).update(changed_on=_days(3 * 366))
+    out = StringIO()
+    call_command("syncstages", stdout=out)
+    assert "1 家企业" in out.getvalue()
+    firm.refresh_from_db()
+    assert firm.stage == Stage.ATTRACTED

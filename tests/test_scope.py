@@ -5,7 +5,8 @@ from the explicit maps below (``PK_KINDS`` and ``KWARGS``). A URL with a keyword
 or a URL that accepts POST without a payload in ``WRITES``, fails ``test_every_url_is_known_to_the_walker``:
 whoever adds an area extends these maps, and the walk then covers the new pages automatically.
 
-Adding an area: name what ``pk`` means in ``PK_KINDS`` (and new kwargs in ``KWARGS``); put a valid payload
+Adding an area: name what ``pk`` means in ``PK_KINDS`` (and new kwargs in ``KWARGS``; a kwarg other than
+``pk`` that names the URL's own object gives its kind as ``names``); put a valid payload
 and its writers in ``WRITES``; add the area's records to ``Scene`` — one per district/township/enterprise the
 personas must not see — with who sees them (``VISIBLE``, or ``REGION_RECORDS`` for a bureau's own records);
 and each new scoped model to ``ANCHORS``. Every request runs in a transaction that is rolled back.
@@ -82,6 +83,8 @@ PK_KINDS: dict[str, str] = {
     "reports:plan_status": "plan_item",
     "reports:issue_delete": "issue_item",
     "reports:template_toggle": "report_template",
+    "rd": "rd_round",
+    **{f"rd:{name}": "rd_firm" for name in ("firm", "firm_report", "firm_clear", "firm_call", "firm_remove")},
 }
 
 
@@ -95,12 +98,15 @@ class Kwarg:
     value: Callable[[Any], Any]
     is_id: bool
     missing: Any  # a value that names no row
+    names: str | None = None  # a kwarg other than ``pk`` that names the URL's own object: the kind it names
 
 
 KWARGS: dict[str, Kwarg] = {
     "pk": Kwarg(None, lambda obj: obj.pk, True, 987654321),
     "label_pk": Kwarg("enterprise", lambda e: e.labels.order_by("pk")[0].pk, True, 987654321),
     "year": Kwarg("enterprise", lambda e: e.years.order_by("-year")[0].year, False, 1991),
+    # (in the pipeline namespace pk names an enterprise; a cultivation pool's pages name it pool_pk)
+    "pool_pk": Kwarg(None, lambda pool: pool.pk, True, 987654321, names="pool"),
 }
 
 TODAY = dt.date.today().isoformat()
@@ -185,6 +191,13 @@ def _template_upload(_: Any) -> dict:
     return {"name": "范围测试模板", "file": SimpleUploadedFile("模板.docx", default_template())}
 
 
+def _sme_import(e: Enterprise) -> dict:
+    """One row of a 科小 入库名单 for ``e`` (last year: the scene's records are this year's)."""
+    year = dt.date.today().year - 1
+    row = [e.credit_code, e.name, str(year), f"{year}99{e.pk:06d}", f"{year}-06-01"]
+    return {"file": _csv("科小入库.csv", [["统一社会信用代码", "企业名称", "评价年度", "入库登记编号", "入库日期"], row])}
+
+
 def _drop_qualifications(e: Enterprise) -> None:
     """A firm with qualification records takes its stage from them; the manual change needs a firm without."""
     for related in ("sme_records", "hnte_certificates", "pool_memberships"):
@@ -193,6 +206,20 @@ def _drop_qualifications(e: Enterprise) -> None:
 
 def _detach_contacts(e: Enterprise) -> None:
     User.objects.filter(enterprise=e).update(enterprise=None)
+
+
+def _rd_import(r) -> dict:
+    code = r.firms.order_by("pk")[0].enterprise.credit_code
+    return {"file": _csv("填报.csv", [["统一社会信用代码", "填报金额（万元）"], [code, "12.5"]])}
+
+
+def _rd_spare(r):
+    """The round's last firm: taken off the list (prepare) so the positive control can add it again."""
+    return r.firms.order_by("-pk")[0]
+
+
+def _rd_unreport(f) -> None:
+    type(f).objects.filter(pk=f.pk).update(amount=None, reported_on=None)
 
 
 EDITORS = frozenset({"leader", "staff", "outsider"})
@@ -229,6 +256,10 @@ WRITES: dict[str, Write] = {
     "pipeline:records": Write(EDITORS, lambda e: {
         "action": "visit", "visit-visited_on": TODAY, "visit-topic": "hnte", "visit-tutor": "范围测试",
         "visit-content": "范围测试辅导"}, readers=EDITORS | ENTERPRISE_USERS | {"city", "town", "expert"}),
+    "pipeline:batch_create": Write(EDITORS | {"city"}, lambda _: {"year": dt.date.today().year, "seq": 9}),
+    "pipeline:pool_create": Write(EDITORS, lambda _: {"start_year": dt.date.today().year + 2,
+                                                      "end_year": dt.date.today().year + 4}),
+    "pipeline:sme_import": Write(EDITORS, _sme_import, target="enterprise"),
     "accounts:organisation_create": Write(MANAGERS, _new_organisation, target="district"),
     "indicators:targets": Write(frozenset({"city"}), _targets_form, target="district", readers=EDITORS),
     "indicators:targets_upload": Write(frozenset({"city"}), _targets_upload, target="district"),
@@ -245,6 +276,16 @@ WRITES: dict[str, Write] = {
     "accounts:user_create": Write(MANAGERS, _new_user, target="district"),
     "accounts:user_toggle": Write(MANAGERS, lambda u: {}),
     "accounts:user_password": Write(MANAGERS, lambda u: {"password": NEW_PASSWORD}),
+    "rd:create": Write(EDITORS, lambda _: {"year": RD_NEW_YEAR, "title": "", "opened_on": TODAY, "due_on": "", "note": ""}),
+    "rd:round_edit": Write(EDITORS, lambda r: {"title": "范围测试改名", "opened_on": TODAY, "due_on": "", "note": ""}),
+    "rd:import": Write(EDITORS, _rd_import),
+    "rd:firm_add": Write(EDITORS, lambda r: {"enterprise": _rd_spare(r).enterprise.credit_code, "note": ""},
+                         prepare=lambda r: _rd_spare(r).delete()),
+    "rd:firm_report": Write(EDITORS, lambda f: {"amount_wan": "12.5", "reported_on": TODAY, "note": ""}),
+    "rd:firm_clear": Write(EDITORS, lambda f: {}),
+    "rd:firm_call": Write(EDITORS, lambda f: {"called_on": TODAY, "contact": "范围测试", "outcome": "promised",
+                                              "promised_on": "", "note": "范围测试跟进"}),
+    "rd:firm_remove": Write(EDITORS, lambda f: {}, prepare=_rd_unreport),
 }
 # URLs that act on the signed-in user's own session or account, never on a record chosen by id.
 SESSION_URLS = frozenset({"accounts:login", "accounts:logout", "accounts:password_change"})
@@ -258,6 +299,10 @@ PAGE_SHOWS: dict[str, str] = {
     "accounts:organisation_list": "organisation",
     "pipeline:precheck": "enterprise",
     "pipeline:precheck_export": "enterprise",
+    **{f"pipeline:{name}": "enterprise" for name in (
+        "applications", "applications_export", "certificates", "certificates_export", "sme_records", "sme_export")},
+    "pipeline:pools": "pool",
+    "rd:list": "rd_round",
 }
 
 # --------------------------------------------------------------------------------------------------------
@@ -310,6 +355,12 @@ PLACE_OF = {"city": "city", "leader": "a", "staff": "a", "town": "a", "expert": 
 DISTRICTS = ("a", "b", "far_district")
 TOWNSHIPS = ("a_town", "a_town2", "b_town")
 PLACE_KINDS = {"district": DISTRICTS, "township": TOWNSHIPS}
+# Records of a district bureau (研发经费填报: a round per district, and a firm of it that reported and was called),
+# keyed by district: a persona sees those of the districts it sees, its own district's (OWN) are the ones it
+# works on; the bureaus' editors write them.
+DISTRICT_RECORDS = ("rd_round", "rd_firm", "pool")  # (pool: 高企培育库, one per district)
+RD_YEAR = dt.date.today().year - 1  # the scene's rounds
+RD_NEW_YEAR = dt.date.today().year - 2  # the round the positive control opens
 
 # Status of the list/export/entry pages for each persona (after following redirects).
 BUREAU_SIDE = {"city", "leader", "staff", "town", "expert", "outsider"}
@@ -321,6 +372,11 @@ PAGE_STATUS: dict[str, dict[str, int]] = {
     "pipeline:self_check": {p: 200 if p in MANAGERS | ENTERPRISE_USERS else 404 for p in PERSONAS},
     "pipeline:precheck": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
     "pipeline:precheck_export": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
+    **{f"pipeline:{name}": {p: 200 if p in MANAGERS else 403 for p in PERSONAS} for name in (
+        "applications", "applications_export", "certificates", "certificates_export", "pools", "pool_members",
+        "pool_members_export", "sme_records", "sme_export")},
+    "pipeline:sme_import": {p: 200 if p in EDITORS else 403 for p in PERSONAS},
+    "pipeline:sme_import_template": {p: 200 if p in EDITORS else 403 for p in PERSONAS},
     "accounts:user_list": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
     "accounts:login_log": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
     "regions:tree": {p: 200 for p in PERSONAS},
@@ -333,6 +389,8 @@ PAGE_STATUS: dict[str, dict[str, int]] = {
     "indicators:targets_template": {p: 200 if p == "city" else 403 for p in PERSONAS},
     **{name: {p: 200 if p in REPORTERS else 403 for p in PERSONAS}
        for name in ("reports:home", "reports:plans", "reports:issues", "reports:templates")},
+    "rd:list": {p: 200 if p in MANAGERS else 403 for p in PERSONAS},
+    "rd:create": {p: 200 if p in EDITORS else 403 for p in PERSONAS},
 }
 
 # --------------------------------------------------------------------------------------------------------
@@ -379,7 +437,16 @@ def app_routes() -> list[Route]:
 
 
 def pk_kind(route: Route) -> str | None:
+    """The kind of the URL's own object: what ``pk`` names, or the kind a ``names`` kwarg names."""
+    if "pk" not in route.kwargs:
+        named = [KWARGS[k].names for k in route.kwargs if k in KWARGS and KWARGS[k].names]
+        if named:
+            return named[0]
     return PK_KINDS.get(route.name) or PK_KINDS.get(route.namespace)
+
+
+def _names_object(route: Route) -> bool:
+    return "pk" in route.kwargs or any(k in KWARGS and KWARGS[k].names for k in route.kwargs)
 
 
 def route_problems(route: Route) -> list[str]:
@@ -389,9 +456,9 @@ def route_problems(route: Route) -> list[str]:
     unknown = [k for k in route.kwargs if k not in KWARGS]
     if unknown:
         problems.append(f"{route}: unknown URL kwargs {unknown}; teach tests/test_scope.py KWARGS how to fill them")
-    if route.kwargs and "pk" not in route.kwargs:
+    if route.kwargs and not _names_object(route):
         problems.append(f"{route}: kwargs without pk; teach tests/test_scope.py which object the URL names")
-    if "pk" in route.kwargs:
+    if _names_object(route):
         kind = pk_kind(route)
         if kind is None:
             problems.append(f"{route}: no PK_KINDS entry says what pk names in namespace {route.namespace!r}")
@@ -460,6 +527,39 @@ def _pipeline_records(world, regions: dict, ents: dict) -> dict[str, models.Mode
     return pools
 
 
+def _rd_records(regions: dict) -> dict[str, dict[str, models.Model]]:
+    """研发经费填报: a round per district (pre-filled with its 规上 firms), whose first firm reported and was called."""
+    from keguan.rd import services as rd
+
+    today = dt.date.today()
+    out: dict[str, dict[str, models.Model]] = {"rd_round": {}, "rd_firm": {}}
+    for key in DISTRICTS:
+        word = RECORD_PLACES[key]
+        r = rd.rd_round_create(actor=None, district=regions[key], year=RD_YEAR, title=f"{word}研发填报哨兵", opened_on=today)
+        firm = r.firms.order_by("pk")[0]
+        rd.rd_amount_record(firm=firm, actor=None, amount=Decimal("1000000"), reported_on=today)
+        rd.rd_call_log(firm=firm, actor=None, called_on=today, outcome="reported", note=f"{word}跟进哨兵")
+        out["rd_round"][key], out["rd_firm"][key] = r, firm
+    return out
+
+
+def _list_records(ents: dict) -> None:
+    """Every firm on the district lists (高企申报 of the scene's batch, 高企证书, 科小入库), stages unchanged:
+    an expired certificate for the firms that are not 高企, 科小 records that a higher stage outranks."""
+    from keguan.pipeline import services as pipeline
+    from keguan.pipeline.models import HnteBatch
+
+    today = dt.date.today()
+    batch = HnteBatch.objects.get(year=today.year, seq=1)
+    for i, key in enumerate(("ent_a2", "ent_b", "ent_far"), start=1):
+        pipeline.certificate_add(enterprise=ents[key], actor=None, number=f"GR20{i:02d}45000900",
+                                 issued_on=today.replace(year=today.year - 4, month=1, day=1))
+    for i, key in enumerate(("ent_a", "ent_b", "ent_far"), start=1):
+        pipeline.sme_record_add(enterprise=ents[key], actor=None, year=today.year, number=f"{today.year}4599{i:06d}",
+                                registered_on=min(dt.date(today.year, 1, 2), today))
+        pipeline.application_create(enterprise=ents[key], actor=None, batch=batch, on=today)
+
+
 class Scene:
     def __init__(self, world) -> None:
         self.world = world
@@ -504,6 +604,8 @@ class Scene:
         for r in ("a", "b", "far_district"):
             Target.objects.create(indicator="ent_new_hnte", region=regions[r], year=2023, value=Decimal("1"))
         self.pools = _pipeline_records(world, regions, ents)
+        _list_records(ents)
+        rd_records = _rd_records(regions)
         records: dict[str, dict[str, models.Model]] = {kind: {} for kind in REGION_RECORDS}
         for key, word in RECORD_PLACES.items():
             r = regions[key]
@@ -513,7 +615,8 @@ class Scene:
             records["report_template"][key] = ReportTemplate.objects.create(
                 region=r, name=f"{word}模板哨兵", content=b"", active=False)
         self.objects: dict[str, dict[str, models.Model]] = {
-            "enterprise": ents, "user": users, "region": regions, "organisation": orgs, **records,
+            "enterprise": ents, "user": users, "region": regions, "organisation": orgs, **records, **rd_records,
+            "pool": self.pools,
             **{kind: {k: regions[k] for k in keys} for kind, keys in PLACE_KINDS.items()},
         }
         self.personas: dict[str, User] = {**world.personas, "outsider_ent": world.outsider_ent}
@@ -522,6 +625,8 @@ class Scene:
     def visible(self, persona: str, kind: str) -> set[str]:
         if kind in REGION_RECORDS:
             return set(RECORD_PLACES) & VISIBLE[persona]["region"]
+        if kind in DISTRICT_RECORDS:
+            return set(DISTRICTS) & VISIBLE[persona]["region"]
         return VISIBLE[persona][kind]
 
     def foreign(self, persona: str, kind: str) -> dict[str, models.Model]:
@@ -532,6 +637,8 @@ class Scene:
         return {k: self.objects[kind][k] for k in sorted(hidden)}
 
     def own_key(self, persona: str, kind: str) -> str | None:
+        if kind in DISTRICT_RECORDS:
+            return OWN[persona]["district"]
         return PLACE_OF[persona] if kind in REGION_RECORDS else OWN[persona][kind]
 
     def own(self, persona: str, kind: str) -> models.Model | None:
@@ -555,6 +662,13 @@ class Scene:
                 text = getattr(obj, "text", "") or getattr(obj, "name", "")
                 if text:
                     out[text] = f"{kind} {key}"
+        for key, pool in self.foreign(persona, "pool").items():
+            out[pool.name] = f"pool {key}"
+        for key, r in self.foreign(persona, "rd_round").items():
+            out[r.title] = f"rd_round {key}"
+            for note in r.firms.values_list("calls__note", flat=True):
+                if note:
+                    out[note] = f"rd call {key}"
         return out
 
     def client(self, persona: str) -> Client:
@@ -859,9 +973,9 @@ def test_lists_exports_and_counts_show_only_the_personas_records(scene, persona)
                 failures.append(f"{where}: answered {response.status_code}, expected {expected}")
             kind = PAGE_SHOWS.get(route.name)
             if kind and response.status_code == 200:
-                for key in VISIBLE[persona][kind]:
+                for key in scene.visible(persona, kind):
                     obj = scene.objects[kind][key]
-                    wanted = obj.username if kind == "user" else obj.name
+                    wanted = obj.username if kind == "user" else getattr(obj, "title", None) or obj.name
                     if wanted not in text:
                         failures.append(f"{where}: does not show its own {kind} {key} ({wanted})")
                     if route.name == "enterprises:export" and obj.credit_code not in text:
@@ -898,6 +1012,7 @@ ANCHORS: dict[str, Callable[[Any], tuple[Region | None, int | None]]] = {
     "enterprises.EnterpriseLabel": lambda x: _enterprise_anchor(x.enterprise),
     "enterprises.EnterpriseYear": lambda x: _enterprise_anchor(x.enterprise),
     "enterprises.StageChange": lambda x: _enterprise_anchor(x.enterprise),
+    "enterprises.DistrictStageCount": lambda x: (x.district, None),
     "pipeline.TechSmeRecord": lambda x: _enterprise_anchor(x.enterprise),
     "pipeline.HnteApplication": lambda x: _enterprise_anchor(x.enterprise),
     "pipeline.ApplicationStep": lambda x: _enterprise_anchor(x.application.enterprise),
@@ -905,6 +1020,9 @@ ANCHORS: dict[str, Callable[[Any], tuple[Region | None, int | None]]] = {
     "pipeline.CultivationPool": lambda x: (x.district, None),
     "pipeline.PoolMember": lambda x: _enterprise_anchor(x.enterprise),
     "pipeline.TutoringVisit": lambda x: _enterprise_anchor(x.enterprise),
+    "rd.RdRound": lambda x: (x.district, None),
+    "rd.RdFirm": lambda x: (x.round.district, None),
+    "rd.RdCall": lambda x: (x.firm.round.district, None),
     "indicators.ReportedValue": lambda x: (x.region, None),
     "indicators.Target": lambda x: (x.region, None),
     "reports.PlanItem": lambda x: (x.region, None),

@@ -38,8 +38,13 @@ def _menu() -> list[MenuGroup]:
                 MenuItem("本企业信息", "enterprises:mine", "building", frozenset({Role.ENTERPRISE})),
                 MenuItem("科小/高企自评", "pipeline:self_check", "clipboard-check", frozenset({Role.ENTERPRISE})),
                 MenuItem("科小/高企预审", "pipeline:precheck", "list-ol", bureau),
+                MenuItem("科小入库", "pipeline:sme_records", "patch-check", bureau),
+                MenuItem("培育库", "pipeline:pools", "flower2", bureau),
+                MenuItem("高企申报", "pipeline:applications", "send-check", bureau),
+                MenuItem("高企证书", "pipeline:certificates", "award", bureau),
             ],
         ),
+        MenuGroup("研发投入", [MenuItem("研发经费填报", "rd:list", "cash-coin", bureau)]),
         MenuGroup(
             "目标考核",
             [

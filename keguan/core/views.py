@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from keguan.accounts.models import Role
+from keguan.accounts.models import BUREAU_ROLES, Role
 from keguan.enterprises.models import Stage
 from keguan.enterprises.selectors import counts_by_area, counts_by_stage
+from keguan.pipeline.lists import renewal_due_count
 
 
 @require_GET
@@ -23,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "area_rows": counts_by_area(user=user, region=region) if region is not None else [],
     }
     context["total"] = sum(n for _, _, n in context["stage_counts"])
+    if user.is_superuser or user.role in BUREAU_ROLES:
+        context["renewals_due"] = renewal_due_count(user=user, today=timezone.localdate())
     return render(request, "core/home.html", context)
 
 

@@ -30,6 +30,7 @@ from keguan.enterprises.models import (
     StageChange,
     TechField,
 )
+from keguan.enterprises.services import stage_counts_rebuild
 from keguan.regions.models import Region, RegionLevel
 from keguan.regions.services import regions_load_national
 from keguan.rules.identifiers import CREDIT_ALPHABET, credit_code_check_char
@@ -266,9 +267,10 @@ def _stage_dates(rng: random.Random, registered: dt.date, stage: str, today: dt.
 @transaction.atomic
 def generate_demo(
     *, seed: int = 2024, scale: float = 1.0, city_code: str = DEFAULT_CITY, enterprises: int | None = None,
-    today: dt.date | None = None, with_users: bool = True, progress=None,
+    today: dt.date | None = None, with_users: bool = True, progress=None, district_sizes: dict[str, int] | None = None,
 ) -> DemoResult:
-    """Load (or reload) the demo city. Returns what was made."""
+    """Load (or reload) the demo city. Returns what was made. ``district_sizes``: enterprises for the districts
+    with these codes, instead of their share of ``scale``/``enterprises`` (the benchmarks' one large district)."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
     say = progress or (lambda msg: None)
@@ -296,6 +298,7 @@ def generate_demo(
 
     years = [today.year - 3, today.year - 2, today.year - 1]
     counts = _district_counts(rng, districts, scale, enterprises)
+    counts = [(district_sizes or {}).get(d.code, n) for d, n in zip(districts, counts, strict=True)]
     used_codes: set[str] = set(Enterprise.objects.values_list("credit_code", flat=True))
     used_names: set[str] = set(Enterprise.objects.values_list("name", flat=True))
     pick_industry = _Weighted(INDUSTRY_WEIGHTS)
@@ -352,7 +355,12 @@ def generate_demo(
             )
         _bulk_store(rng, plan, years)
         result.enterprises += count
+    stage_counts_rebuild()  # the wipe and the raw inserts above bypass the services that keep the counter
 
+    say("生成科小入库、高企申报与证书、培育库记录…")
+    from keguan.pipeline.demo import make_pipeline_demo
+
+    make_pipeline_demo(districts=districts, today=today, seed=seed)
     say("生成市定目标、统计填报数值和工作计划…")
     _make_indicator_data(rng, city, districts, today)
     if with_users:
@@ -362,6 +370,7 @@ def generate_demo(
     with connection.cursor() as cur:
         for table in (Region._meta.db_table, Enterprise._meta.db_table):
             cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    __import__("keguan.rd.demo", fromlist=["make_rd_demo"]).make_rd_demo(districts=districts, today=today, seed=seed)
     return result
 
 

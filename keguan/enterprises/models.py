@@ -259,3 +259,28 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changed_on} {self.get_to_stage_display()}"
+
+
+class DistrictStageCount(models.Model):
+    """How many enterprises of a district are in a pipeline stage now: one row per district and stage.
+
+    A counter beside the register so the dashboards and reports need not count 200,000 firms on every page.
+    The services, the only writers of enterprises, move it in the same transaction as the firm (atomic
+    ``n = n + 1`` updates); bulk loads that bypass them (the demo generator) and ``keguan recount`` rebuild it
+    from the register (``services.stage_counts_rebuild``). Rows whose count fell to 0 are kept."""
+
+    district = models.ForeignKey(
+        "regions.Region", verbose_name="所属区县", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    stage = models.CharField("培育阶段", max_length=16, choices=Stage.choices)
+    n = models.IntegerField("企业数", default=0)
+
+    scope = ScopeSpec(regions={1: "district"}, region_levels={"district": RegionLevel.COUNTY})
+
+    class Meta:
+        verbose_name = "区县各阶段企业数"
+        verbose_name_plural = "区县各阶段企业数"
+        constraints = [models.UniqueConstraint(fields=["district", "stage"], name="one_count_per_district_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.get_stage_display()} {self.n}"

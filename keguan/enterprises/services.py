@@ -6,14 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
-from .models import STAGE_ORDER, YEAR_FIELDS, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
+from .models import (
+    STAGE_ORDER,
+    YEAR_FIELDS,
+    DistrictStageCount,
+    Enterprise,
+    EnterpriseLabel,
+    EnterpriseYear,
+    Stage,
+    StageChange,
+)
 
 PROFILE_FIELDS = (
     "name",
@@ -81,6 +91,7 @@ def enterprise_create(*, actor, reason: str = "新建企业", **data: Any) -> En
         enterprise=enterprise, district=enterprise.district, from_stage="", to_stage=stage, changed_on=since,
         note=reason, created_by=actor,
     )
+    _count_move(None, (enterprise.district_id, stage))
     return enterprise
 
 
@@ -96,9 +107,11 @@ def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企
             setattr(enterprise, key, value)
             changed = True
     if changed:
+        stored = _stored_place(enterprise)
         enterprise._history_user = actor
         enterprise._change_reason = reason
         enterprise.save()
+        _count_move(stored, (enterprise.district_id, enterprise.stage))
         # the stage history counts for the district the firm now belongs to
         StageChange.objects.filter(enterprise=enterprise).exclude(district_id=enterprise.district_id).update(
             district_id=enterprise.district_id
@@ -110,9 +123,11 @@ def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企
 def enterprise_delete(*, enterprise: Enterprise, actor, reason: str = "删除企业") -> None:
     if enterprise.contacts.exists():
         raise ServiceError("该企业仍有企业用户账号，请先停用或转移账号后再删除")
+    stored = _stored_place(enterprise)
     enterprise._history_user = actor
     enterprise._change_reason = reason
     enterprise.delete()
+    _count_move(stored, None)
 
 
 @transaction.atomic
@@ -148,12 +163,65 @@ def enterprise_change_stage(
         note=note,
         created_by=actor,
     )
+    stored = _stored_place(enterprise)
     enterprise.stage = stage
     enterprise.stage_since = on
     enterprise._history_user = actor
     enterprise._change_reason = f"培育阶段变更：{note}" if note else "培育阶段变更"
     enterprise.save(update_fields=["stage", "stage_since", "updated_at"])
+    _count_move(stored, (stored[0], stage))  # update_fields: the stored district stays
     return change
+
+
+# ------------------------------------------------------------------ the district × stage counter
+
+Place = tuple[int, str]  # (district id, stage)
+
+
+def _stored_place(enterprise: Enterprise) -> Place:
+    """The firm's district and stage as the database holds them, the row locked until the transaction ends
+    (PostgreSQL; SQLite writes one transaction at a time), so the counter moves from what was stored even if
+    ``enterprise`` is a stale instance."""
+    return Enterprise.objects.select_for_update().values_list("district_id", "stage").get(pk=enterprise.pk)
+
+
+def _count_move(before: Place | None, after: Place | None) -> None:
+    """One firm leaves ``before`` and enters ``after`` (None: not in the register) in the counter. Atomic
+    ``n = n ± 1`` updates in the caller's transaction, in a fixed order so two services cannot deadlock on
+    the rows they both move."""
+    if before == after:
+        return
+    deltas: dict[Place, int] = {}
+    if before is not None:
+        deltas[before] = -1
+    if after is not None:
+        deltas[after] = deltas.get(after, 0) + 1
+    for (district_id, stage), delta in sorted(deltas.items()):
+        rows = DistrictStageCount.objects.filter(district_id=district_id, stage=stage)
+        if rows.update(n=F("n") + delta):
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: another transaction may create the same row first
+                DistrictStageCount.objects.create(district_id=district_id, stage=stage, n=delta)
+        except IntegrityError:
+            rows.update(n=F("n") + delta)
+
+
+@transaction.atomic
+def stage_counts_rebuild() -> int:
+    """Recount the district × stage counter from the register: after bulk loads that bypass the services
+    (the demo generator) or to repair it (``keguan recount``). Returns the number of firms counted."""
+    if connection.vendor == "postgresql":
+        # Services that move the counter meanwhile wait for this transaction and then apply their move on
+        # top of the recount; the ones that moved it before are committed before the recount reads.
+        table = connection.ops.quote_name(DistrictStageCount._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    rows = Enterprise.objects.values_list("district_id", "stage").annotate(n=Count("*")).order_by()
+    counts = [DistrictStageCount(district_id=district_id, stage=stage, n=n) for district_id, stage, n in rows]
+    DistrictStageCount.objects.all().delete()
+    DistrictStageCount.objects.bulk_create(counts)
+    return sum(c.n for c in counts)
 
 
 @transaction.atomic

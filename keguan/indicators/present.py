@@ -75,3 +75,16 @@ class ScoreView:
 
 def score_view(score: Score) -> ScoreView:
     return ScoreView(score)
+
+
+def table_cell(view: ScoreView) -> dict:
+    """One cell of the city's districts × indicators table: the texts the template shows, each computed once
+    (the template asks for some twice), in a dict (a template finds a dict key at the first try; an attribute
+    only after a failed item lookup and, here, a delegation through ``ScoreView.__getattr__``)."""
+    return {
+        "has_value": view.has_value,
+        "url": view.url if view.has_value else "",  # the template links only cells with a value
+        "actual_text": view.actual_text,
+        "rank": view.score.rank,
+        "completion_text": view.completion_text,
+    }

@@ -62,6 +62,14 @@ class Engine:
         values = self.by_district(ind, period)
         if region.level == RegionLevel.COUNTY:
             return values.get(region.pk)
+        key = ("value", ind.code, region.pk, period.key)  # a city's value: asked for by every card and chart
+        if key not in self.memo:
+            self.memo[key] = self._larger_region_value(ind, region, period, values)
+        return self.memo[key]
+
+    def _larger_region_value(
+        self, ind: Indicator, region: Region, period: Period, values: dict[int, Decimal | None]
+    ) -> Decimal | None:
         if ind.kind == Kind.RATIO:
             return _divide(
                 self.value(registry.get(ind.numerator), region, period),
@@ -147,8 +155,7 @@ def targets_for(districts: list[Region], year: int, codes: list[str] | None = No
 
 def scores(region: Region, period: Period, indicators: list[Indicator], *, engine: Engine | None = None) -> list[Score]:
     """Scorecards for one district (ranked among its city's districts) or one city (no rank)."""
-    city = city_of(region) or region
-    engine = engine or Engine(districts_of(city))
+    engine = engine or Engine(districts_of(city_of(region) or region))
     targets = engine.targets(period.year)
     last = period.same_period_last_year()
     out = []

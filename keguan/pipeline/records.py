@@ -10,10 +10,19 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from keguan.core.history import HistoryEntry, entries_for
 from keguan.core.scope import scoped
 from keguan.enterprises.models import Enterprise
 
-from .models import ApplicationStep, CultivationPool, HnteApplication, HnteCertificate, PoolMember
+from .models import (
+    ApplicationStep,
+    CultivationPool,
+    HnteApplication,
+    HnteCertificate,
+    PoolMember,
+    TechSmeRecord,
+    TutoringVisit,
+)
 from .stages import Derived, derive, has_records
 
 REMIND_MONTHS = 6
@@ -93,3 +102,19 @@ def enterprise_records(enterprise: Enterprise, *, pools) -> EnterpriseRecords:
         remind=remind,
     )
 
+
+
+def records_history(enterprise: Enterprise, limit: int = 100) -> list[HistoryEntry]:
+    """Who changed which qualification record of the enterprise, when, old → new; newest first."""
+    entries = entries_for(TechSmeRecord.history.filter(enterprise_id=enterprise.pk),
+                          subject=lambda r: f"{r.year}年科小入库", model=TechSmeRecord)
+    entries += entries_for(HnteApplication.history.filter(enterprise_id=enterprise.pk),
+                           subject="高企申报", model=HnteApplication)
+    entries += entries_for(HnteCertificate.history.filter(enterprise_id=enterprise.pk),
+                           subject=lambda r: f"高企证书 {r.number}", model=HnteCertificate)
+    entries += entries_for(PoolMember.history.filter(enterprise_id=enterprise.pk),
+                           subject="培育库", model=PoolMember)
+    entries += entries_for(TutoringVisit.history.filter(enterprise_id=enterprise.pk),
+                           subject=lambda r: f"{r.visited_on:%Y-%m-%d}辅导", model=TutoringVisit)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

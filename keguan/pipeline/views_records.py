@@ -32,7 +32,7 @@ from .record_forms import (
     SmeRemoveForm,
     VisitForm,
 )
-from .records import enterprise_records, pools_for
+from .records import enterprise_records, pools_for, records_history
 
 
 class _IdForm(forms.Form):
@@ -171,6 +171,6 @@ def records_view(request: HttpRequest, pk: int) -> HttpResponse:
         "f": forms_,
         "writable": writable,
         "today": timezone.localdate(),
-        "invalid": next(iter(bound), ""),
+        "history": records_history(enterprise),
     }
-    return render(request, "pipeline/records.html", context, status=400 if bound else 200)
+    return render(request, "pipeline/records.html", context)

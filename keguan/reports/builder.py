@@ -17,7 +17,7 @@ from keguan.rules.periods import Period, cn_number, percent, rank_text
 
 from .draft import Chapter, Draft, Figure, Paragraph, Part
 from .models import IssueItem, PlanItem, PlanStatus
-from .registry import area_choices, parts
+from .registry import area_choices, build_part, parts
 
 CN_PART = "（{}）"
 
@@ -186,7 +186,7 @@ def build_draft(region: Region, period: Period, *, engine: Engine | None = None,
     )
     summary = Chapter(title=f"一、{period.label}工作总结")
     for rp in parts():
-        paragraphs = rp.build(ctx)
+        paragraphs = build_part(rp, ctx)
         if paragraphs:
             summary.parts.append(Part(title=rp.title, paragraphs=paragraphs, area=rp.area))
     if not summary.parts:

@@ -24,6 +24,24 @@ def register_part(part: ReportPart) -> ReportPart:
     return part
 
 
+_CONTRIBUTIONS: dict[str, list[tuple[int, Callable[[object], list[Paragraph]]]]] = {}
+
+
+def contribute(area: str, order: int, build: Callable[[object], list[Paragraph]]) -> None:
+    """Another app's paragraphs within an area's part (the pipeline's records within 创新主体培育), after the
+    part's own, in ``order``."""
+    entries = _CONTRIBUTIONS.setdefault(area, [])
+    if all(b is not build for _, b in entries):
+        entries.append((order, build))
+
+
+def build_part(part: ReportPart, ctx) -> list[Paragraph]:
+    paragraphs = list(part.build(ctx))
+    for _, build in sorted(_CONTRIBUTIONS.get(part.area, []), key=lambda e: e[0]):
+        paragraphs += build(ctx)
+    return paragraphs
+
+
 def parts() -> list[ReportPart]:
     return sorted(_PARTS.values(), key=lambda p: p.order)
 

@@ -17,7 +17,7 @@ from keguan.rules.periods import Period
 
 from .. import registry
 from ..forms import PeriodForm
-from ..present import score_view
+from ..present import score_view, table_cell
 from ..selectors import Engine, city_of, city_table, districts_of, scores
 
 DASHBOARD_ROLES = {Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF}
@@ -105,7 +105,8 @@ def city_dashboard(request, city, form, period, indicators, engine) -> HttpRespo
         missing = [r for r in rows if r["cells"][idx].actual is None]
         present.sort(key=lambda r: r["cells"][idx].actual, reverse=not sort.startswith("-"))
         rows = present + missing
-    totals = [score_view(s) for s in scores(city, period, indicators, engine=engine)]
+    rows = [{"district": r["district"], "cells": [table_cell(c) for c in r["cells"]]} for r in rows]
+    totals = [table_cell(score_view(s)) for s in scores(city, period, indicators, engine=engine)]
     chart_code = request.GET.get("chart") or "ent_new_hnte"
     chart_ind = registry.get(chart_code) if chart_code in codes else indicators[0]
     return render(

@@ -1,0 +1,254 @@
+"""Forms of the district-level pipeline pages: the filters of each list and the small create forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.enterprises.forms import RegionChoiceField
+from keguan.enterprises.selectors import districts_in_scope, townships_in_scope
+from keguan.regions.models import Region, RegionLevel
+
+from .lists import (
+    CERT_STATES,
+    MEMBER_ALL,
+    MEMBER_IN,
+    MEMBER_STATES,
+    SME_STATES,
+    ApplicationFilters,
+    CertificateFilters,
+    MemberFilters,
+    SmeFilters,
+)
+from .models import AppStatus, ExitReason, HnteBatch
+
+
+class BatchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: HnteBatch) -> str:
+        return str(obj)
+
+
+class _AreaFilterForm(BootstrapMixin, forms.Form):
+    """A filter form with a keyword box and, by the user's level, the district and township selects."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=100)
+    district = RegionChoiceField(label="区县", queryset=Region.objects.none(), required=False, empty_label="全部区县")
+    township = RegionChoiceField(
+        label="乡镇/街道", queryset=Region.objects.none(), required=False, empty_label="全部乡镇/街道"
+    )
+    placeholder = "企业名称或统一社会信用代码"
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = self.placeholder
+        if user.region is not None and user.region.level >= RegionLevel.COUNTY:
+            del self.fields["district"]
+        else:
+            self.fields["district"].queryset = districts_in_scope(user=user)
+        if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
+            del self.fields["township"]
+        else:
+            self.fields["township"].queryset = townships_in_scope(user=user)
+
+    def area(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "district": d["district"].pk if d.get("district") else None,
+            "township": d["township"].pk if d.get("township") else None,
+            "q": (d.get("q") or "").strip(),
+        }
+
+    #: hidden filters that figures link to: (since field, until field, what the dates are of)
+    ranges: tuple[tuple[str, str, str], ...] = ()
+
+    def link_note(self) -> str:
+        """A sentence naming the hidden date filters that are on (when the list was opened from a figure)."""
+        if not (self.is_bound and self.is_valid()):
+            return ""
+        parts = []
+        for since_name, until_name, what in self.ranges:
+            since, until = self.cleaned_data.get(since_name), self.cleaned_data.get(until_name)
+            if since and until:
+                parts.append(f"{what}在{since:%Y-%m-%d}至{until:%Y-%m-%d}之间")
+            elif since:
+                parts.append(f"{what}在{since:%Y-%m-%d}及以后")
+            elif until:
+                parts.append(f"{what}在{until:%Y-%m-%d}及以前")
+        return "；".join(parts)
+
+    def note(self) -> str:
+        """The filters in words (for the export's 说明 sheet)."""
+        if not self.is_bound:
+            return "无"
+        if not self.is_valid():
+            return "条件有误，名单为空"
+        parts = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if hasattr(value, "pk"):
+                shown = str(value) if not isinstance(value, Region) else value.name
+            elif isinstance(field, forms.ChoiceField):
+                shown = dict(field.choices).get(value, value)
+                shown = dict(field.choices).get(str(value), shown)
+            else:
+                shown = value
+            parts.append(f"{field.label}：{shown}")
+        return "；".join(parts) or "无"
+
+
+def _hidden_date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.HiddenInput)
+
+
+class ApplicationFilterForm(_AreaFilterForm):
+    batch = BatchChoiceField(label="申报批次", queryset=HnteBatch.objects.all(), required=False, empty_label="全部批次")
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *AppStatus.choices])
+    submitted_since = _hidden_date("材料提交日期自")
+    submitted_until = _hidden_date("材料提交日期至")
+    decided_since = _hidden_date("认定/未通过日期自")
+    decided_until = _hidden_date("认定/未通过日期至")
+    field_order = ["batch", "status", "district", "township", "q"]
+    ranges = (("submitted_since", "submitted_until", "材料提交日期"), ("decided_since", "decided_until", "认定/未通过日期"))
+
+    def filters(self) -> ApplicationFilters:
+        if not self.is_bound:
+            return ApplicationFilters()
+        if not self.is_valid():
+            return ApplicationFilters(invalid=True)
+        d = self.cleaned_data
+        return ApplicationFilters(
+            batch=d["batch"].pk if d.get("batch") else None, status=d.get("status") or "",
+            submitted_since=d.get("submitted_since"), submitted_until=d.get("submitted_until"),
+            decided_since=d.get("decided_since"), decided_until=d.get("decided_until"), **self.area(),
+        )
+
+
+class BatchForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2008, max_value=2100)
+    seq = forms.IntegerField(label="批次", min_value=1, max_value=10, help_text="如第一批填 1")
+    deadline = forms.DateField(label="申报截止日期", required=False, widget=DateInput())
+    note = forms.CharField(label="备注", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {"year": timezone.localdate().year})
+        super().__init__(*args, **kwargs)
+
+
+class CertificateFilterForm(_AreaFilterForm):
+    state = forms.ChoiceField(label="证书状态", required=False, choices=[("", "全部状态"), *CERT_STATES])
+    year = forms.TypedChoiceField(label="认定年度", required=False, coerce=int, empty_value=None)
+    field_order = ["state", "year", "district", "township", "q"]
+    placeholder = "企业名称、信用代码或证书编号"
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
+
+    def filters(self) -> CertificateFilters:
+        if not self.is_bound:
+            return CertificateFilters()
+        if not self.is_valid():
+            return CertificateFilters(invalid=True)
+        d = self.cleaned_data
+        return CertificateFilters(state=d.get("state") or "", year=d.get("year"), **self.area())
+
+
+class PoolForm(BootstrapMixin, forms.Form):
+    start_year = forms.IntegerField(label="起始年度", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="截止年度", min_value=2000, max_value=2100)
+    name = forms.CharField(label="名称", required=False, max_length=64, help_text="留空则为“起始-截止年高企培育库”")
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        year = timezone.localdate().year
+        kwargs.setdefault("initial", {"start_year": year, "end_year": year + 2})
+        super().__init__(*args, **kwargs)
+
+
+class MemberFilterForm(BootstrapMixin, forms.Form):
+    state = forms.ChoiceField(label="在库情况", required=False, choices=MEMBER_STATES)
+    q = forms.CharField(label="关键词", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "企业名称或统一社会信用代码"}))
+
+    def filters(self) -> MemberFilters:
+        if not self.is_bound:
+            return MemberFilters()
+        if not self.is_valid():
+            return MemberFilters(invalid=True)
+        d = self.cleaned_data
+        return MemberFilters(state=d.get("state") or MEMBER_IN, q=(d.get("q") or "").strip())
+
+    def chosen_state(self) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("state") or MEMBER_IN
+        return MEMBER_IN
+
+
+class SmeFilterForm(_AreaFilterForm):
+    year = forms.TypedChoiceField(label="评价年度", required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *SME_STATES])
+    registered_since = _hidden_date("入库日期自")
+    registered_until = _hidden_date("入库日期至")
+    field_order = ["year", "state", "district", "township", "q"]
+    placeholder = "企业名称、信用代码或入库编号"
+    ranges = (("registered_since", "registered_until", "入库日期"),)
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
+
+    def filters(self) -> SmeFilters:
+        if not self.is_bound:
+            return SmeFilters()
+        if not self.is_valid():
+            return SmeFilters(invalid=True)
+        d = self.cleaned_data
+        return SmeFilters(year=d.get("year"), state=d.get("state") or "", registered_since=d.get("registered_since"),
+                          registered_until=d.get("registered_until"), **self.area())
+
+
+class PoolMembersFilterForm(_AreaFilterForm):
+    """The firms of every pool in the user's region (培育库企业): figures of the indicators link here."""
+
+    state = forms.ChoiceField(label="在库情况", required=False, choices=MEMBER_STATES)
+    on = _hidden_date("在库日期")
+    exit_reason = forms.ChoiceField(label="出库原因", required=False, choices=[("", "全部"), *ExitReason.choices],
+                                    widget=forms.HiddenInput)
+    exited_since = _hidden_date("出库日期自")
+    exited_until = _hidden_date("出库日期至")
+    field_order = ["state", "district", "township", "q"]
+    ranges = (("exited_since", "exited_until", "出库日期"),)
+
+    def link_note(self) -> str:
+        if not (self.is_bound and self.is_valid()):
+            return ""
+        d = self.cleaned_data
+        parts = [f"{d['on']:%Y-%m-%d}在培育库中的企业"] if d.get("on") else []
+        if d.get("exit_reason"):
+            parts.append(f"出库原因为“{ExitReason(d['exit_reason']).label}”")
+        range_note = super().link_note()
+        return "；".join([*parts, *([range_note] if range_note else [])])
+
+    def _linked(self) -> bool:
+        d = self.cleaned_data
+        return any(d.get(k) for k in ("on", "exit_reason", "exited_since", "exited_until"))
+
+    def chosen_state(self) -> str:
+        """在库 by default; 全部 when the list was opened from a figure (its own dates decide)."""
+        if not (self.is_bound and self.is_valid()):
+            return MEMBER_IN
+        return self.cleaned_data.get("state") or (MEMBER_ALL if self._linked() else MEMBER_IN)
+
+    def filters(self) -> MemberFilters:
+        if not self.is_bound:
+            return MemberFilters()
+        if not self.is_valid():
+            return MemberFilters(invalid=True)
+        d = self.cleaned_data
+        return MemberFilters(
+            state=self.chosen_state(), on=d.get("on"), exit_reason=d.get("exit_reason") or "",
+            exited_since=d.get("exited_since"), exited_until=d.get("exited_until"), **self.area(),
+        )

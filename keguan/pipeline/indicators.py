@@ -1,0 +1,122 @@
+"""The pipeline's indicators (高企申报认定、科小入库、培育库), counted from the qualification records. They belong to
+the enterprise area (创新主体培育): the city sets targets on them and the work summary states them there.
+
+Each counts firms (distinct enterprises) per the district a firm belongs to now."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from keguan.indicators.registry import Indicator, Timing, register
+from keguan.regions.models import RegionLevel
+from keguan.rules.periods import Period
+
+from .models import APP_SUBMITTED, AppStatus, ExitReason, HnteApplication, PoolMember, TechSmeRecord
+
+AREA = "enterprises"
+
+
+def _per_district(qs, count: str = "enterprise_id") -> dict[int, int]:
+    rows = qs.values_list("enterprise__district_id").annotate(n=Count(count, distinct=True)).order_by()
+    return dict(rows)
+
+
+def _memo(memo: dict | None, key: tuple, compute):
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def applied(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """Firms whose application was handed in (材料提交 or later) within the period."""
+    return _memo(memo, ("pl_applied", tuple(ids), period.key), lambda: _per_district(
+        HnteApplication.objects.filter(enterprise__district_id__in=ids, status__in=APP_SUBMITTED,
+                                       submitted_on__gte=period.start, submitted_on__lte=period.end)))
+
+
+def _recognised_qs(ids: list[int], period: Period):
+    return HnteApplication.objects.filter(
+        enterprise__district_id__in=ids, status=AppStatus.RECOGNISED, decided_on__gte=period.start,
+        decided_on__lte=period.end,
+    )
+
+
+def recognised(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    return _memo(memo, ("pl_recognised", tuple(ids), period.key), lambda: _per_district(_recognised_qs(ids, period)))
+
+
+def recognised_batches(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """Batches in which the district's firms were recognised within the period (申报认定N批)."""
+    return _memo(memo, ("pl_batches", tuple(ids), period.key),
+                 lambda: _per_district(_recognised_qs(ids, period), count="batch_id"))
+
+
+def sme_registered(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """科技型中小企业评价入库 within the period (every firm registered, new or re-evaluated)."""
+    return _memo(memo, ("pl_sme", tuple(ids), period.key), lambda: _per_district(
+        TechSmeRecord.objects.filter(enterprise__district_id__in=ids, registered_on__gte=period.start,
+                                     registered_on__lte=period.end)))
+
+
+def pool_members(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """Firms in a cultivation pool at the period's end."""
+    end = period.end
+    return _memo(memo, ("pl_pool", tuple(ids), end), lambda: _per_district(
+        PoolMember.objects.filter(enterprise__district_id__in=ids, entered_on__lte=end).filter(
+            Q(exited_on__isnull=True) | Q(exited_on__gt=end))))
+
+
+def pool_recognised(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """Pool members that left the pool recognised as 高企 within the period."""
+    return _memo(memo, ("pl_pool_rec", tuple(ids), period.key), lambda: _per_district(
+        PoolMember.objects.filter(enterprise__district_id__in=ids, exit_reason=ExitReason.RECOGNISED,
+                                  exited_on__gte=period.start, exited_on__lte=period.end)))
+
+
+def _url(name: str, region, **params) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if region is not None and region.level == RegionLevel.COUNTY:
+        query["district"] = region.pk
+    return reverse(name) + "?" + urlencode(query)
+
+
+def _range(name: str, prefix: str, **extra):
+    def url(region, period: Period) -> str:
+        return _url(name, region, **extra, **{f"{prefix}_since": period.start.isoformat(),
+                                               f"{prefix}_until": period.end.isoformat()})
+
+    return url
+
+
+for order, (code, name, measure, timing, fn, url, description, targetable) in enumerate(
+    [
+        ("pl_sme_registered", "科技型中小企业评价入库", "家", Timing.FLOW, sme_registered,
+         _range("pipeline:sme_records", "registered"), "期间内完成评价入库的企业数（按入库日期，含重新评价）", True),
+        ("pl_hnte_applied", "申报高新技术企业", "家", Timing.FLOW, applied,
+         _range("pipeline:applications", "submitted"), "期间内提交申报材料的企业数（按材料提交日期）", True),
+        ("pl_hnte_recognised", "认定高新技术企业", "家", Timing.FLOW, recognised,
+         _range("pipeline:applications", "decided", status=AppStatus.RECOGNISED),
+         "期间内申报获认定的企业数（按认定日期）", True),
+        ("pl_hnte_batches", "高企认定批次", "批", Timing.FLOW, recognised_batches,
+         _range("pipeline:applications", "decided", status=AppStatus.RECOGNISED),
+         "期间内有企业获认定的申报批次数", False),
+        ("pl_pool_members", "培育库在库企业（按入库记录）", "家", Timing.STOCK, pool_members,
+         lambda region, period: _url("pipeline:pool_members", region, on=period.end.isoformat()),
+         "期末在高企培育库中的企业数（按入库、出库日期）", True),
+        ("pl_pool_recognised", "培育库企业认定为高企", "家", Timing.FLOW, pool_recognised,
+         lambda region, period: _url("pipeline:pool_members", region, exit_reason=ExitReason.RECOGNISED,
+                                     exited_since=period.start.isoformat(), exited_until=period.end.isoformat()),
+         "期间内以“认定为高新技术企业”出库的培育库企业数", False),
+    ]
+):
+    register(
+        Indicator(
+            code=code, name=name, unit=measure, measure=measure, area=AREA, timing=timing, by_district=fn,
+            records_url=url, order=40 + order, description=description, targetable=targetable,
+        )
+    )
