@@ -292,3 +292,34 @@ def test_syncstages_command(world, firm):
     assert "1 家企业" in out.getvalue()
     firm.refresh_from_db()
     assert firm.stage == Stage.ATTRACTED
+
+
+def test_report_paragraph_in_the_bureaus_phrasing(world):
+    from keguan.indicators.services import target_set
+    from keguan.reports.builder import build_draft
+    from keguan.rules.periods import Period
+
+    d = dt.date
+    pool = svc.pool_create(district=world.a, actor=world.staff, start_year=2024, end_year=2026)
+    firms = [world.ent_a2] + [
+        enterprise_create(actor=world.staff, name=f"培育{i}号科技有限公司", credit_code=credit_code(DISTRICT_A, 60 + i),
+                          district=world.a, industry_code="39", stage=Stage.ATTRACTED, stage_since=d(2024, 1, 2))
+        for i in range(3)
+    ]
+    for i, firm in enumerate(firms):
+        svc.sme_record_add(enterprise=firm, actor=world.staff, year=2025, number=f"2025450103A{i:05d}",
+                           registered_on=d(2025, 3, 1 + i))
+        svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=d(2025, 4, 1), reason="预审符合条件")
+    b1, b2 = svc.batch_create(year=2025, seq=1), svc.batch_create(year=2025, seq=2)
+    for firm, batch, cert in ((firms[0], b1, "GR202545000011"), (firms[1], b2, "GR202545000012"), (firms[2], b2, "")):
+        app = svc.application_create(enterprise=firm, actor=world.staff, batch=batch, on=d(2025, 5, 1))
+        app = svc.application_move(application=app, actor=world.staff, status=AppStatus.SUBMITTED, on=d(2025, 6, 1))
+        if cert:
+            svc.application_move(application=app, actor=world.staff, status=AppStatus.RECOGNISED,
+                                 on=d(2025, 11, 20), certificate_no=cert)
+    target_set(actor=world.city_user, indicator="pl_hnte_recognised", district=world.a, year=2025, value="4")
+    text = build_draft(world.a, Period.parse("2025"), today=d(2026, 1, 5)).plain_text()
+    assert ("高企培育梯队持续壮大。建立2024-2026年高企培育库，在库企业2家。2025年，科技型中小企业评价入库4家，全市排名第一；"
+            "申报国家高新技术企业3家，全市排名第一；完成国家高新技术企业申报认定2批2家，完成市定目标的50.0%，全市排名第一，"
+            "其中培育库企业2家。") in text
+    assert "高企培育库在库企业" not in text  # the pool is stated once, from its records

@@ -421,7 +421,7 @@ def test_total_against_the_target_on_the_page_in_the_engine_and_in_the_summary(r
     summary = round_summary(w.round_a)
     assert (summary.firms, summary.reported, summary.missing, summary.total_wan) == (2, 2, 0, Decimal(225))
     assert summary.target is None and summary.completion is None
-    target_set(actor=w.city_user, indicator="rd_expense", district=w.a, year=2024, value="300")
+    target_set(actor=w.city_user, indicator="rd_reported", district=w.a, year=2024, value="300")
     summary = round_summary(w.round_a)
     assert summary.target == 300 and summary.completion == Decimal("0.75")
     html = login(w.staff).get(reverse("rd:round", kwargs={"pk": w.round_a.pk})).content.decode()
@@ -441,7 +441,7 @@ def test_total_against_the_target_on_the_page_in_the_engine_and_in_the_summary(r
     text = draft.plain_text()
     assert "研发投入\n" in text, text
     assert ("2024年度研发经费填报中，全区应填报规上企业2家，已完成填报2家，填报率100.00%；"
-            "规上企业完成研发经费填报225万元，完成市定目标任务数的75.0%，全市排名第一。") in text
+            "规上企业完成研发经费填报225万元，完成市定目标的75.0%，全市排名第一。") in text
     check_figures(draft, w.a, year)
     assert build_draft(w.a, Period.parse("2024H1")).plain_text().count("研发经费填报") == 0
 
@@ -464,7 +464,7 @@ def test_demo_rounds(db):
     assert all(f.reported_on <= today for f in firms.filter(amount__isnull=False))
     from keguan.indicators.models import Target
 
-    assert Target.objects.filter(indicator="rd_expense", year=2025, region__in=districts).exists()
+    assert Target.objects.filter(indicator="rd_reported", year=2025, region__in=districts).exists()
 
 
 def test_demo_reload_after_the_generator_removed_the_firms(world):

@@ -65,7 +65,7 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
 
 RD_CODES = {"rd_round_firms", "rd_reported_firms", "rd_report_rate", "rd_reported"}
 # Figures measured against another indicator's target: the R&D round's total against the district's R&D target.
-TARGET_OF = {"rd_reported": "rd_expense"}
+TARGET_OF: dict[str, str] = {}  # indicators compared with another indicator's target
 
 
 def _rd_independent(code: str, district: Region, period: Period) -> Decimal | None:

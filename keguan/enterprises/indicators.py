@@ -168,7 +168,7 @@ for order, (code, name, stage) in enumerate(
 register(
     Indicator(
         code="rd_expense", name="企业研发费用", unit="万元", area=AREA, timing=Timing.FLOW, decimals=2,
-        by_district=rd_expense_wan, order=50,
+        by_district=rd_expense_wan, order=50, targetable=False,  # the city's R&D target is on rd_reported
         records_url=lambda region, period: _list_url(region),
         description="企业年度数据中的研发费用（境内+境外）合计，仅全年有值",
     )

@@ -27,24 +27,23 @@ def build(ctx) -> list[Paragraph]:
     if not any((members, sme, applied, recognised)):
         return []
     p = Paragraph(area="enterprises").add("高企培育梯队持续壮大。")
-    clauses = 0
     if members:
         p.add(_pool_words(ctx.region, ctx.period.end.year)).add("，在库企业").fig(ctx.fig("pl_pool_members"))
-        clauses += 1
-    if sme:
-        p.add("；" if clauses else "").add(f"{ctx.period.label}科技型中小企业评价入库").fig(ctx.fig("pl_sme_registered"))
-        ctx.tail(p, "pl_sme_registered")
-        clauses += 1
-    if applied:
-        p.add("；" if clauses else "").add(f"{ctx.period.label}申报国家高新技术企业").fig(ctx.fig("pl_hnte_applied"))
-        ctx.tail(p, "pl_hnte_applied")
-        clauses += 1
+        if not any((sme, applied, recognised)):
+            return [p.add("。")]
+        p.add("。")
+    p.add(f"{ctx.period.label}，")
+    first = True
+    for code, words in (("pl_sme_registered", "科技型中小企业评价入库"), ("pl_hnte_applied", "申报国家高新技术企业")):
+        if ctx.value(code):
+            p.add("" if first else "；").add(words).fig(ctx.fig(code))
+            ctx.tail(p, code)
+            first = False
     if recognised:
-        p.add("；" if clauses else "").add("完成国家高新技术企业申报认定").fig(ctx.fig("pl_hnte_batches"))
+        p.add("" if first else "；").add("完成国家高新技术企业申报认定").fig(ctx.fig("pl_hnte_batches"))
         p.fig(ctx.fig("pl_hnte_recognised"))
         ctx.tail(p, "pl_hnte_recognised")
-        from_pool = ctx.value("pl_pool_recognised")
-        if from_pool:
+        if ctx.value("pl_pool_recognised"):
             p.add("，其中培育库企业").fig(ctx.fig("pl_pool_recognised"))
     return [p.add("。")]
 

@@ -1,9 +1,9 @@
 """The R&D reporting area's indicators (研发投入), registered in the catalogue.
 
 Rounds are yearly (the fiscal year whose 研发经费 the firms report), so these indicators have values for
-whole years only: the period's year, from the rounds of that year. None of them takes a city target of its
-own: the round is measured against the district's R&D target (``rd_expense``, see
-``selectors.TARGET_INDICATOR``)."""
+whole years only: the period's year, from the rounds of that year. Only the amount (``rd_reported``) takes a
+city target: the city's R&D target (研发经费, 统计口径) is set on it, and the round page measures the district's
+total against it (``selectors.TARGET_INDICATOR``)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ register(
 register(
     Indicator(
         code="rd_reported", name="研发经费填报额", unit="万元", area=AREA, timing=Timing.FLOW, decimals=2,
-        by_district=_column(2, WAN), records_url=records_url, order=20, targetable=False,
+        by_district=_column(2, WAN), records_url=records_url, order=20,
         description="当年度研发经费填报中企业已填报的研发经费（统计口径）合计，仅全年有值；"
         "与企业年度数据中的研发费用（会计口径）不是同一个数",
     )

@@ -1,28 +1,12 @@
 """The R&D reporting area's part of the work summary (研发投入), in the bureaus' phrasing:
-"规上企业完成研发经费填报X万元，完成市定目标任务数的Y%"."""
+"规上企业完成研发经费填报X万元，完成市定目标的Y%，全市排名第N"."""
 
 from __future__ import annotations
 
-from keguan.reports.draft import Figure, Paragraph
+from keguan.reports.draft import Paragraph
 from keguan.reports.registry import ReportPart, register_part
-from keguan.rules.periods import percent
 
 from .indicators import AREA
-from .selectors import TARGET_INDICATOR
-
-
-def completion_fig(ctx, code: str = "rd_reported") -> Figure | None:
-    """The reported total against the district's R&D target (市定目标, 万元); a city's target is the sum of
-    its districts' when every one has one."""
-    value = ctx.value(code)
-    target = ctx.score(TARGET_INDICATOR).target
-    if value is None or not target:
-        return None
-    c = value / target
-    return Figure(
-        text=f"完成市定目标任务数的{percent(c)}", indicator=code, region=ctx.region.code, period=ctx.period.key,
-        value=str(c), kind="completion", source="研发经费填报额 ÷ 市定研发经费目标", url=ctx.score(code).url,
-    )
 
 
 def build(ctx) -> list[Paragraph]:
@@ -35,9 +19,7 @@ def build(ctx) -> list[Paragraph]:
     if ctx.value("rd_report_rate") is not None:
         p.add("，填报率").fig(ctx.fig("rd_report_rate"))
     p.add("；规上企业完成研发经费填报").fig(ctx.fig("rd_reported"))
-    for f in (completion_fig(ctx), ctx.rank_fig("rd_reported")):
-        if f is not None:
-            p.add("，").fig(f)
+    ctx.tail(p, "rd_reported")  # 完成市定目标的Y%（市定研发经费目标）, 全市排名第N
     return [p.add("。")]
 
 

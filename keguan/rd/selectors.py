@@ -19,7 +19,7 @@ from .models import RdCall, RdFirm, RdRound
 
 WAN = Decimal(10000)
 # The city's yearly target a round is measured against: the district's R&D target (市定目标, 万元).
-TARGET_INDICATOR = "rd_expense"
+TARGET_INDICATOR = "rd_reported"
 
 
 def eligible_enterprises(*, district_ids: list[int], year: int) -> QuerySet[Enterprise]:
