@@ -98,7 +98,8 @@ def rd_expense_wan(ids: list[int], period: Period, memo: dict | None = None) -> 
         .annotate(total=Sum(F("rd_domestic") + F("rd_abroad")))
         .order_by()
     )
-    return {d: (total or Decimal(0)) / Decimal(10000) for d, total in rows}
+    out = {d: (total or Decimal(0)) / Decimal(10000) for d, total in rows}
+    return out or None  # no firm has figures for that year yet (a year not closed): no value, rather than 0
 
 
 def _list_url(region, **params) -> str:

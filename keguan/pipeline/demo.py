@@ -239,7 +239,7 @@ def _store_applications(apps: list[dict], now) -> None:
         submitted = next((on for s, on in steps if s in submitted_from or s == AppStatus.RECOGNISED), None)
         decided = status_on if status in (AppStatus.RECOGNISED, AppStatus.REJECTED) else None
         objs.append(HnteApplication(enterprise_id=a["enterprise"], batch_id=a["batch"], status=status,
-                                    status_on=status_on, submitted_on=submitted, decided_on=decided, note="演示数据"))
+                                    status_on=status_on, submitted_on=submitted, decided_on=decided))
     for start in range(0, len(objs), 2000):
         chunk = objs[start : start + 2000]
         HnteApplication.objects.bulk_create(chunk, batch_size=500)

@@ -38,7 +38,7 @@ def round_totals(ids: list[int], period: Period, memo: dict | None = None) -> di
         .annotate(n=Count("id"), done=Count("amount"), total=Sum("amount"))
         .order_by()
     )
-    out = {d: (n, done, total or Decimal(0)) for d, n, done, total in rows}
+    out = {d: (n, done, total or Decimal(0)) for d, n, done, total in rows} or None  # no round that year: no value
     if memo is not None:
         memo[key] = out
     return out
