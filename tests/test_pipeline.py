@@ -23,10 +23,10 @@ from django.utils import timezone
 from keguan.enterprises.models import EnterpriseYear, Stage
 from keguan.enterprises.services import enterprise_create, year_figures_save
 from keguan.pipeline.assess import FIGURE_FIELDS, assess_enterprise, figures_row
-from keguan.pipeline.screen import screen_hnte, screen_tech_sme
+from keguan.pipeline.screen import screen_hnte, screen_hnte_cents, screen_tech_sme, screen_tech_sme_cents
 from keguan.rules.explain import FirmFacts, Status, YearFigures
-from keguan.rules.hnte import precheck_hnte
-from keguan.rules.tech_sme import evaluate_tech_sme
+from keguan.rules.hnte import precheck_hnte, precheck_hnte_unmet
+from keguan.rules.tech_sme import evaluate_tech_sme, evaluate_tech_sme_unmet
 from tests.conftest import credit_code
 
 TODAY = timezone.localdate()
@@ -365,12 +365,24 @@ def test_screen_agrees_with_the_rules():
         ceilings = sum(c.passed is False for c in sme.conditions if c.code in ("employees", "sales", "assets"))
         total = sme.total if sme.score is not None else None
         assert (screened.status, screened.score, screened.failed, screened.ceilings) == (sme.status, total, failed, ceilings), sme.summary
+        unmet = evaluate_tech_sme_unmet(facts, years)  # what the pre-check's list shows: the first problem or failure
+        first = [c for c in sme.conditions if c.passed is False]
+        assert unmet.problems == sme.problems and unmet.condition == (first[0] if first else None)
         hnte, screened = precheck_hnte(facts, years), screen_hnte(facts, rows)
         assert screened is not None
         score = hnte.innovation
         expected = (hnte.status, score.low if score else None, score.high if score else None,
                     sum(c.passed is False for c in hnte.conditions))
         assert (screened.status, screened.score, screened.high, screened.failed) == expected, hnte.summary
+        # what the pre-check's list shows per firm: the first problem, failed or undecided condition
+        unmet = precheck_hnte_unmet(facts, years)
+        first = [c for c in hnte.conditions if c.passed is False] or [c for c in hnte.conditions if c.passed is None]
+        assert unmet.problems == hnte.problems and unmet.condition == (first[0] if first else None)
+        # the pre-check's way in (money already in cents, as the database gives it) decides the same
+        cents = [(*r[:3], *(int(v * 100) for v in r[3:10]), *r[10:12], None if r[12] is None else int(r[12] * 100))
+                 for r in rows]
+        assert screen_tech_sme_cents(on, cents) == screen_tech_sme(facts, rows)
+        assert screen_hnte_cents(on, facts.registered_on, facts.tech_field, cents) == screened
         seen |= {("sme", sme.status.value), ("hnte", hnte.status.value)}
     # the random firms reach every outcome
     assert seen >= {("sme", s) for s in ("passed", "failed", "incomplete", "invalid")}

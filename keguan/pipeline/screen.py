@@ -11,10 +11,16 @@ facts and direct qualifications at their defaults, all figures given, amounts in
 estimates. For anything else ``screen_*`` returns None and the caller asks the rules. It must agree with the
 rules exactly: ``tests/test_pipeline.py`` compares both on thousands of random firms, edge cases included;
 thresholds are read from the rules' own rule sets.
+
+Two ways in: ``screen_tech_sme``/``screen_hnte`` take the rules' inputs (``FirmFacts`` and figures tuples in
+yuan) and check that the case is covered; ``screen_tech_sme_cents``/``screen_hnte_cents`` take what the
+registry holds (assessment date, registration date, 高新技术领域 and figures tuples with money already in whole
+cents, as the pre-check reads them from the database) and skip the conversion. Both run the same code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +49,7 @@ class Screened:
 
 
 class _Year:
-    """One year's figures with money in cents."""
+    """One year's figures with money in cents, from a figures tuple in cents (``total_income`` may be None)."""
 
     __slots__ = (
         "year",
@@ -63,34 +69,19 @@ class _Year:
     )
 
     def __init__(self, row: tuple) -> None:
-        self.year = row[YEAR]
-        self.emp, self.st, self.ip1, self.ip2 = row[EMP], row[ST], row[IP1], row[IP2]
-        sales, cost, rd_dom, rd_abr, assets, net, ht = (
-            _cents(row[SALES]),
-            _cents(row[COST]),
-            _cents(row[RD_DOM]),
-            _cents(row[RD_ABR]),
-            _cents(row[ASSETS]),
-            _cents(row[NET]),
-            _cents(row[HT]),
-        )
-        self.sales, self.cost, self.rd_dom, self.assets, self.net, self.ht = (
-            sales,
-            cost,
-            rd_dom,
-            assets,
-            net,
-            ht,
-        )
-        self.rd = rd_dom + rd_abr
-        income = row[INCOME] if len(row) > INCOME else None
-        self.base = _cents(income) if income is not None else sales
+        (year, emp, st, sales, cost, rd_dom, rd_abr, assets, net, ht, ip1, ip2, *rest) = row
+        income = rest[0] if rest else None
+        self.year, self.emp, self.st, self.ip1, self.ip2 = year, emp, st, ip1, ip2
+        self.sales, self.cost, self.rd_dom = sales, cost, rd_dom
+        self.assets, self.net, self.ht = assets, net, ht
+        self.rd = rd = rd_dom + rd_abr
+        self.base = base = sales if income is None else income
         self.bad = (
-            min(self.emp, self.st, self.ip1, self.ip2) < 0
-            or min(sales, cost, rd_dom, rd_abr, assets, ht, self.base) < 0
-            or self.st > self.emp >= 0
-            or self.rd > cost >= 0
-            or ht > self.base >= 0
+            min(emp, st, ip1, ip2) < 0
+            or min(sales, cost, rd_dom, rd_abr, assets, ht, base) < 0
+            or st > emp >= 0
+            or rd > cost >= 0
+            or ht > base >= 0
             or net > assets >= 0
         )
 
@@ -120,7 +111,22 @@ def _plain(facts: FirmFacts) -> bool:
     return all(getattr(facts, name) == default for name, default in FACT_DEFAULTS.items())
 
 
+def _in_cents(row: tuple) -> tuple:
+    """A figures tuple in yuan as one in cents (``_Fallback`` when an amount is not whole cents)."""
+    income = row[INCOME] if len(row) > INCOME else None
+    return (
+        row[YEAR],
+        row[EMP],
+        row[ST],
+        *(_cents(row[i]) for i in range(SALES, HT + 1)),
+        row[IP1],
+        row[IP2],
+        None if income is None else _cents(income),
+    )
+
+
 def _years(rows: list[tuple]) -> dict[int, _Year] | None:
+    """The years of figures tuples in yuan, by year; None for a case the rules must decide."""
     out = {}
     for row in rows:
         if any(row[i] is None for i in range(YEAR, IP2 + 1)) or row[YEAR] in out:
@@ -128,37 +134,64 @@ def _years(rows: list[tuple]) -> dict[int, _Year] | None:
         for i in (EMP, ST, IP1, IP2):
             if not isinstance(row[i], int) or isinstance(row[i], bool):
                 return None
+        out[row[YEAR]] = _Year(_in_cents(row))
+    return out
+
+
+def _years_cents(rows: list[tuple]) -> dict[int, _Year] | None:
+    """The years of figures tuples in cents read from the registry (integers, one row a year), by year; None
+    when a value is missing (the caller then reads the figures in yuan and asks ``screen_*``)."""
+    out = {}
+    for row in rows:
+        if None in row[:INCOME] or row[YEAR] in out:
+            return None
         out[row[YEAR]] = _Year(row)
     return out
 
 
-def _at_least(num: int, den: int, t: Fraction) -> bool:
+def _ratio(value: Decimal) -> tuple[int, int]:
+    """A threshold as (numerator, denominator), for ``_at_least``."""
+    t = Fraction(value)
+    return t.numerator, t.denominator
+
+
+def _at_least(num: int, den: int, t: tuple[int, int]) -> bool:
     """num/den ≥ t, for den > 0."""
-    return num * t.denominator >= t.numerator * den
+    return num * t[1] >= t[0] * den
 
 
-def _band(num: int, den: int, bands: tuple[tuple[Fraction, int], ...]) -> int:
-    for lower, points in bands:
-        if _at_least(num, den, lower):
+def _band(num: int, den: int, bands: tuple[tuple[tuple[int, int], int], ...]) -> int:
+    for (tn, td), points in bands:
+        if num * td >= tn * den:
             return points
     return 0
+
+
+def _limits(cache: dict, rules, make):
+    """The limits of ``rules`` computed once (by identity: hashing a rule set costs more than screening)."""
+    lim = cache.get(id(rules))
+    if lim is None or lim.rules is not rules:
+        lim = cache[id(rules)] = make(rules)
+    return lim
 
 
 # --- 科小 ----------------------------------------------------------------------------------------------------
 
 
-@functools.cache
 def _sme_limits(rules: TechSmeRuleSet) -> _SmeLimits:
-    return _SmeLimits(rules)
+    return _limits(_SME_LIMITS, rules, _SmeLimits)
 
 
 class _SmeLimits:
     def __init__(self, rules: TechSmeRuleSet) -> None:
         self.rules = rules
         self.max_sales, self.max_assets = _cents(rules.max_sales), _cents(rules.max_assets)
-        self.staff = tuple((Fraction(lower), pts) for lower, pts in rules.staff_bands)
-        self.rd_sales = tuple((Fraction(lower), pts) for lower, pts in rules.rd_sales_bands)
-        self.rd_cost = tuple((Fraction(lower), pts) for lower, pts in rules.rd_cost_bands)
+        self.staff = tuple((_ratio(lower), pts) for lower, pts in rules.staff_bands)
+        self.rd_sales = tuple((_ratio(lower), pts) for lower, pts in rules.rd_sales_bands)
+        self.rd_cost = tuple((_ratio(lower), pts) for lower, pts in rules.rd_cost_bands)
+
+
+_SME_LIMITS: dict[int, _SmeLimits] = {}
 
 
 def screen_tech_sme(
@@ -171,10 +204,20 @@ def screen_tech_sme(
         years = _years(rows)
     except _Fallback:
         return None
-    if years is None:
-        return None
+    return None if years is None else _tech_sme(facts.assessed_on, years, rules)
+
+
+def screen_tech_sme_cents(
+    on: dt.date, rows: list[tuple], rules: TechSmeRuleSet = TECH_SME_2017
+) -> Screened | None:
+    """``screen_tech_sme`` for a registry firm assessed on ``on``, from figures tuples in cents."""
+    years = _years_cents(rows)
+    return None if years is None else _tech_sme(on, years, rules)
+
+
+def _tech_sme(on: dt.date, years: dict[int, _Year], rules: TechSmeRuleSet) -> Screened:
     lim = _sme_limits(rules)
-    f = years.get(facts.assessed_on.year - 1)
+    f = years.get(on.year - 1)
     if f is None:
         return Screened(Status.INCOMPLETE)
     if f.bad or f.emp == 0 or (f.sales == 0 and f.cost == 0):
@@ -195,23 +238,30 @@ def screen_tech_sme(
 # --- 高企 ----------------------------------------------------------------------------------------------------
 
 
-@functools.cache
 def _hnte_limits(rules: HnteRuleSet) -> _HnteLimits:
-    return _HnteLimits(rules)
+    return _limits(_HNTE_LIMITS, rules, _HnteLimits)
 
 
 class _HnteLimits:
     def __init__(self, rules: HnteRuleSet) -> None:
         self.rules = rules
-        self.st_min = Fraction(rules.st_staff_min)
+        self.st_min = _ratio(rules.st_staff_min)
         self.ladder = tuple(
-            (None if upper is None else _cents(upper), Fraction(share)) for upper, share in rules.rd_ladder
+            (None if upper is None else _cents(upper), _ratio(share)) for upper, share in rules.rd_ladder
         )
-        self.domestic_min = Fraction(rules.rd_domestic_min)
-        self.hightech_min = Fraction(rules.hightech_min)
-        self.growth = tuple((Fraction(lower), lo, hi) for lower, lo, hi in rules.growth_bands)
+        self.domestic_min = _ratio(rules.rd_domestic_min)
+        self.hightech_min = _ratio(rules.hightech_min)
+        self.growth = tuple((_ratio(lower), lo, hi) for lower, lo, hi in rules.growth_bands)
         self.obtained = (min(lo for *_, lo, _ in rules.ip_obtained), max(hi for *_, hi in rules.ip_obtained))
         self.rd_org = sum(top for *_, top in rules.rd_org_parts)
+
+
+_HNTE_LIMITS: dict[int, _HnteLimits] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _field_label(value: str | None) -> str | None:
+    return tech_field_label(value)
 
 
 def _growth(values: list[int], lim: _HnteLimits) -> tuple[int, int]:
@@ -231,8 +281,8 @@ def _growth(values: list[int], lim: _HnteLimits) -> tuple[int, int]:
             num, den = v3 - v2, v2
         else:
             num, den = v2 * v2 + v1 * v3 - 2 * v1 * v2, 2 * v1 * v2
-    for lower, low, high in lim.growth:
-        if _at_least(num, den, lower):
+    for (tn, td), low, high in lim.growth:
+        if num * td >= tn * den:
             return low, high
     return lim.rules.growth_positive if num > 0 else (0, 0)
 
@@ -248,8 +298,29 @@ def screen_hnte(facts: FirmFacts, rows: list[tuple], rules: HnteRuleSet = HNTE_2
         return None
     if years is None:
         return None
+    return _hnte(facts.assessed_on, facts.registered_on, facts.tech_field, years, rules)
+
+
+def screen_hnte_cents(
+    on: dt.date,
+    registered: dt.date | None,
+    tech_field: str | None,
+    rows: list[tuple],
+    rules: HnteRuleSet = HNTE_2016,
+) -> Screened | None:
+    """``screen_hnte`` for a registry firm assessed on ``on``, from figures tuples in cents."""
+    years = _years_cents(rows)
+    return None if years is None else _hnte(on, registered, tech_field, years, rules)
+
+
+def _hnte(
+    on: dt.date,
+    registered: dt.date | None,
+    tech_field: str | None,
+    years: dict[int, _Year],
+    rules: HnteRuleSet,
+) -> Screened:
     lim = _hnte_limits(rules)
-    on, registered = facts.assessed_on, facts.registered_on
     missing = invalid = False
     if registered is None:
         missing = True
@@ -257,7 +328,7 @@ def screen_hnte(facts: FirmFacts, rows: list[tuple], rules: HnteRuleSet = HNTE_2
         invalid = True
     field = None
     try:
-        field = tech_field_label(facts.tech_field)
+        field = _field_label(tech_field)
     except ValueError:
         invalid = True
     last = on.year - 1
@@ -290,9 +361,9 @@ def screen_hnte(facts: FirmFacts, rows: list[tuple], rules: HnteRuleSet = HNTE_2
     failed += f.ip1 + f.ip2 < 1
     failed += field is None
     failed += not _at_least(f.st, f.emp, lim.st_min)
-    rd = sum(r.rd for r in rows_used)
-    domestic = sum(r.rd_dom for r in rows_used)
-    sales = sum(r.sales for r in rows_used)
+    rd = domestic = sales = 0
+    for r in rows_used:
+        rd, domestic, sales = rd + r.rd, domestic + r.rd_dom, sales + r.sales
     need = next(share for upper, share in lim.ladder if upper is None or f.sales <= upper)
     failed += not _at_least(rd, sales, need)
     failed += rd == 0 or not _at_least(domestic, rd, lim.domestic_min)
@@ -302,7 +373,11 @@ def screen_hnte(facts: FirmFacts, rows: list[tuple], rules: HnteRuleSet = HNTE_2
     if f.ip1:
         count = rules.ip_class1_range
     else:
-        count = next(((lo, hi) for n, lo, hi in rules.ip_class2_bands if f.ip2 >= n), (0, 0))
+        count = (0, 0)
+        for n, lo, hi in rules.ip_class2_bands:
+            if f.ip2 >= n:
+                count = (lo, hi)
+                break
     top = rules.expert_band_max if has_ip else 0
     obtained = lim.obtained if has_ip else (0, 0)
     standards = rules.standards_range[1]

@@ -1,31 +1,61 @@
 """Reads for the pipeline pages: the district pre-check over every firm in the user's scope.
 
-The pre-check reads the firms and the figures it needs in two queries (``values_list``, no model instances),
-screens every firm with ``keguan.pipeline.screen`` (status, score, failed conditions: enough to filter, count
-and rank), and asks the rules (``keguan.rules``) for the explanations of the rows it shows or exports only.
+The pre-check reads the firms and the figures it needs in two queries (``values_list``, no model instances;
+money as whole cents computed by the database, see ``Cents``), screens every firm with
+``keguan.pipeline.screen`` (status, score, failed conditions: enough to filter, count and rank), and asks the
+rules (``keguan.rules``) for the explanations of the rows it shows or exports only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BigIntegerField, Exists, Func, OuterRef
 from django.utils import timezone
 
 from keguan.core.scope import scoped
 from keguan.enterprises.models import Enterprise, EnterpriseYear, Stage
-from keguan.rules.explain import FirmFacts, Status
-from keguan.rules.hnte import HNTE_2016, HnteResult, precheck_hnte
-from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme
+from keguan.rules.explain import FirmFacts, Status, Unmet, YearFigures
+from keguan.rules.hnte import (
+    HNTE_2016,
+    HnteResult,
+    innovation_condition,
+    precheck_hnte,
+    precheck_hnte_unmet,
+)
+from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
 from .assess import FIGURE_FIELDS, figures_row, year_figures
-from .screen import INCOME, YEAR, Screened, screen_hnte, screen_tech_sme
+from .screen import (
+    ASSETS,
+    COST,
+    EMP,
+    HT,
+    INCOME,
+    IP1,
+    IP2,
+    NET,
+    RD_ABR,
+    RD_DOM,
+    SALES,
+    ST,
+    YEAR,
+    Screened,
+    screen_hnte,
+    screen_hnte_cents,
+    screen_tech_sme,
+    screen_tech_sme_cents,
+)
 
 TECH_SME, HNTE = "tech_sme", "hnte"
 RULE_CHOICES = [(TECH_SME, "科技型中小企业"), (HNTE, "高新技术企业")]
 RULE_SHORT = {TECH_SME: "科小", HNTE: "高企"}
+STAGE_LABELS = dict(Stage.choices)
 #: The statuses each rule can give, in the order of the ranking.
 STATUS_ORDER = {
     TECH_SME: (Status.PASSED, Status.FAILED, Status.INCOMPLETE, Status.INVALID),
@@ -53,10 +83,52 @@ class PrecheckFilters:
         )
 
 
-@dataclass
+class Cents(Func):
+    """An amount column (``DecimalField`` with two decimals) as whole cents, an integer computed by the
+    database, so that the pre-check need not build 400,000 ``Decimal`` objects for a district.
+
+    PostgreSQL stores the exact decimal: ``x * 100`` is a whole number. SQLite stores a binary float, which
+    Django reads back by rounding to 15 significant digits and then to two decimals: for an amount under
+    10¹³ yuan stored as the float nearest to ``ROUND(x * 100) / 100``, that gives exactly those cents.
+    Anything else (larger amounts, a value off the cent) gives NULL, and the caller reads that firm's
+    figures through the model fields instead."""
+
+    output_field = BigIntegerField()
+
+    def get_db_converters(self, connection):
+        return []  # both databases return integers: no int() per value
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=(
+                "CASE WHEN ABS(%(expressions)s) < 1e13 AND ROUND(%(expressions)s * 100) / 100.0 = %(expressions)s"
+                " THEN CAST(ROUND(%(expressions)s * 100) AS BIGINT) END"
+            ),
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="CAST(%(expressions)s * 100 AS BIGINT)", **extra_context
+        )
+
+
+#: The columns of a figures tuple in cents (``screen``'s form), as read from ``EnterpriseYear``.
+CENTS_COLUMNS = [Cents(name) if SALES <= i <= HT else name for i, name in enumerate(FIGURE_FIELDS, start=1)]
+
+
+def _yuan(cents: int) -> Decimal:
+    """Whole cents as the ``Decimal`` the model field gives (two decimals: 12340 → Decimal('123.40'))."""
+    return Decimal(cents).scaleb(-2)
+
+
+@dataclass(slots=True)
 class Candidate:
-    """One firm of the pre-check. ``rows``: its figures tuples (``screen``'s form); ``result``: the rules'
-    explained result, filled by ``explain`` for the rows shown or exported."""
+    """One firm of the pre-check. ``rows``: its figures tuples (``screen``'s form), with money in cents (or in
+    yuan when ``in_cents`` is False: figures the database could not give in cents); ``result``: what the rules
+    say against it (``explanation``), filled by ``Precheck.explain`` for the rows shown or exported."""
 
     pk: int
     name: str
@@ -67,22 +139,58 @@ class Candidate:
     district: str
     township: str
     rows: list[tuple] = field(default_factory=list)
+    in_cents: bool = True
     screened: Screened | None = None
     rank: int = 0
-    result: TechSmeResult | HnteResult | None = None
+    result: TechSmeResult | HnteResult | Unmet | None = None
 
     @property
     def stage_label(self) -> str:
-        return Stage(self.stage).label if self.stage in Stage.values else self.stage
+        return STAGE_LABELS.get(self.stage, self.stage)
 
     def facts(self, on: dt.date) -> FirmFacts:
         return FirmFacts(assessed_on=on, registered_on=self.registered_on, tech_field=self.tech_field or None)
 
+    def figures(self) -> list[tuple]:
+        """The figures tuples in yuan (``Decimal``, as the model fields give them)."""
+        if not self.in_cents:
+            return self.rows
+        return [(*r[:SALES], *map(_yuan, r[SALES : HT + 1]), *r[IP1:INCOME], None) for r in self.rows]
+
+    def years(self) -> list[YearFigures]:
+        """The rules' inputs: ``YearFigures`` of the figures in yuan."""
+        if not self.in_cents:
+            return [year_figures(r[YEAR], r[YEAR + 1 : INCOME]) for r in self.rows]
+        return [
+            YearFigures(
+                year=r[YEAR],
+                employees=r[EMP],
+                st_staff=r[ST],
+                sales_revenue=_yuan(r[SALES]),
+                total_cost=_yuan(r[COST]),
+                rd_domestic=_yuan(r[RD_DOM]),
+                rd_abroad=_yuan(r[RD_ABR]),
+                total_assets=_yuan(r[ASSETS]),
+                net_assets=_yuan(r[NET]),
+                hightech_income=_yuan(r[HT]),
+                ip_class1=r[IP1],
+                ip_class2=r[IP2],
+            )
+            for r in self.rows
+        ]
+
     def run(self, rule: str, on: dt.date) -> TechSmeResult | HnteResult:
-        years = [year_figures(r[YEAR], r[YEAR + 1 : INCOME]) for r in self.rows]
         if rule == HNTE:
-            return precheck_hnte(self.facts(on), years)
-        return evaluate_tech_sme(self.facts(on), years)
+            return precheck_hnte(self.facts(on), self.years())
+        return evaluate_tech_sme(self.facts(on), self.years())
+
+    def explanation(self, rule: str, on: dt.date) -> Unmet:
+        """What ``lacks`` needs from the rules: the problems or the first unmet condition, word for word as
+        the full result has them (the rules stop there: no score details, no 高企 innovation score for a
+        firm that already fails an earlier condition)."""
+        if rule == HNTE:
+            return precheck_hnte_unmet(self.facts(on), self.years())
+        return evaluate_tech_sme_unmet(self.facts(on), self.years())
 
     @property
     def status(self) -> Status:
@@ -102,12 +210,25 @@ class Candidate:
         the first data problem)."""
         if self.status is Status.PASSED:
             return "各项条件均符合"
+        s = self.screened
+        if self.result is None and s is not None and s.status is Status.UNCERTAIN:
+            # Every condition holds but the innovation score, which the experts decide: the rules' sentence
+            # for the screen's score range (the same range the rules compute).
+            return innovation_condition(s.score or 0, s.high or 0, HNTE_2016)[0].message
         r = self.result
         if r is None:
             return ""
         if r.problems:
             more = f"（另有{len(r.problems) - 1}处）" if len(r.problems) > 1 else ""
             return r.problems[0].message + more
+        if isinstance(r, Unmet):
+            if r.condition is None:
+                return "各项条件均符合"
+            if r.condition.passed is False:
+                # (the rules stopped at the first: the screen counts the failed conditions as they do)
+                n = s.failed if s is not None else 1
+                return r.condition.message + (f"（另有{n - 1}项条件不符合）" if n > 1 else "")
+            return r.condition.message
         failed = [c for c in r.conditions if c.passed is False]
         if failed:
             more = f"（另有{len(failed) - 1}项条件不符合）" if len(failed) > 1 else ""
@@ -134,10 +255,11 @@ class Precheck:
         return f"{last}年度数据"
 
     def explain(self, candidates: list[Candidate]) -> list[Candidate]:
-        """Ask the rules for the explanations of ``candidates`` (those that pass need none: they lack nothing)."""
+        """Ask the rules for the explanations of ``candidates`` (those that pass need none: they lack nothing;
+        nor those whose innovation score alone is open: see ``Candidate.lacks``)."""
         for c in candidates:
-            if c.result is None and c.status is not Status.PASSED:
-                c.result = c.run(self.rule, self.on)
+            if c.result is None and c.status not in (Status.PASSED, Status.UNCERTAIN):
+                c.result = c.explanation(self.rule, self.on)
         return candidates
 
 
@@ -145,8 +267,14 @@ SME_CEILINGS = ("employees", "sales", "assets")
 
 
 def _screen(c: Candidate, rule: str, on: dt.date) -> Screened:
-    facts = c.facts(on)
-    screened = screen_hnte(facts, c.rows) if rule == HNTE else screen_tech_sme(facts, c.rows)
+    if c.in_cents:
+        if rule == HNTE:
+            screened = screen_hnte_cents(on, c.registered_on, c.tech_field or None, c.rows)
+        else:
+            screened = screen_tech_sme_cents(on, c.rows)
+    else:
+        facts = c.facts(on)
+        screened = screen_hnte(facts, c.rows) if rule == HNTE else screen_tech_sme(facts, c.rows)
     if screened is not None:
         return screened
     result = c.run(rule, on)  # a case the screen leaves to the rules
@@ -187,15 +315,48 @@ def precheck_run(*, user, filters: PrecheckFilters, on: dt.date | None = None) -
     rule = filters.rule if filters.rule in RULE_SHORT else TECH_SME
     if filters.invalid:
         return Precheck(on=on, rule=rule, candidates=[], counts={}, total=0)
-    firms = scoped(Enterprise, user).filter(Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"))))
+    in_scope = scoped(Enterprise, user)
     if filters.district:
-        firms = firms.filter(district_id=filters.district)
+        in_scope = in_scope.filter(district_id=filters.district)
     if filters.township:
-        firms = firms.filter(township_id=filters.township)
+        in_scope = in_scope.filter(township_id=filters.township)
     if filters.stage:
-        firms = firms.filter(stage=filters.stage)
+        in_scope = in_scope.filter(stage=filters.stage)
+    firms = in_scope.filter(Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"))))
     last = on.year - 1
     first = last - (HNTE_2016.rd_years - 1) if rule == HNTE else last
+    with _collector_paused():
+        candidates = _candidates(firms, in_scope, first, last)
+        counts: dict[str, int] = {status.value: 0 for status in STATUS_ORDER[rule]}
+        for c in candidates.values():
+            c.screened = _screen(c, rule, on)
+            counts[c.screened.status.value] = counts.get(c.screened.status.value, 0) + 1
+        ranked = sorted(candidates.values(), key=_rank_key(rule))
+    for i, c in enumerate(ranked, start=1):
+        c.rank = i
+    if filters.status:
+        ranked = [c for c in ranked if c.screened is not None and c.screened.status.value == filters.status]
+    return Precheck(on=on, rule=rule, candidates=ranked, counts=counts, total=len(candidates))
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while the pre-check builds its objects: 20,000 candidates with
+    their figures, all kept to the end. The collector would walk them (and the rest of the process) again and
+    again as they pile up, and find nothing to free: a third of a district's page went to it. (The pause is
+    process-wide and lasts well under a second; anything left to collect is collected afterwards.)"""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _candidates(firms, in_scope, first: int, last: int) -> dict[int, Candidate]:
+    """The firms (``firms``) with their figures of the years ``first``–``last`` (read as ``in_scope``'s)."""
     candidates: dict[int, Candidate] = {}
     for pk, name, code, registered, tech, stage, district, township in firms.values_list(
         "pk",
@@ -208,18 +369,21 @@ def precheck_run(*, user, filters: PrecheckFilters, on: dt.date | None = None) -
         "township__name",
     ).order_by():
         candidates[pk] = Candidate(pk, name, code, registered, tech, stage, district, township or "")
-    years = EnterpriseYear.objects.filter(enterprise__in=firms.values("pk"), year__gte=first, year__lte=last)
-    for row in years.values_list("enterprise_id", "year", *FIGURE_FIELDS).order_by():
+    years = EnterpriseYear.objects.filter(
+        enterprise__in=in_scope.values("pk"), year__gte=first, year__lte=last
+    )
+    inexact = set()
+    no_income = (None,)  # the registry has no total_income
+    for row in years.values_list("enterprise_id", "year", *CENTS_COLUMNS).order_by():
         c = candidates.get(row[0])
         if c is not None:
-            c.rows.append(figures_row(row[1], row[2:]))
-    counts: dict[str, int] = {status.value: 0 for status in STATUS_ORDER[rule]}
-    for c in candidates.values():
-        c.screened = _screen(c, rule, on)
-        counts[c.screened.status.value] = counts.get(c.screened.status.value, 0) + 1
-    ranked = sorted(candidates.values(), key=_rank_key(rule))
-    for i, c in enumerate(ranked, start=1):
-        c.rank = i
-    if filters.status:
-        ranked = [c for c in ranked if c.screened is not None and c.screened.status.value == filters.status]
-    return Precheck(on=on, rule=rule, candidates=ranked, counts=counts, total=len(candidates))
+            c.rows.append(row[1:] + no_income)
+            if None in row:
+                inexact.add(row[0])
+    if inexact:  # figures the database could not give in whole cents: read them as the model fields give them
+        for pk in inexact:
+            candidates[pk].rows, candidates[pk].in_cents = [], False
+        exact_rows = years.filter(enterprise__in=inexact).values_list("enterprise_id", "year", *FIGURE_FIELDS)
+        for row in exact_rows.order_by():
+            candidates[row[0]].rows.append(figures_row(row[1], row[2:]))
+    return candidates

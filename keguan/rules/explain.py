@@ -117,9 +117,10 @@ class YearFigures:
 
     def __post_init__(self) -> None:
         for name in MONEY_FIELDS:
-            object.__setattr__(
-                self, name, to_money(getattr(self, name), f"{self.year}年{FIELD_LABELS[name]}")
-            )
+            value = getattr(self, name)
+            if value is None or (type(value) is Decimal and value.is_finite()):
+                continue  # already what to_money gives
+            object.__setattr__(self, name, to_money(value, f"{self.year}年{FIELD_LABELS[name]}"))
         for name in COUNT_FIELDS:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
@@ -226,6 +227,27 @@ class Condition:
     ratio: Decimal | None = None
     shortfall: Decimal | None = None
     unit: str = ""
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """The first thing a check finds against a firm: its ``problems`` (figures missing or wrong), or else
+    ``condition``, its first failed condition, or else its first undecided one (None: every condition holds).
+    What a list of many firms shows in one sentence each (the district pre-check)."""
+
+    problems: tuple[Problem, ...] = ()
+    condition: Condition | None = None
+
+    @classmethod
+    def first(cls, rows: Iterable[Condition]) -> Unmet:
+        """The first failed row of ``rows`` (else the first undecided one); reads ``rows`` only that far."""
+        undecided = None
+        for row in rows:
+            if row.passed is False:
+                return cls(condition=row)
+            if row.passed is None and undecided is None:
+                undecided = row
+        return cls(condition=undecided)
 
 
 class Basis(StrEnum):
@@ -418,6 +440,9 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def frac(value: Decimal | int | Fraction) -> Fraction:
+    kind = type(value)
+    if kind is Decimal or kind is int:
+        return Fraction(*value.as_integer_ratio())  # what Fraction(value) does, without its type checks
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
@@ -427,13 +452,19 @@ def to_decimal(value: Fraction) -> Decimal:
 
 
 def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
-    return frac(numerator) / frac(denominator)
+    a, b = numerator.as_integer_ratio()
+    c, d = denominator.as_integer_ratio()
+    return Fraction(a * d, b * c)  # frac(numerator) / frac(denominator), in one step
 
 
 def pct(value: Fraction | Decimal) -> str:
     """0.032 → '3.2%', 0.04 → '4%', 0.0399999 → '3.99%': cut (not rounded) to two decimals of a percent."""
-    scaled = frac(value) * 10000
-    hundredths = math.floor(scaled) if scaled >= 0 else math.ceil(scaled)
+    n, d = value.as_integer_ratio()  # (d > 0)
+    hundredths = n * 10000 // d if n >= 0 else -(-n * 10000 // d)
+    if -(10**26) < hundredths < 10**26:  # (the Decimal below would round beyond 28 digits)
+        q, r = divmod(abs(hundredths), 100)
+        sign = "-" if hundredths < 0 else ""
+        return f"{sign}{q}%" if r == 0 else f"{sign}{q}.{r:02d}".rstrip("0") + "%"
     text = f"{Decimal(hundredths).scaleb(-2):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -469,10 +500,16 @@ def people_up(value: Fraction) -> int:
     return max(1, math.ceil(value))
 
 
+def at_least(value: Fraction, bound: Decimal | int | Fraction) -> bool:
+    """value ≥ bound, exactly (``value >= frac(bound)`` without building a Fraction for the bound)."""
+    n, d = bound.as_integer_ratio()
+    return value.numerator * d >= n * value.denominator
+
+
 def band_points(value: Fraction, bands: Iterable[tuple[Decimal | int, int]]) -> int:
     """Points of the first band (highest first) whose lower bound the value reaches (≥); 0 below all."""
     for lower, points in bands:
-        if value >= frac(lower):
+        if at_least(value, lower):
             return points
     return 0
 
@@ -483,7 +520,7 @@ def next_band(
     """The lowest band above the value's band (the next step up), or None at the top."""
     above = None
     for lower, points in bands:
-        if value >= frac(lower):
+        if at_least(value, lower):
             return above
         above = (lower, points)
     return above

@@ -13,7 +13,7 @@ Thresholds live in ``HnteRuleSet`` named after the documents; change them with `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -28,7 +28,9 @@ from keguan.rules.explain import (
     Problem,
     ScorePart,
     Status,
+    Unmet,
     YearFigures,
+    at_least,
     ceil_yuan,
     frac,
     limit_text,
@@ -50,12 +52,15 @@ __all__ = [
     "HnteEstimates",
     "HnteResult",
     "HnteRuleSet",
+    "Unmet",
     "Verdict",
     "YearFigures",
     "growth",
+    "innovation_condition",
     "innovation_passes",
     "innovation_verdict",
     "precheck_hnte",
+    "precheck_hnte_unmet",
     "rd_threshold",
     "result_to_dict",
 ]
@@ -282,7 +287,7 @@ def growth(values: Sequence[Decimal | int], rules: HnteRuleSet = HNTE_2016, *, l
             g, how = (v2 / v1 + v3 / v2) / 2 - 1, "½ ×（v2/v1 + v3/v2）− 1"
     rate = to_decimal(g)
     for lower, low, high in rules.growth_bands:
-        if g >= frac(lower):
+        if at_least(g, lower):
             return Growth(rate, low, high, f"增长率{pct(g)}（{how}），达到{pct(lower)}，得{low}–{high}分")
     if g > 0:
         low, high = rules.growth_positive
@@ -342,21 +347,24 @@ def _pass_condition(
     share: Fraction,
     minimum: Decimal,
     value: str,
-    passed_text: str,
-    failed_text: str,
-    shortfall: Decimal | int | None,
+    passed_text: Callable[[], str],
+    failed_text: Callable[[], str],
+    shortfall: Callable[[], Decimal | int | None],
     unit: str,
+    threshold: str = "",
 ) -> Condition:
-    passed = share >= frac(minimum)
+    """A "share ≥ minimum" condition. The texts and the shortfall are functions: only the outcome's are
+    worked out (the pre-check explains thousands of firms)."""
+    passed = at_least(share, minimum)
     return Condition(
         code=code,
         name=name,
         value=value,
-        threshold=f"≥{pct(minimum)}",
+        threshold=threshold or f"≥{pct(minimum)}",
         passed=passed,
-        message=passed_text if passed else failed_text,
+        message=passed_text() if passed else failed_text(),
         ratio=to_decimal(share),
-        shortfall=None if passed else D(shortfall or 0),
+        shortfall=None if passed else D(shortfall() or 0),
         unit="" if passed else unit,
     )
 
@@ -372,19 +380,26 @@ def _condition_rd(book: FigureBook, years: Sequence[int], rules: HnteRuleSet) ->
     span = _span(years)
     share = ratio(rd, sales)
     value = f"{span}研发费用合计{wan(rd)}，占销售收入合计{wan(sales)}的{pct(share)}"
-    missing = frac(need) * frac(sales) - frac(rd)
+    need_text = pct(need)
+
+    def missing() -> Fraction:
+        return frac(need) * frac(sales) - frac(rd)
+
     rd_row = _pass_condition(
         "rd_ratio",
         "研发费用占销售收入比例",
         share,
         need,
         value,
-        f"{value}，达到{pct(need)}的要求（最近一年销售收入{wan(latest)}，适用{pct(need)}）",
-        f"{value}，低于{pct(need)}的要求（最近一年销售收入{wan(latest)}，适用{pct(need)}），差约{wan_up(missing)}",
-        ceil_yuan(missing),
+        lambda: f"{value}，达到{need_text}的要求（最近一年销售收入{wan(latest)}，适用{need_text}）",
+        lambda: (
+            f"{value}，低于{need_text}的要求（最近一年销售收入{wan(latest)}，适用{need_text}），"
+            f"差约{wan_up(missing())}"
+        ),
+        lambda: ceil_yuan(missing()),
         "元",
+        threshold=f"≥{need_text}（最近一年销售收入{_ladder_text(latest, rules)}）",
     )
-    rd_row = replace(rd_row, threshold=f"≥{pct(need)}（最近一年销售收入{_ladder_text(latest, rules)}）")
     if rd == 0:
         dom_row = Condition(
             code="rd_domestic",
@@ -396,9 +411,12 @@ def _condition_rd(book: FigureBook, years: Sequence[int], rules: HnteRuleSet) ->
         )
         return [rd_row, dom_row]
     dom_share = ratio(domestic, rd)
-    t = frac(rules.rd_domestic_min)
+
     # More domestic R&D raises both numerator and total: (d + x) / (rd + x) ≥ t  ⇔  x ≥ (t·rd − d) / (1 − t).
-    extra = (t * frac(rd) - frac(domestic)) / (1 - t)
+    def extra() -> Fraction:
+        t = frac(rules.rd_domestic_min)
+        return (t * frac(rd) - frac(domestic)) / (1 - t)
+
     dom_value = f"境内研发费用{wan(domestic)}，占研发费用总额{wan(rd)}的{pct(dom_share)}"
     dom_row = _pass_condition(
         "rd_domestic",
@@ -406,9 +424,9 @@ def _condition_rd(book: FigureBook, years: Sequence[int], rules: HnteRuleSet) ->
         dom_share,
         rules.rd_domestic_min,
         dom_value,
-        f"{dom_value}，达到{pct(rules.rd_domestic_min)}的要求",
-        f"{dom_value}，低于{pct(rules.rd_domestic_min)}的要求，境内研发费用还差约{wan_up(extra)}",
-        ceil_yuan(extra),
+        lambda: f"{dom_value}，达到{pct(rules.rd_domestic_min)}的要求",
+        lambda: f"{dom_value}，低于{pct(rules.rd_domestic_min)}的要求，境内研发费用还差约{wan_up(extra())}",
+        lambda: ceil_yuan(extra()),
         "元",
     )
     return [rd_row, dom_row]
@@ -600,27 +618,26 @@ def _leaves(parts: Iterable[ScorePart]) -> list[ScorePart]:
     return out
 
 
-def _innovation_condition(score: ScorePart, rules: HnteRuleSet) -> tuple[Condition, Verdict]:
-    verdict = innovation_verdict(score.low, score.high, rules)
+def innovation_condition(low: int, high: int, rules: HnteRuleSet = HNTE_2016) -> tuple[Condition, Verdict]:
+    """Condition 7 for an innovation score of [low, high] points, and the verdict."""
+    verdict = innovation_verdict(low, high, rules)
     line = rules.innovation_pass
-    shown = f"{score.low}分" if score.exact else f"{score.low}–{score.high}分"
+    shown = f"{low}分" if low == high else f"{low}–{high}分"
     if verdict is Verdict.PASS:
         message = f"创新能力评分估计为{shown}，最低也达到{line}分（须高于{line - 1}分）"
         passed: bool | None = True
         shortfall = None
     elif verdict is Verdict.FAIL:
-        message = (
-            f"创新能力评分估计为{shown}，最高也只有{score.high}分，未达到{line}分，差{line - score.high}分"
-        )
+        message = f"创新能力评分估计为{shown}，最高也只有{high}分，未达到{line}分，差{line - high}分"
         passed = False
-        shortfall = D(line - score.high)
+        shortfall = D(line - high)
     else:
         message = (
             f"创新能力评分估计为{shown}，能否达到{line}分取决于专家评分"
-            f"（最低差{line - score.low}分，最高超出{score.high - line}分）"
+            f"（最低差{line - low}分，最高超出{high - line}分）"
         )
         passed = None
-        shortfall = D(line - score.low)
+        shortfall = D(line - low)
     return Condition(
         code="innovation",
         name="企业创新能力评价",
@@ -633,17 +650,12 @@ def _innovation_condition(score: ScorePart, rules: HnteRuleSet) -> tuple[Conditi
     ), verdict
 
 
-def precheck_hnte(
-    facts: FirmFacts,
-    years: Iterable[YearFigures],
-    estimates: HnteEstimates | None = None,
-    *,
-    rules: HnteRuleSet = HNTE_2016,
-) -> HnteResult:
-    """Pre-check a 高企 application dated ``facts.assessed_on`` against the eight conditions."""
-    est = estimates or HnteEstimates()
+def _read(
+    facts: FirmFacts, years: Iterable[YearFigures], est: HnteEstimates, rules: HnteRuleSet
+) -> tuple[FigureBook, tuple[int, ...], str | None]:
+    """The figures and facts as the pre-check reads them: the book (with the problems found), the fiscal
+    years used and the 高新技术领域 label."""
     book = FigureBook(years)
-    rule_text = f"{rules.title}（{rules.code}）"
     last = facts.last_fiscal_year
     if facts.registered_on is None:
         book.missing(
@@ -688,6 +700,20 @@ def precheck_hnte(
                     f"{span}销售收入合计为0，无法计算研发费用占销售收入比例，请核对", field="sales_revenue"
                 )
         _check_estimates(est, window, rules, book)
+    return book, window, field_label
+
+
+def precheck_hnte(
+    facts: FirmFacts,
+    years: Iterable[YearFigures],
+    estimates: HnteEstimates | None = None,
+    *,
+    rules: HnteRuleSet = HNTE_2016,
+) -> HnteResult:
+    """Pre-check a 高企 application dated ``facts.assessed_on`` against the eight conditions."""
+    est = estimates or HnteEstimates()
+    book, window, field_label = _read(facts, years, est, rules)
+    rule_text = f"{rules.title}（{rules.code}）"
     if book.problems:
         status = book.status or Status.INCOMPLETE
         return HnteResult(
@@ -697,132 +723,10 @@ def precheck_hnte(
             problems=tuple(book.problems),
             summary=f"{status.label}，未预审：" + "；".join(p.message for p in book.problems),
         )
-    assert facts.registered_on is not None
-    f = book.by_year[last]
-    assert f.employees is not None and f.st_staff is not None and f.hightech_income is not None
-    conditions: list[Condition] = []
-
-    days = (facts.assessed_on - facts.registered_on).days
-    need_days = rules.min_registered_days
-    reg_value = f"{facts.registered_on.isoformat()}注册，至申报日{days}天"
-    conditions.append(
-        Condition(
-            code="registered",
-            name="注册成立时间",
-            value=reg_value,
-            threshold=f"≥{need_days}天",
-            passed=days >= need_days,
-            message=(
-                f"{reg_value}，满一年"
-                if days >= need_days
-                else f"{reg_value}，不满一年，还差{need_days - days}天"
-            ),
-            shortfall=None if days >= need_days else D(need_days - days),
-            unit="" if days >= need_days else "天",
-        )
-    )
-
-    n_ip = (f.ip_class1 or 0) + (f.ip_class2 or 0)
-    ip_value = f"Ⅰ类{f.ip_class1 or 0}件、Ⅱ类{f.ip_class2 or 0}件"
-    conditions.append(
-        Condition(
-            code="core_ip",
-            name="核心自主知识产权",
-            value=ip_value,
-            threshold="≥1件，对主要产品（服务）发挥核心支持作用",
-            passed=n_ip >= 1,
-            message=(
-                f"{f.year}年拥有有效知识产权{ip_value}（是否发挥核心支持作用由专家判断）"
-                if n_ip
-                else f"{f.year}年没有有效知识产权，不符合条件"
-            ),
-            shortfall=None if n_ip else D(1),
-            unit="" if n_ip else "件",
-        )
-    )
-
-    names = "、".join(label for _, label in rules.tech_fields)
-    conditions.append(
-        Condition(
-            code="tech_field",
-            name="高新技术领域",
-            value=field_label or "未确定",
-            threshold=f"八大领域之一（{names}）",
-            passed=field_label is not None,
-            message=(
-                f"核心技术属于“{field_label}”领域"
-                if field_label
-                else "未确定核心技术所属的高新技术领域，不符合条件"
-            ),
-        )
-    )
-
-    staff_share = ratio(f.st_staff, f.employees)
-    staff_value = f"科技人员{f.st_staff}人，占职工总数{f.employees}人的{pct(staff_share)}"
-    staff_need = people_up(frac(rules.st_staff_min) * f.employees - f.st_staff)
-    conditions.append(
-        _pass_condition(
-            "st_staff",
-            "科技人员占比",
-            staff_share,
-            rules.st_staff_min,
-            staff_value,
-            f"{f.year}年{staff_value}，达到{pct(rules.st_staff_min)}",
-            f"{f.year}年{staff_value}，低于{pct(rules.st_staff_min)}的要求，还差{staff_need}人（职工总数不变）",
-            staff_need,
-            "人",
-        )
-    )
-
-    conditions.extend(_condition_rd(book, window, rules))
-
-    base = f.income_base
-    assert base is not None
-    base_name = "总收入" if f.total_income is not None else "销售收入（未填总收入）"
-    ht_share = ratio(f.hightech_income, base)
-    ht_value = f"高新技术产品（服务）收入{wan(f.hightech_income)}，占{base_name}{wan(base)}的{pct(ht_share)}"
-    ht_missing = frac(rules.hightech_min) * frac(base) - frac(f.hightech_income)
-    conditions.append(
-        _pass_condition(
-            "hightech_income",
-            "高新技术产品（服务）收入占比",
-            ht_share,
-            rules.hightech_min,
-            ht_value,
-            f"{f.year}年{ht_value}，达到{pct(rules.hightech_min)}",
-            f"{f.year}年{ht_value}，低于{pct(rules.hightech_min)}的要求，差约{wan_up(ht_missing)}",
-            ceil_yuan(ht_missing),
-            "元",
-        )
-    )
-
     innovation = _innovation(book, window, est, rules)
-    innovation_row, verdict = _innovation_condition(innovation, rules)
-    conditions.append(innovation_row)
-
-    bad = [
-        text
-        for flag, text in (
-            (facts.major_accident, "重大安全、重大质量事故"),
-            (facts.environmental_offence, "严重环境违法行为"),
-        )
-        if flag
-    ]
-    conditions.append(
-        Condition(
-            code="accident",
-            name="安全、质量和环境",
-            value="、".join(bad) if bad else "无",
-            threshold="申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为",
-            passed=not bad,
-            message=(
-                f"申请认定前一年内有{'和'.join(bad)}（登记事实），不符合条件"
-                if bad
-                else "申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为（登记事实）"
-            ),
-        )
-    )
-
+    conditions = list(_conditions(facts, book, window, field_label, est, rules, innovation))
+    verdict = innovation_verdict(innovation.low, innovation.high, rules)
+    innovation_row = next(c for c in conditions if c.code == "innovation")
     failed = [c for c in conditions if c.passed is False]
     if failed:
         status = Status.FAILED
@@ -841,4 +745,154 @@ def precheck_hnte(
         conditions=tuple(conditions),
         innovation=innovation,
         verdict=verdict,
+    )
+
+
+def precheck_hnte_unmet(
+    facts: FirmFacts,
+    years: Iterable[YearFigures],
+    estimates: HnteEstimates | None = None,
+    *,
+    rules: HnteRuleSet = HNTE_2016,
+) -> Unmet:
+    """What ``precheck_hnte(facts, years, estimates)`` finds first against the firm — the same problems and
+    the same condition row, word for word —, working out the conditions only up to that one. For lists of
+    many firms that show one sentence each (the district pre-check)."""
+    est = estimates or HnteEstimates()
+    book, window, field_label = _read(facts, years, est, rules)
+    if book.problems:
+        return Unmet(problems=tuple(book.problems))
+    return Unmet.first(_conditions(facts, book, window, field_label, est, rules, None))
+
+
+def _conditions(
+    facts: FirmFacts,
+    book: FigureBook,
+    window: Sequence[int],
+    field_label: str | None,
+    est: HnteEstimates,
+    rules: HnteRuleSet,
+    innovation: ScorePart | None,
+) -> Iterator[Condition]:
+    """The pre-check's conditions in order, each worked out when it is reached (the innovation score too,
+    when not given), for figures without problems."""
+    assert facts.registered_on is not None
+    f = book.by_year[window[-1]]
+    assert f.employees is not None and f.st_staff is not None and f.hightech_income is not None
+
+    days = (facts.assessed_on - facts.registered_on).days
+    need_days = rules.min_registered_days
+    reg_value = f"{facts.registered_on.isoformat()}注册，至申报日{days}天"
+    yield Condition(
+        code="registered",
+        name="注册成立时间",
+        value=reg_value,
+        threshold=f"≥{need_days}天",
+        passed=days >= need_days,
+        message=(
+            f"{reg_value}，满一年"
+            if days >= need_days
+            else f"{reg_value}，不满一年，还差{need_days - days}天"
+        ),
+        shortfall=None if days >= need_days else D(need_days - days),
+        unit="" if days >= need_days else "天",
+    )
+
+    n_ip = (f.ip_class1 or 0) + (f.ip_class2 or 0)
+    ip_value = f"Ⅰ类{f.ip_class1 or 0}件、Ⅱ类{f.ip_class2 or 0}件"
+    yield Condition(
+        code="core_ip",
+        name="核心自主知识产权",
+        value=ip_value,
+        threshold="≥1件，对主要产品（服务）发挥核心支持作用",
+        passed=n_ip >= 1,
+        message=(
+            f"{f.year}年拥有有效知识产权{ip_value}（是否发挥核心支持作用由专家判断）"
+            if n_ip
+            else f"{f.year}年没有有效知识产权，不符合条件"
+        ),
+        shortfall=None if n_ip else D(1),
+        unit="" if n_ip else "件",
+    )
+
+    names = "、".join(label for _, label in rules.tech_fields)
+    yield Condition(
+        code="tech_field",
+        name="高新技术领域",
+        value=field_label or "未确定",
+        threshold=f"八大领域之一（{names}）",
+        passed=field_label is not None,
+        message=(
+            f"核心技术属于“{field_label}”领域"
+            if field_label
+            else "未确定核心技术所属的高新技术领域，不符合条件"
+        ),
+    )
+
+    staff_share = ratio(f.st_staff, f.employees)
+    staff_value = f"科技人员{f.st_staff}人，占职工总数{f.employees}人的{pct(staff_share)}"
+
+    def staff_need() -> int:
+        return people_up(frac(rules.st_staff_min) * f.employees - f.st_staff)  # type: ignore[operator]
+
+    yield _pass_condition(
+        "st_staff",
+        "科技人员占比",
+        staff_share,
+        rules.st_staff_min,
+        staff_value,
+        lambda: f"{f.year}年{staff_value}，达到{pct(rules.st_staff_min)}",
+        lambda: (
+            f"{f.year}年{staff_value}，低于{pct(rules.st_staff_min)}的要求，还差{staff_need()}人（职工总数不变）"
+        ),
+        staff_need,
+        "人",
+    )
+
+    yield from _condition_rd(book, window, rules)
+
+    base = f.income_base
+    assert base is not None
+    base_name = "总收入" if f.total_income is not None else "销售收入（未填总收入）"
+    ht_share = ratio(f.hightech_income, base)
+    ht_value = f"高新技术产品（服务）收入{wan(f.hightech_income)}，占{base_name}{wan(base)}的{pct(ht_share)}"
+
+    def ht_missing() -> Fraction:
+        return frac(rules.hightech_min) * frac(base) - frac(f.hightech_income)  # type: ignore[arg-type]
+
+    yield _pass_condition(
+        "hightech_income",
+        "高新技术产品（服务）收入占比",
+        ht_share,
+        rules.hightech_min,
+        ht_value,
+        lambda: f"{f.year}年{ht_value}，达到{pct(rules.hightech_min)}",
+        lambda: f"{f.year}年{ht_value}，低于{pct(rules.hightech_min)}的要求，差约{wan_up(ht_missing())}",
+        lambda: ceil_yuan(ht_missing()),
+        "元",
+    )
+
+    if innovation is None:
+        innovation = _innovation(book, window, est, rules)
+    yield innovation_condition(innovation.low, innovation.high, rules)[0]
+
+    bad = [
+        text
+        for flag, text in (
+            (facts.major_accident, "重大安全、重大质量事故"),
+            (facts.environmental_offence, "严重环境违法行为"),
+        )
+        if flag
+    ]
+    yield Condition(
+        code="accident",
+        name="安全、质量和环境",
+        value="、".join(bad) if bad else "无",
+        threshold="申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为",
+        passed=not bad,
+        message=(
+            f"申请认定前一年内有{'和'.join(bad)}（登记事实），不符合条件"
+            if bad
+            else "申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为（登记事实）"
+        ),
     )

@@ -127,10 +127,14 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
+_TEN_THOUSAND, _HUNDREDTH = Decimal(10000), Decimal("0.01")
+
+
 def wan_yuan(yuan: Decimal | int | float | str) -> str:
     """Yuan → 万元 text as the bureaus write it: whole amounts without decimals ('196'), others with two
     ('8621.50', '1234.57')."""
-    value = (Decimal(str(yuan)) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    exact = yuan if type(yuan) is Decimal else Decimal(str(yuan))  # (str() of a Decimal gives it back)
+    value = (exact / _TEN_THOUSAND).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         return f"{value.to_integral_value():f}"
     return f"{value:f}"

@@ -13,7 +13,7 @@ bureau; that they still follow 115号 is unconfirmed for later years.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -26,6 +26,7 @@ from keguan.rules.explain import (
     Problem,
     ScorePart,
     Status,
+    Unmet,
     YearFigures,
     add_years,
     band_points,
@@ -46,8 +47,10 @@ __all__ = [
     "FirmFacts",
     "TechSmeResult",
     "TechSmeRuleSet",
+    "Unmet",
     "YearFigures",
     "evaluate_tech_sme",
+    "evaluate_tech_sme_unmet",
     "hnte_certificate_valid_until",
     "result_to_dict",
 ]
@@ -224,6 +227,16 @@ def _staff_part(f: YearFigures, rules: TechSmeRuleSet) -> ScorePart:
     )
 
 
+def _ladder_points(
+    rd: Decimal, base: Decimal, bands: tuple[tuple[Decimal, int], ...]
+) -> tuple[Fraction | None, int]:
+    """R&D over ``base`` and its points on one ladder (no share and 0 points when ``base`` is 0)."""
+    if base == 0:
+        return None, 0
+    share = ratio(rd, base)
+    return share, band_points(share, bands)
+
+
 def _rd_ladder(
     code: str,
     rd: Decimal,
@@ -234,12 +247,11 @@ def _rd_ladder(
 ) -> ScorePart:
     """One R&D ladder: R&D over sales (``rd_sales``) or over total costs (``rd_cost``)."""
     name = f"研发费用占{base_name}比例"
-    if base == 0:
+    share, points = _ladder_points(rd, base, bands)
+    if share is None:
         return ScorePart.leaf(
             code, name, (0, 0), rules.rd_max, Basis.COMPUTED, f"{base_name}为0，不能按此项评分"
         )
-    share = ratio(rd, base)
-    points = band_points(share, bands)
     detail = f"研发费用{wan(rd)}，占{base_name}{wan(base)}的{pct(share)}，得{points}分"
     step = next_band(share, bands)
     if step is None:
@@ -258,12 +270,17 @@ def _rd_ladder(
     )
 
 
-def _ip_part(class1: int, class2: int, rules: TechSmeRuleSet) -> ScorePart:
+def _ip_points(class1: int, class2: int, rules: TechSmeRuleSet) -> int:
     if class1 >= 1:
-        points = rules.ip_class1_points
+        return rules.ip_class1_points
+    return band_points(Fraction(class2), rules.ip_class2_bands)
+
+
+def _ip_part(class1: int, class2: int, rules: TechSmeRuleSet) -> ScorePart:
+    points = _ip_points(class1, class2, rules)
+    if class1 >= 1:
         detail = f"Ⅰ类知识产权{class1}件，得{points}分（最高档）"
     else:
-        points = band_points(Fraction(class2), rules.ip_class2_bands)
         detail = f"无Ⅰ类知识产权，Ⅱ类知识产权{class2}件，得{points}分" if class2 else "无有效知识产权，得0分"
         step = next_band(Fraction(class2), rules.ip_class2_bands)
         hints = [f"再有{step[0] - class2}件Ⅱ类可得{step[1]}分"] if step is not None else []
@@ -290,18 +307,31 @@ def _score(f: YearFigures, rules: TechSmeRuleSet) -> ScorePart:
         parts=(by_sales, by_cost),
     )
     ip = _ip_part(f.ip_class1 or 0, f.ip_class2 or 0, rules)
-    total = staff.low + rd.low + ip.low
     return ScorePart.total(
-        "total",
-        "评价得分",
-        (staff, rd, ip),
-        detail=f"科技人员{staff.low}分＋研发投入{rd.low}分＋科技成果{ip.low}分＝{total}分",
+        "total", "评价得分", (staff, rd, ip), detail=_points_text(staff.low, rd.low, ip.low)
     )
 
 
-def _score_condition(score: ScorePart, rules: TechSmeRuleSet) -> Condition:
-    total = score.points
-    staff = score.parts[0]
+def _points_text(staff: int, rd: int, ip: int) -> str:
+    return f"科技人员{staff}分＋研发投入{rd}分＋科技成果{ip}分＝{staff + rd + ip}分"
+
+
+def _score_condition_of(f: YearFigures, rules: TechSmeRuleSet) -> Condition:
+    """``_score_condition`` for ``_score(f, rules)``, from the parts' points (and the S&T staff part) alone:
+    the condition does not use the other parts' details."""
+    assert f.rd_total is not None and f.sales_revenue is not None and f.total_cost is not None
+    staff = _staff_part(f, rules)
+    rd = max(
+        _ladder_points(f.rd_total, f.sales_revenue, rules.rd_sales_bands)[1],
+        _ladder_points(f.rd_total, f.total_cost, rules.rd_cost_bands)[1],
+    )
+    ip = _ip_points(f.ip_class1 or 0, f.ip_class2 or 0, rules)
+    return _score_condition(staff.low + rd + ip, staff, _points_text(staff.low, rd, ip), rules)
+
+
+def _score_condition(total: int, staff: ScorePart, points_text: str, rules: TechSmeRuleSet) -> Condition:
+    """The score condition for ``total`` points, of which ``staff`` is the S&T staff part; ``points_text`` is
+    the score's detail (the parts' points added up)."""
     value = f"{total}分（科技人员指标{staff.low}分）"
     threshold = f"≥{rules.pass_total}分且科技人员指标不为0分"
     reasons = []
@@ -326,14 +356,15 @@ def _score_condition(score: ScorePart, rules: TechSmeRuleSet) -> Condition:
         value=value,
         threshold=threshold,
         passed=True,
-        message=f"评价得分{total}分（{score.detail}），达到{rules.pass_total}分且科技人员指标不为0分",
+        message=f"评价得分{total}分（{points_text}），达到{rules.pass_total}分且科技人员指标不为0分",
     )
 
 
-def evaluate_tech_sme(
-    facts: FirmFacts, years: Iterable[YearFigures], *, rules: TechSmeRuleSet = TECH_SME_2017
-) -> TechSmeResult:
-    """Evaluate an enterprise as a 科技型中小企业 on the fiscal year before ``facts.assessed_on``."""
+def _read(
+    facts: FirmFacts, years: Iterable[YearFigures], rules: TechSmeRuleSet
+) -> tuple[FigureBook, YearFigures | None, tuple[str, ...], tuple[str, ...]]:
+    """The figures and facts as the evaluation reads them: the book (with the problems found), the last
+    fiscal year's figures, the direct qualifications that hold and the notes about them."""
     year = facts.last_fiscal_year
     book = FigureBook(years)
     direct, notes = _direct_qualifications(facts, rules)
@@ -350,6 +381,15 @@ def evaluate_tech_sme(
                     year,
                     "sales_revenue",
                 )
+    return book, f, direct, notes
+
+
+def evaluate_tech_sme(
+    facts: FirmFacts, years: Iterable[YearFigures], *, rules: TechSmeRuleSet = TECH_SME_2017
+) -> TechSmeResult:
+    """Evaluate an enterprise as a 科技型中小企业 on the fiscal year before ``facts.assessed_on``."""
+    year = facts.last_fiscal_year
+    book, f, direct, notes = _read(facts, years, rules)
     rule_text = f"{rules.title}（{rules.code}）"
     if book.problems or f is None:
         status = book.status or Status.INCOMPLETE
@@ -361,41 +401,7 @@ def evaluate_tech_sme(
             summary=f"{status.label}，未评价：" + "；".join(p.message for p in book.problems),
             notes=notes,
         )
-    assert f.employees is not None and f.sales_revenue is not None and f.total_assets is not None
-    conditions = [
-        _fact(
-            "resident",
-            "居民企业",
-            not facts.resident_in_mainland,
-            "在中国境内（不含港、澳、台地区）注册的居民企业",
-            ("是", "否"),
-        ),
-        _ceiling("employees", "职工总数", f.employees, rules.max_employees, money=False),
-        _ceiling("sales", "年销售收入", f.sales_revenue, rules.max_sales, money=True),
-        _ceiling("assets", "资产总额", f.total_assets, rules.max_assets, money=True),
-        _fact(
-            "product",
-            "产品和服务类别",
-            facts.prohibited_product,
-            "产品和服务不属于国家规定的禁止、限制和淘汰类",
-            ("不属于", "属于"),
-        ),
-        _fact(
-            "accident",
-            "重大安全、质量事故",
-            facts.major_accident,
-            "本年和上一年度未发生重大安全、重大质量事故",
-        ),
-        _fact("environment", "严重环境违法", facts.environmental_offence, "本年和上一年度无严重环境违法行为"),
-        _fact("misconduct", "科研严重失信", facts.research_misconduct, "本年和上一年度无科研严重失信行为"),
-        _fact(
-            "credit",
-            "经营异常和严重违法失信",
-            facts.abnormal_or_dishonest,
-            "本年和上一年度未列入经营异常名录和严重违法失信企业名单",
-            ("未列入", "已列入"),
-        ),
-    ]
+    assert f.employees is not None and f.sales_revenue is not None
     score_ready = (
         all(getattr(f, name) is not None for name in SCORE_FIELDS)
         and f.employees > 0
@@ -406,20 +412,8 @@ def evaluate_tech_sme(
         notes += ("符合直接认定条件，评分所需数据不全，未计算评价得分",)
     if score is not None and f.sales_revenue == 0:
         notes += ("销售收入为0，研发投入指标按研发费用占成本费用总额比例评分",)
-    if direct:
-        conditions.append(
-            Condition(
-                code="direct",
-                name="直接认定条件",
-                value="；".join(direct),
-                threshold=f"符合直接认定条件之一，或评价得分≥{rules.pass_total}分且科技人员指标不为0分",
-                passed=True,
-                message="符合直接认定条件：" + "；".join(direct) + "，无需评分",
-            )
-        )
-    else:
-        assert score is not None
-        conditions.append(_score_condition(score, rules))
+    assert direct or score is not None
+    conditions = list(_conditions(facts, f, direct, rules, score))
     failed = [c for c in conditions if c.passed is False]
     if failed:
         status = Status.FAILED
@@ -438,3 +432,70 @@ def evaluate_tech_sme(
         direct=direct,
         notes=notes,
     )
+
+
+def evaluate_tech_sme_unmet(
+    facts: FirmFacts, years: Iterable[YearFigures], *, rules: TechSmeRuleSet = TECH_SME_2017
+) -> Unmet:
+    """What ``evaluate_tech_sme(facts, years)`` finds first against the firm — the same problems or the same
+    condition row, word for word —, working out the conditions only up to that one, and the score condition
+    without the score's explained parts. For lists of many firms (the district pre-check)."""
+    book, f, direct, _ = _read(facts, years, rules)
+    if book.problems or f is None:
+        return Unmet(problems=tuple(book.problems))
+    return Unmet.first(_conditions(facts, f, direct, rules, None))
+
+
+def _conditions(
+    facts: FirmFacts, f: YearFigures, direct: tuple[str, ...], rules: TechSmeRuleSet, score: ScorePart | None
+) -> Iterator[Condition]:
+    """The evaluation's conditions in order, each worked out when it is reached; the last is the direct
+    qualification or the score (``score``, or when None worked out from ``f``), for figures without problems."""
+    assert f.employees is not None and f.sales_revenue is not None and f.total_assets is not None
+    yield _fact(
+        "resident",
+        "居民企业",
+        not facts.resident_in_mainland,
+        "在中国境内（不含港、澳、台地区）注册的居民企业",
+        ("是", "否"),
+    )
+    yield _ceiling("employees", "职工总数", f.employees, rules.max_employees, money=False)
+    yield _ceiling("sales", "年销售收入", f.sales_revenue, rules.max_sales, money=True)
+    yield _ceiling("assets", "资产总额", f.total_assets, rules.max_assets, money=True)
+    yield _fact(
+        "product",
+        "产品和服务类别",
+        facts.prohibited_product,
+        "产品和服务不属于国家规定的禁止、限制和淘汰类",
+        ("不属于", "属于"),
+    )
+    yield _fact(
+        "accident",
+        "重大安全、质量事故",
+        facts.major_accident,
+        "本年和上一年度未发生重大安全、重大质量事故",
+    )
+    yield _fact(
+        "environment", "严重环境违法", facts.environmental_offence, "本年和上一年度无严重环境违法行为"
+    )
+    yield _fact("misconduct", "科研严重失信", facts.research_misconduct, "本年和上一年度无科研严重失信行为")
+    yield _fact(
+        "credit",
+        "经营异常和严重违法失信",
+        facts.abnormal_or_dishonest,
+        "本年和上一年度未列入经营异常名录和严重违法失信企业名单",
+        ("未列入", "已列入"),
+    )
+    if direct:
+        yield Condition(
+            code="direct",
+            name="直接认定条件",
+            value="；".join(direct),
+            threshold=f"符合直接认定条件之一，或评价得分≥{rules.pass_total}分且科技人员指标不为0分",
+            passed=True,
+            message="符合直接认定条件：" + "；".join(direct) + "，无需评分",
+        )
+    elif score is not None:
+        yield _score_condition(score.points, score.parts[0], score.detail, rules)
+    else:
+        yield _score_condition_of(f, rules)
