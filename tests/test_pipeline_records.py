@@ -323,3 +323,29 @@ def test_report_paragraph_in_the_bureaus_phrasing(world):
             "申报国家高新技术企业3家，全市排名第一；完成国家高新技术企业申报认定2批2家，完成市定目标的50.0%，全市排名第一，"
             "其中培育库企业2家。") in text
     assert "高企培育库在库企业" not in text  # the pool is stated once, from its records
+
+
+def test_precheck_adds_ticked_firms_to_the_pool(world, firm, pool, login):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    c = login(world.staff)
+    page = c.get(reverse("pipeline:precheck")).content.decode()
+    assert 'data-testid="precheck-pool-form"' in page and f'value="{world.ent_a2.pk}" form="pool-form"' in page
+    svc.certificate_add(enterprise=world.ent_a, actor=world.staff, number="GR202445000444", issued_on=_days(20))
+    data = {"pool": pool.pk, "on": TODAY.isoformat(), "reason": "预审：符合", "back": "rule=hnte",
+            "enterprise": [world.ent_a2.pk, world.ent_a.pk]}
+    r = c.post(reverse("pipeline:precheck_pool"), data)
+    assert r.status_code == 302 and r["Location"].endswith("/pipeline/precheck/?rule=hnte")
+    texts = [str(m) for m in get_messages(r.wsgi_request)]
+    assert texts[0] == f"已把 1 家企业加入{pool.name}"
+    assert "已是有效期内的高新技术企业" in texts[1] and world.ent_a.name in texts[1]
+    assert PoolMember.objects.get(enterprise=world.ent_a2).entry_reason == "预审：符合"
+    # a firm of another district is not found; nothing is added
+    r = c.post(reverse("pipeline:precheck_pool"), {**data, "enterprise": [world.ent_b.pk]})
+    assert r.status_code == 404 and not PoolMember.objects.filter(enterprise=world.ent_b).exists()
+    # nothing ticked: a clear message
+    r = c.post(reverse("pipeline:precheck_pool"), {**data, "enterprise": []})
+    assert "请先在名单中勾选" in str(list(get_messages(r.wsgi_request))[-1])
+    assert login(world.city_user).post(reverse("pipeline:precheck_pool"), data).status_code == 403
+    assert 'data-testid="precheck-pool-form"' not in login(world.city_user).get(reverse("pipeline:precheck")).content.decode()

@@ -204,6 +204,14 @@ def _drop_qualifications(e: Enterprise) -> None:
         getattr(e, related).all().delete()
 
 
+def _precheck_pool(e: Enterprise) -> dict:
+    """The firm ticked on the pre-check list, into its own district's pool."""
+    from keguan.pipeline.models import CultivationPool
+
+    pool = CultivationPool.objects.filter(district_id=e.district_id).order_by("pk").first()
+    return {"pool": pool.pk, "on": TODAY, "reason": "范围测试入库", "enterprise": [e.pk], "back": ""}
+
+
 def _detach_contacts(e: Enterprise) -> None:
     User.objects.filter(enterprise=e).update(enterprise=None)
 
@@ -256,6 +264,7 @@ WRITES: dict[str, Write] = {
     "pipeline:records": Write(EDITORS, lambda e: {
         "action": "visit", "visit-visited_on": TODAY, "visit-topic": "hnte", "visit-tutor": "范围测试",
         "visit-content": "范围测试辅导"}, readers=EDITORS | ENTERPRISE_USERS | {"city", "town", "expert"}),
+    "pipeline:precheck_pool": Write(EDITORS, _precheck_pool, target="enterprise", prepare=_drop_qualifications),
     "pipeline:batch_create": Write(EDITORS | {"city"}, lambda _: {"year": dt.date.today().year, "seq": 9}),
     "pipeline:pool_create": Write(EDITORS, lambda _: {"start_year": dt.date.today().year + 2,
                                                       "end_year": dt.date.today().year + 4}),

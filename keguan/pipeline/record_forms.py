@@ -85,3 +85,24 @@ class VisitForm(BootstrapMixin, forms.Form):
     tutor = forms.CharField(label="辅导人/机构", max_length=64)
     content = forms.CharField(label="辅导情况", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(label="下一步", max_length=200, required=False)
+
+
+class PrecheckPoolForm(BootstrapMixin, forms.Form):
+    """Chosen firms of the pre-check list into a cultivation pool."""
+
+    pool = forms.ModelChoiceField(label="加入培育库", queryset=CultivationPool.objects.none())
+    on = forms.DateField(label="入库日期", widget=DateInput(), initial=_today)
+    reason = forms.CharField(label="入库理由", max_length=200)
+    enterprise = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+
+    def __init__(self, *args, pools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pools is not None:
+            self.fields["pool"].queryset = pools
+        self.fields["enterprise"].choices = [(v, v) for v in (self.data.getlist("enterprise") if self.data else [])]
+
+    def clean_enterprise(self):
+        chosen = self.cleaned_data.get("enterprise") or []
+        if not chosen:
+            raise forms.ValidationError("请先在名单中勾选要加入培育库的企业")
+        return chosen

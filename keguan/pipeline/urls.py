@@ -9,6 +9,7 @@ urlpatterns = [
     path("self-check/<int:pk>/", views.self_check_view, name="self_check_for"),
     path("precheck/", views.precheck_view, name="precheck"),
     path("precheck/export.xlsx", views.precheck_export_view, name="precheck_export"),
+    path("precheck/pool/", views.precheck_pool_view, name="precheck_pool"),
     path("<int:pk>/records/", views_records.records_view, name="records"),
     # district-level lists (views_lists)
     path("applications/", views_lists.applications_view, name="applications"),

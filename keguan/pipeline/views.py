@@ -3,24 +3,29 @@ list with its export."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from keguan.accounts.models import BUREAU_ROLES, Role
+from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.pagination import paginate, querystring_without
-from keguan.core.scope import can_write
+from keguan.core.scope import can_write, get_for_user, scoped
 from keguan.enterprises.models import Enterprise
 from keguan.enterprises.selectors import enterprise_get, enterprise_years
 
 from .assess import FIGURE_FIELDS, assess_enterprise, firm_facts, hnte_years
 from .forms import PrecheckFilterForm, SelfCheckForm
+from .models import CultivationPool
 from .present import flatten
+from .record_forms import PrecheckPoolForm
 from .selectors import HNTE, RULE_CHOICES, RULE_SHORT, STATUS_ORDER, Precheck, PrecheckFilters, precheck_run
+from .services import pool_add_many
 
 # --- self-check ----------------------------------------------------------------------------------------------
 
@@ -122,8 +127,52 @@ def precheck_view(request: HttpRequest) -> HttpResponse:
         "current_status": form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else "",
         "city_wide": request.user.region is None or request.user.region.level < 3,
         "read_only": request.user.role == Role.CITY_STAFF,
+        "pool_form": _pool_form(request.user) if can_pool(request.user) else None,
     }
     return render(request, "pipeline/precheck.html", context)
+
+
+def can_pool(user) -> bool:
+    from keguan.accounts.models import DISTRICT_EDITOR_ROLES
+
+    return user.is_superuser or user.role in DISTRICT_EDITOR_ROLES
+
+
+def _pools(user):
+    year = timezone.localdate().year
+    return scoped(CultivationPool, user).filter(start_year__lte=year, end_year__gte=year).order_by("district__code")
+
+
+def _pool_form(user, data=None) -> PrecheckPoolForm:
+    return PrecheckPoolForm(data, pools=_pools(user), initial={"reason": "经科小/高企预审，列入高企培育"})
+
+
+@require_POST
+def precheck_pool_view(request: HttpRequest) -> HttpResponse:
+    """Add the firms ticked on the pre-check list to a pool; the ones that cannot join are named with why."""
+    if not can_pool(request.user):
+        raise PermissionDenied("只有区县科技局人员可以把企业加入培育库")
+    back = reverse("pipeline:precheck") + "?" + request.POST.get("back", "")
+    form = _pool_form(request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, "未加入培育库：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    pool = get_for_user(CultivationPool, request.user, form.cleaned_data["pool"].pk, write=True)
+    chosen = form.cleaned_data["enterprise"]
+    firms = list(scoped(Enterprise, request.user).filter(pk__in=chosen).order_by("name"))
+    if len(firms) != len(set(chosen)):
+        raise Http404("所选企业不存在或不在您的管辖范围内")
+    try:
+        result = pool_add_many(pool=pool, enterprises=firms, actor=request.user, on=form.cleaned_data["on"],
+                               reason=form.cleaned_data["reason"])
+    except ServiceError as exc:  # the date or the reason: nothing was added
+        messages.error(request, f"未加入培育库：{exc.message}")
+        return redirect(back)
+    if result.added:
+        messages.success(request, f"已把 {len(result.added)} 家企业加入{pool.name}")
+    for _firm, why in result.skipped:
+        messages.warning(request, f"未加入：{why}")
+    return redirect(back)
 
 
 EXPORT_HEADERS = [

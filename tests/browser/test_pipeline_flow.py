@@ -1,5 +1,6 @@
-"""The pipeline in a real browser: an enterprise runs its self-check; district staff put it in the cultivation
-pool, register its 高企 application and move it to 认定 with the certificate; the dashboard figures change."""
+"""The pipeline in a real browser: an enterprise runs its self-check; district staff tick it on the pre-check
+list into the cultivation pool, register its 高企 application and move it to 认定 with the certificate; the
+dashboard figures change."""
 
 from __future__ import annotations
 
@@ -44,14 +45,19 @@ def test_self_check_pool_recognition_and_dashboard(world, page, login_as):
     expect(_dashboard(page, "ent_hnte_valid")).to_have_text("1")
     expect(page.get_by_test_id("value-pl_hnte_recognised")).to_have_text("0")
 
-    # Staff open the firm's qualifications and put it in the pool.
-    page.goto(f"/enterprises/{firm.pk}/")
-    page.get_by_role("link", name="资质与培育").click()
-    form = page.get_by_test_id("pool-form")
-    form.get_by_label("培育库").select_option(label=pool.name)
+    # On the pre-check list staff tick the firm and put it in the pool.
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="科小/高企预审").click()
+    page.get_by_label(f"选择{firm.name}").check()
+    form = page.get_by_test_id("precheck-pool-form")
+    form.get_by_label("加入培育库").select_option(label=pool.name)
     form.get_by_label("入库理由").fill("预审研发投入达标，重点培育")
     form.get_by_role("button", name="加入培育库").click()
-    expect(page.get_by_text(f"已加入{pool.name}")).to_be_visible()
+    expect(page.get_by_text(f"已把 1 家企业加入{pool.name}")).to_be_visible()
+
+    # Then open its qualifications: it is in the pool, and its stage followed.
+    page.goto(f"/enterprises/{firm.pk}/")
+    page.get_by_role("link", name="资质与培育").first.click()
+    expect(page.get_by_test_id("in-pool")).to_be_visible()
     expect(page.get_by_test_id("stage")).to_have_text("高企培育库")
 
     # Register the application in this year's second batch and move it to 认定 with the certificate.
