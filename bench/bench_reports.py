@@ -33,10 +33,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--enterprises", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the bench database even if it matches")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/keguan_bench"))
     args = parser.parse_args(argv)
     where = configure(args.db, args.seed, args.enterprises, args.pg_url)
-    prepare_database(args.db, args.seed, args.enterprises, args.pg_url, rebuild=False)
+    prepare_database(args.db, args.seed, args.enterprises, args.pg_url, rebuild=args.rebuild)
 
     from django.test import Client
     from django.test.utils import setup_test_environment

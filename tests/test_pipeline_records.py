@@ -349,3 +349,22 @@ def test_precheck_adds_ticked_firms_to_the_pool(world, firm, pool, login):
     assert "请先在名单中勾选" in str(list(get_messages(r.wsgi_request))[-1])
     assert login(world.city_user).post(reverse("pipeline:precheck_pool"), data).status_code == 403
     assert 'data-testid="precheck-pool-form"' not in login(world.city_user).get(reverse("pipeline:precheck")).content.decode()
+
+
+def test_a_recorded_certificate_qualifies_for_tech_sme_directly(world, login):
+    from django.urls import reverse
+
+    from keguan.pipeline.assess import assess_enterprise
+    from keguan.pipeline.selectors import PrecheckFilters, precheck_run
+    from keguan.rules.explain import Status
+
+    on = dt.date(2025, 6, 1)  # assessed on the 2024 figures of the fixture
+    before = assess_enterprise(world.ent_a, on=on).tech_sme
+    svc.certificate_add(enterprise=world.ent_a, actor=world.staff, number="GR202445000616", issued_on=dt.date(2024, 12, 1))
+    after = assess_enterprise(world.ent_a, on=on).tech_sme
+    assert after.status == Status.PASSED and any("高新技术企业证书" in d for d in after.direct), after.direct
+    assert not before.direct
+    check = precheck_run(user=world.staff, filters=PrecheckFilters(), on=on)
+    row = next(c for c in check.candidates if c.pk == world.ent_a.pk)
+    assert row.certificate == dt.date(2024, 12, 1) and row.status == Status.PASSED
+    assert login(world.staff).get(reverse("pipeline:self_check_for", args=[world.ent_a.pk])).status_code == 200

@@ -166,7 +166,14 @@ def assess_enterprise(
     on = on or timezone.localdate()
     stored = figures_of(enterprise.years.all() if rows is None else rows)
     set_facts = {k: v for k, v in (facts or {}).items() if k not in FACT_DEFAULTS or v != FACT_DEFAULTS[k]}
-    the_facts = firm_facts(enterprise, on=on, **set_facts)
+    recorded = {}
+    if "hnte_certificate_issued_on" not in set_facts and getattr(enterprise, "pk", None):
+        # a 高企 certificate in the records, valid on the day, qualifies the firm for 科小 directly
+        issued = enterprise.hnte_certificates.filter(issued_on__lte=on, expires_on__gte=on).order_by("issued_on")
+        cert = issued.values_list("issued_on", flat=True).first()
+        if cert is not None:
+            recorded["hnte_certificate_issued_on"] = cert
+    the_facts = firm_facts(enterprise, on=on, **recorded, **set_facts)
     years, changes = apply_what_if(stored, on.year - 1, what_if or {})
     tech_sme, hnte = run_rules(the_facts, years, estimates)
     return Assessment(

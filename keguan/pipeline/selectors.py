@@ -31,6 +31,7 @@ from keguan.rules.hnte import (
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
 from .assess import FIGURE_FIELDS, figures_row, year_figures
+from .models import HnteCertificate
 from .screen import (
     ASSETS,
     COST,
@@ -143,13 +144,15 @@ class Candidate:
     screened: Screened | None = None
     rank: int = 0
     result: TechSmeResult | HnteResult | Unmet | None = None
+    certificate: dt.date | None = None  # issue date of a 高企 certificate valid on the assessment day (records)
 
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS.get(self.stage, self.stage)
 
     def facts(self, on: dt.date) -> FirmFacts:
-        return FirmFacts(assessed_on=on, registered_on=self.registered_on, tech_field=self.tech_field or None)
+        return FirmFacts(assessed_on=on, registered_on=self.registered_on, tech_field=self.tech_field or None,
+                         hnte_certificate_issued_on=self.certificate)
 
     def figures(self) -> list[tuple]:
         """The figures tuples in yuan (``Decimal``, as the model fields give them)."""
@@ -267,7 +270,8 @@ SME_CEILINGS = ("employees", "sales", "assets")
 
 
 def _screen(c: Candidate, rule: str, on: dt.date) -> Screened:
-    if c.in_cents:
+    # A valid 高企 certificate qualifies a firm for 科小 directly: the screen knows no recorded facts, the rules do.
+    if c.in_cents and not (rule == TECH_SME and c.certificate is not None):
         if rule == HNTE:
             screened = screen_hnte_cents(on, c.registered_on, c.tech_field or None, c.rows)
         else:
@@ -327,6 +331,13 @@ def precheck_run(*, user, filters: PrecheckFilters, on: dt.date | None = None) -
     first = last - (HNTE_2016.rd_years - 1) if rule == HNTE else last
     with _collector_paused():
         candidates = _candidates(firms, in_scope, first, last)
+        if rule == TECH_SME:
+            valid = HnteCertificate.objects.filter(
+                enterprise__in=in_scope.values("pk"), issued_on__lte=on, expires_on__gte=on
+            )
+            for pk, issued in valid.values_list("enterprise_id", "issued_on").order_by("issued_on"):
+                if pk in candidates:
+                    candidates[pk].certificate = issued
         counts: dict[str, int] = {status.value: 0 for status in STATUS_ORDER[rule]}
         for c in candidates.values():
             c.screened = _screen(c, rule, on)
