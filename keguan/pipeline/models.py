@@ -24,6 +24,14 @@ _BY_ENTERPRISE = ScopeSpec(
 CN_SEQ = "一二三四五六七八九十"
 
 
+def _recorded_by(verbose_name: str) -> models.ForeignKey:
+    """Who recorded a row (kept when the account is deleted)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -43,10 +51,7 @@ class TechSmeRecord(models.Model):
     registered_on = models.DateField("入库日期")
     removed_on = models.DateField("移出日期", null=True, blank=True)
     removed_reason = models.CharField("移出原因", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -122,10 +127,7 @@ class HnteApplication(models.Model):
     submitted_on = models.DateField("材料提交日期", null=True, blank=True)
     decided_on = models.DateField("认定/未通过日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -161,10 +163,7 @@ class ApplicationStep(models.Model):
     to_status = models.CharField("新状态", max_length=12, choices=AppStatus.choices)
     on = models.DateField("日期")
     note = models.CharField("说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("操作人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     scope = ScopeSpec(
@@ -198,10 +197,7 @@ class HnteCertificate(models.Model):
     number = models.CharField("证书编号", max_length=20, unique=True)
     issued_on = models.DateField("发证日期")
     expires_on = models.DateField("有效期至")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -234,10 +230,7 @@ class CultivationPool(models.Model):
     start_year = models.PositiveSmallIntegerField("起始年度")
     end_year = models.PositiveSmallIntegerField("截止年度")
     note = models.CharField("说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="建立人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("建立人")
     created_at = models.DateTimeField("建立时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -279,10 +272,7 @@ class PoolMember(models.Model):
     exited_on = models.DateField("出库日期", null=True, blank=True)
     exit_reason = models.CharField("出库原因", max_length=16, choices=ExitReason.choices, blank=True)
     exit_note = models.CharField("出库说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -329,10 +319,7 @@ class TutoringVisit(models.Model):
     tutor = models.CharField("辅导人/机构", max_length=64)
     content = models.TextField("辅导情况", max_length=1000)
     next_step = models.CharField("下一步", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
