@@ -368,3 +368,20 @@ def test_a_recorded_certificate_qualifies_for_tech_sme_directly(world, login):
     row = next(c for c in check.candidates if c.pk == world.ent_a.pk)
     assert row.certificate == dt.date(2024, 12, 1) and row.status == Status.PASSED
     assert login(world.staff).get(reverse("pipeline:self_check_for", args=[world.ent_a.pk])).status_code == 200
+
+
+def test_records_follow_a_firm_that_moves(world, firm, pool):
+    from keguan.enterprises.services import enterprise_update
+    from keguan.pipeline.indicators import pool_members, sme_registered
+    from keguan.pipeline.models import TechSmeRecord
+    from keguan.rules.periods import Period
+
+    svc.sme_record_add(enterprise=firm, actor=world.staff, year=YEAR, number="MOVE0000000001",
+                       registered_on=min(dt.date(YEAR, 1, 1), TODAY))
+    svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=TODAY, reason="预审")
+    year = Period.parse(str(YEAR))
+    ids = [world.a.pk, world.b.pk]
+    assert sme_registered(ids, year) == {world.a.pk: 1} and pool_members(ids, year) == {world.a.pk: 1}
+    enterprise_update(enterprise=firm, actor=world.staff, district=world.b, township=None)
+    assert TechSmeRecord.objects.get(enterprise=firm).district_id == world.b.pk
+    assert sme_registered(ids, year) == {world.b.pk: 1} and pool_members(ids, year) == {world.b.pk: 1}

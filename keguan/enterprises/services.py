@@ -116,6 +116,9 @@ def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企
         StageChange.objects.filter(enterprise=enterprise).exclude(district_id=enterprise.district_id).update(
             district_id=enterprise.district_id
         )
+        from keguan.pipeline.services import follow_move
+
+        follow_move(enterprise)
     return enterprise
 
 

@@ -136,20 +136,20 @@ def make_pipeline_demo(*, districts: list[Region], today: dt.date | None = None,
         for year in range(max(sme_on.year, 2017), last_sme_year + 1):
             on = sme_on if year == sme_on.year else dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(10, 140))
             on = min(on, today)
-            rows.sme.append((eid, year, f"{year}{d:06d}{eid:010d}"[:32], on, now))
+            rows.sme.append((eid, d, year, f"{year}{d:06d}{eid:010d}"[:32], on, now))
         if Stage.POOL in stages:
             _pool_stays(rng, rows, eid, d, stages, today, pools, now)
         if Stage.HNTE in stages:
-            _recognitions(rng, rows, eid, stages[Stage.HNTE], today, batch, cert_numbers)
+            _recognitions(rng, rows, eid, d, stages[Stage.HNTE], today, batch, cert_numbers)
         elif current == Stage.POOL:
-            _pending(rng, rows, eid, stages[Stage.POOL], today, batch)
+            _pending(rng, rows, eid, d, stages[Stage.POOL], today, batch)
 
     db_date = connection.ops.adapt_datefield_value
-    _insert(TechSmeRecord, ["enterprise", "year", "number", "registered_on", "removed_reason", "created_at"],
-            [(e, y, n, db_date(on), "", c) for e, y, n, on, c in rows.sme])
-    _insert(PoolMember, ["pool", "enterprise", "entered_on", "entry_reason", "exited_on", "exit_reason", "exit_note",
-                         "created_at"],
-            [(p, e, db_date(a), r, db_date(b), x, n, c) for p, e, a, r, b, x, n, c in rows.members])
+    _insert(TechSmeRecord, ["enterprise", "district", "year", "number", "registered_on", "removed_reason", "created_at"],
+            [(e, d, y, n, db_date(on), "", c) for e, d, y, n, on, c in rows.sme])
+    _insert(PoolMember, ["pool", "enterprise", "district", "entered_on", "entry_reason", "exited_on", "exit_reason",
+                         "exit_note", "created_at"],
+            [(p, e, d, db_date(a), r, db_date(b), x, n, c) for p, e, d, a, r, b, x, n, c in rows.members])
     _insert(TutoringVisit, ["enterprise", "visited_on", "topic", "tutor", "content", "next_step", "created_at"],
             [(e, db_date(on), *rest) for e, on, *rest in rows.visits])
     _store_applications(rows.apps, now)
@@ -167,13 +167,13 @@ def _pool_stays(rng, rows: _Rows, eid: int, d: int, stages: dict, today: dt.date
         start, end = _cycle(entered.year)
         next_cycle = dt.date(end + 1, 1, 1)
         if recognised is not None and recognised < next_cycle:
-            rows.members.append((pools[(d, start)], eid, entered, reason, recognised, ExitReason.RECOGNISED,
+            rows.members.append((pools[(d, start)], eid, d, entered, reason, recognised, ExitReason.RECOGNISED,
                                  f"{recognised.year}年认定", now))
             break
         if next_cycle > today:
-            rows.members.append((pools[(d, start)], eid, entered, reason, None, "", "", now))
+            rows.members.append((pools[(d, start)], eid, d, entered, reason, None, "", "", now))
             break
-        rows.members.append((pools[(d, start)], eid, entered, reason, next_cycle, ExitReason.TRANSFERRED, "", now))
+        rows.members.append((pools[(d, start)], eid, d, entered, reason, next_cycle, ExitReason.TRANSFERRED, "", now))
         entered, reason = next_cycle, "上一期培育库转入"
     last = recognised or today
     for _ in range(rng.randint(1, 3)):
@@ -183,11 +183,11 @@ def _pool_stays(rng, rows: _Rows, eid: int, d: int, stages: dict, today: dt.date
         rows.visits.append((eid, on, topic, rng.choice(TUTORS), VISIT_TEXT[topic], "跟踪企业整改情况", now))
 
 
-def _application(rows: _Rows, eid: int, batch_id: int, steps: list[tuple[str, dt.date]], cert=None) -> None:
-    rows.apps.append({"enterprise": eid, "batch": batch_id, "steps": steps, "certificate": cert})
+def _application(rows: _Rows, eid: int, d: int, batch_id: int, steps: list[tuple[str, dt.date]], cert=None) -> None:
+    rows.apps.append({"enterprise": eid, "district": d, "batch": batch_id, "steps": steps, "certificate": cert})
 
 
-def _recognitions(rng, rows: _Rows, eid: int, first: dt.date, today: dt.date, batch, numbers: set[str]) -> None:
+def _recognitions(rng, rows: _Rows, eid: int, d: int, first: dt.date, today: dt.date, batch, numbers: set[str]) -> None:
     issued = first
     while True:
         steps = [(s, max(issued - dt.timedelta(days=days + rng.randint(0, 10)), dt.date(issued.year - 1, 1, 1)))
@@ -199,14 +199,14 @@ def _recognitions(rng, rows: _Rows, eid: int, first: dt.date, today: dt.date, ba
             if number not in numbers:
                 numbers.add(number)
                 break
-        _application(rows, eid, batch(issued.year, 1 if issued.month <= 8 else 2), steps, (number, issued))
+        _application(rows, eid, d, batch(issued.year, 1 if issued.month <= 8 else 2), steps, (number, issued))
         expires = HnteCertificate.expiry_for(issued)
         if expires >= today:
             break
         issued = max(expires - dt.timedelta(days=rng.randint(0, 60)), issued + dt.timedelta(days=1))
 
 
-def _pending(rng, rows: _Rows, eid: int, entered: dt.date, today: dt.date, batch) -> None:
+def _pending(rng, rows: _Rows, eid: int, d: int, entered: dt.date, today: dt.date, batch) -> None:
     """A pool member waiting: some failed in an earlier batch; many have this year's application under way."""
     if entered.year < today.year and rng.random() < 0.25:
         year = rng.randint(entered.year, today.year - 1)
@@ -216,14 +216,14 @@ def _pending(rng, rows: _Rows, eid: int, entered: dt.date, today: dt.date, batch
                      (AppStatus.DISTRICT, start + dt.timedelta(days=50)),
                      (AppStatus.REJECTED, start + dt.timedelta(days=150))]
             if steps[-1][1] <= today:
-                _application(rows, eid, batch(year, 1), steps)
+                _application(rows, eid, d, batch(year, 1), steps)
     if rng.random() < 0.5:
         start = max(entered, dt.date(today.year, 3, 1))
         if start <= today:
             order = [s for s, _ in STEP_DAYS]
             reached = rng.randint(0, min(len(order) - 1, (today - start).days // 30))
             steps = [(order[i], min(start + dt.timedelta(days=25 * i), today)) for i in range(reached + 1)]
-            _application(rows, eid, batch(today.year, 2), steps)
+            _application(rows, eid, d, batch(today.year, 2), steps)
 
 
 def _store_applications(apps: list[dict], now) -> None:
@@ -238,7 +238,8 @@ def _store_applications(apps: list[dict], now) -> None:
         status, status_on = steps[-1]
         submitted = next((on for s, on in steps if s in submitted_from or s == AppStatus.RECOGNISED), None)
         decided = status_on if status in (AppStatus.RECOGNISED, AppStatus.REJECTED) else None
-        objs.append(HnteApplication(enterprise_id=a["enterprise"], batch_id=a["batch"], status=status,
+        objs.append(HnteApplication(enterprise_id=a["enterprise"], district_id=a["district"], batch_id=a["batch"],
+                                    status=status,
                                     status_on=status_on, submitted_on=submitted, decided_on=decided))
     for start in range(0, len(objs), 2000):
         chunk = objs[start : start + 2000]

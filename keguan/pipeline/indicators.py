@@ -1,7 +1,7 @@
 """The pipeline's indicators (高企申报认定、科小入库、培育库), counted from the qualification records. They belong to
 the enterprise area (创新主体培育): the city sets targets on them and the work summary states them there.
 
-Each counts firms (distinct enterprises) per the district a firm belongs to now."""
+Each counts firms (distinct enterprises) per the district a firm belongs to now (the rows carry it)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ AREA = "enterprises"
 
 
 def _per_district(qs, count: str = "enterprise_id") -> dict[int, int]:
-    rows = qs.values_list("enterprise__district_id").annotate(n=Count(count, distinct=True)).order_by()
+    # ``district`` is the firm's district copied onto the row (kept in step when a firm moves): the count
+    # reads the row's own index (date, district, enterprise …) without joining the firms.
+    rows = qs.values_list("district_id").annotate(n=Count(count, distinct=True)).order_by()
     return dict(rows)
 
 
@@ -35,13 +37,13 @@ def _memo(memo: dict | None, key: tuple, compute):
 def applied(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """Firms whose application was handed in (材料提交 or later) within the period."""
     return _memo(memo, ("pl_applied", tuple(ids), period.key), lambda: _per_district(
-        HnteApplication.objects.filter(enterprise__district_id__in=ids, status__in=APP_SUBMITTED,
+        HnteApplication.objects.filter(district_id__in=ids, status__in=APP_SUBMITTED,
                                        submitted_on__gte=period.start, submitted_on__lte=period.end)))
 
 
 def _recognised_qs(ids: list[int], period: Period):
     return HnteApplication.objects.filter(
-        enterprise__district_id__in=ids, status=AppStatus.RECOGNISED, decided_on__gte=period.start,
+        district_id__in=ids, status=AppStatus.RECOGNISED, decided_on__gte=period.start,
         decided_on__lte=period.end,
     )
 
@@ -59,7 +61,7 @@ def recognised_batches(ids: list[int], period: Period, memo: dict | None = None)
 def sme_registered(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """科技型中小企业评价入库 within the period (every firm registered, new or re-evaluated)."""
     return _memo(memo, ("pl_sme", tuple(ids), period.key), lambda: _per_district(
-        TechSmeRecord.objects.filter(enterprise__district_id__in=ids, registered_on__gte=period.start,
+        TechSmeRecord.objects.filter(district_id__in=ids, registered_on__gte=period.start,
                                      registered_on__lte=period.end)))
 
 
@@ -67,14 +69,14 @@ def pool_members(ids: list[int], period: Period, memo: dict | None = None) -> di
     """Firms in a cultivation pool at the period's end."""
     end = period.end
     return _memo(memo, ("pl_pool", tuple(ids), end), lambda: _per_district(
-        PoolMember.objects.filter(enterprise__district_id__in=ids, entered_on__lte=end).filter(
+        PoolMember.objects.filter(district_id__in=ids, entered_on__lte=end).filter(
             Q(exited_on__isnull=True) | Q(exited_on__gt=end))))
 
 
 def pool_recognised(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """Pool members that left the pool recognised as 高企 within the period."""
     return _memo(memo, ("pl_pool_rec", tuple(ids), period.key), lambda: _per_district(
-        PoolMember.objects.filter(enterprise__district_id__in=ids, exit_reason=ExitReason.RECOGNISED,
+        PoolMember.objects.filter(district_id__in=ids, exit_reason=ExitReason.RECOGNISED,
                                   exited_on__gte=period.start, exited_on__lte=period.end)))
 
 

@@ -24,6 +24,15 @@ _BY_ENTERPRISE = ScopeSpec(
 CN_SEQ = "一二三四五六七八九十"
 
 
+def _district() -> models.ForeignKey:
+    """The firm's district, copied onto the row (as on StageChange) and kept in step by the services when the
+    firm moves (``services.follow_move``): the pipeline's indicators count rows per district from their own
+    indexes, without joining every firm."""
+    return models.ForeignKey(
+        "regions.Region", verbose_name="所属区县", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+
 def _recorded_by(verbose_name: str) -> models.ForeignKey:
     """Who recorded a row (kept when the account is deleted)."""
     return models.ForeignKey(
@@ -46,6 +55,7 @@ class TechSmeRecord(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="sme_records"
     )
+    district = _district()
     year = models.PositiveSmallIntegerField("评价年度")
     number = models.CharField("入库登记编号", max_length=32, unique=True)
     registered_on = models.DateField("入库日期")
@@ -62,7 +72,7 @@ class TechSmeRecord(models.Model):
         verbose_name_plural = "科小入库记录"
         ordering = ["-year", "-registered_on"]
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="sme_record_once_per_year")]
-        indexes = [models.Index(fields=["registered_on", "enterprise"])]
+        indexes = [models.Index(fields=["registered_on", "district", "enterprise"])]
 
     def __str__(self) -> str:
         return f"{self.year}年科小入库 {self.number}"
@@ -122,6 +132,7 @@ class HnteApplication(models.Model):
         "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="hnte_applications"
     )
     batch = models.ForeignKey(HnteBatch, verbose_name="申报批次", on_delete=models.PROTECT, related_name="applications")
+    district = _district()
     status = models.CharField("状态", max_length=12, choices=AppStatus.choices, default=AppStatus.PLANNED)
     status_on = models.DateField("状态日期")
     submitted_on = models.DateField("材料提交日期", null=True, blank=True)
@@ -138,7 +149,10 @@ class HnteApplication(models.Model):
         verbose_name_plural = "高企申报"
         ordering = ["-batch__year", "-batch__seq", "enterprise__name"]
         constraints = [models.UniqueConstraint(fields=["enterprise", "batch"], name="application_once_per_batch")]
-        indexes = [models.Index(fields=["submitted_on"]), models.Index(fields=["decided_on", "status"])]
+        indexes = [
+            models.Index(fields=["submitted_on", "district", "status", "enterprise"]),
+            models.Index(fields=["decided_on", "status", "district", "enterprise", "batch"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch} {self.get_status_display()}"
@@ -267,6 +281,7 @@ class PoolMember(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="pool_memberships"
     )
+    district = _district()
     entered_on = models.DateField("入库日期")
     entry_reason = models.CharField("入库理由", max_length=200)
     exited_on = models.DateField("出库日期", null=True, blank=True)
@@ -288,7 +303,8 @@ class PoolMember(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["entered_on", "exited_on"]),
+            models.Index(fields=["district", "entered_on", "exited_on", "enterprise"]),
+            models.Index(fields=["exit_reason", "exited_on", "district", "enterprise"]),
             models.Index(fields=["pool", "exited_on"]),
         ]
 

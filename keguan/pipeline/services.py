@@ -65,7 +65,8 @@ def sme_record_add(*, enterprise: Enterprise, actor, year: int, number: str, reg
         raise ServiceError(f"该企业{year}年的科小入库记录已登记", field="year")
     if TechSmeRecord.objects.filter(number=number).exists():
         raise ServiceError(f"入库登记编号 {number} 已被登记，请核对", field="number")
-    record = TechSmeRecord(enterprise=enterprise, year=year, number=number, registered_on=registered_on, created_by=actor)
+    record = TechSmeRecord(enterprise=enterprise, district_id=enterprise.district_id, year=year, number=number,
+                           registered_on=registered_on, created_by=actor)
     _save(record, actor, "登记科小入库")
     sync_stage(enterprise, actor=actor)
     return record
@@ -127,7 +128,7 @@ def application_create(
             f"该企业{open_app.batch}的申报尚在进行中（{open_app.get_status_display()}），请先办结", field="batch"
         )
     app = HnteApplication(
-        enterprise=enterprise, batch=batch, status=AppStatus.PLANNED, status_on=on, note=note, created_by=actor
+        enterprise=enterprise, district_id=enterprise.district_id, batch=batch, status=AppStatus.PLANNED, status_on=on, note=note, created_by=actor
     )
     _save(app, actor, "登记高企申报")
     ApplicationStep.objects.create(application=app, from_status="", to_status=AppStatus.PLANNED, on=on,
@@ -259,7 +260,7 @@ def pool_add(*, pool: CultivationPool, enterprise: Enterprise, actor, on: dt.dat
     if not reason.strip():
         raise ServiceError("请填写入库理由（如：预审符合高企条件、研发投入达标）", field="reason")
     _check_join(pool, enterprise, on)
-    member = PoolMember(pool=pool, enterprise=enterprise, entered_on=on, entry_reason=reason.strip(), created_by=actor)
+    member = PoolMember(pool=pool, enterprise=enterprise, district_id=enterprise.district_id, entered_on=on, entry_reason=reason.strip(), created_by=actor)
     try:
         with transaction.atomic():
             _save(member, actor, "加入培育库")
@@ -303,6 +304,15 @@ def pool_exit(*, member: PoolMember, actor, on: dt.date, reason: str, note: str 
     _save(member, actor, f"出库：{ExitReason(reason).label}")
     sync_stage(member.enterprise, actor=actor)
     return member
+
+
+def follow_move(enterprise: Enterprise) -> None:
+    """The firm moved to another district: its records count there from now on (as its stage history does).
+    Called by ``keguan.enterprises.services.enterprise_update``."""
+    for model in (TechSmeRecord, HnteApplication, PoolMember):
+        model.objects.filter(enterprise=enterprise).exclude(district_id=enterprise.district_id).update(
+            district_id=enterprise.district_id
+        )
 
 
 # --- tutoring -----------------------------------------------------------------------------------------------
