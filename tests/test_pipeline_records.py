@@ -177,6 +177,9 @@ def test_pool_rules(world, firm, pool):
     firm.refresh_from_db()
     assert firm.stage == Stage.ATTRACTED
     assert PoolMember.objects.filter(enterprise=firm, exited_on__isnull=True).count() == 0
+    with pytest.raises(ServiceError) as err:  # stays never overlap
+        svc.pool_add(pool=pool, enterprise=firm, actor=world.staff, on=TODAY - dt.timedelta(days=1), reason="再入库")
+    assert "重新入库日期不能早于" in err.value.message
     with pytest.raises(ServiceError):
         svc.pool_create(district=world.a, actor=world.staff, start_year=YEAR - 1, end_year=YEAR + 1)
 

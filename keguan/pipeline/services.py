@@ -250,6 +250,9 @@ def _check_join(pool: CultivationPool, enterprise: Enterprise, on: dt.date) -> N
     open_member = PoolMember.objects.filter(enterprise=enterprise, exited_on__isnull=True).select_related("pool").first()
     if open_member is not None:
         raise ServiceError(f"“{enterprise.name}”已在{open_member.pool.name}中", field="enterprise")
+    last_exit = PoolMember.objects.filter(enterprise=enterprise).order_by("-exited_on").values_list("exited_on", flat=True).first()
+    if last_exit is not None and on < last_exit:  # stays never overlap (the indicators count on it)
+        raise ServiceError(f"“{enterprise.name}”于{last_exit:%Y-%m-%d}出库，重新入库日期不能早于该日", field="enterprise")
     if enterprise.hnte_certificates.filter(issued_on__lte=on, expires_on__gte=on).exists():
         raise ServiceError(f"“{enterprise.name}”已是有效期内的高新技术企业，无需入库培育", field="enterprise")
 
