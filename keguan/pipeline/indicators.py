@@ -38,7 +38,7 @@ def _memo(memo: dict | None, key: tuple, compute):
 
 def applied(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """Firms whose application was handed in (材料提交 or later) within the period."""
-    return _memo(memo, ("pl_applied", tuple(ids), period.key), lambda: _per_district(
+    return _memo(memo, ("pl_applied", tuple(ids), period.start, period.end), lambda: _per_district(
         HnteApplication.objects.filter(district_id__in=ids, status__in=APP_SUBMITTED,
                                        submitted_on__gte=period.start, submitted_on__lte=period.end)))
 
@@ -51,19 +51,19 @@ def _recognised_qs(ids: list[int], period: Period):
 
 
 def recognised(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
-    return _memo(memo, ("pl_recognised", tuple(ids), period.key), lambda: _per_district(_recognised_qs(ids, period)))
+    return _memo(memo, ("pl_recognised", tuple(ids), period.start, period.end), lambda: _per_district(_recognised_qs(ids, period)))
 
 
 def recognised_batches(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """Batches in which the district's firms were recognised within the period (申报认定N批)."""
-    return _memo(memo, ("pl_batches", tuple(ids), period.key),
+    return _memo(memo, ("pl_batches", tuple(ids), period.start, period.end),
                  lambda: _per_district(_recognised_qs(ids, period), count="batch_id"))
 
 
 def sme_registered(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """科技型中小企业评价入库 within the period (every firm registered, new or re-evaluated). A firm has one record
     per evaluation year, dated within it: in a period inside one year each record is a different firm."""
-    return _memo(memo, ("pl_sme", tuple(ids), period.key), lambda: _per_district(
+    return _memo(memo, ("pl_sme", tuple(ids), period.start, period.end), lambda: _per_district(
         TechSmeRecord.objects.filter(district_id__in=ids, registered_on__gte=period.start,
                                      registered_on__lte=period.end),
         rows_are_firms=period.start.year == period.end.year))
@@ -80,7 +80,7 @@ def pool_members(ids: list[int], period: Period, memo: dict | None = None) -> di
 
 def pool_recognised(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """Pool members that left the pool recognised as 高企 within the period."""
-    return _memo(memo, ("pl_pool_rec", tuple(ids), period.key), lambda: _per_district(
+    return _memo(memo, ("pl_pool_rec", tuple(ids), period.start, period.end), lambda: _per_district(
         PoolMember.objects.filter(district_id__in=ids, exit_reason=ExitReason.RECOGNISED,
                                   exited_on__gte=period.start, exited_on__lte=period.end)))
 
