@@ -369,7 +369,7 @@ def test_a_recorded_certificate_qualifies_for_tech_sme_directly(world, login):
     assert not before.direct
     check = precheck_run(user=world.staff, filters=PrecheckFilters(), on=on)
     row = next(c for c in check.candidates if c.pk == world.ent_a.pk)
-    assert row.certificate == dt.date(2024, 12, 1) and row.status == Status.PASSED
+    assert row.recorded["hnte_certificate_issued_on"] == dt.date(2024, 12, 1) and row.status == Status.PASSED
     assert login(world.staff).get(reverse("pipeline:self_check_for", args=[world.ent_a.pk])).status_code == 200
 
 
@@ -388,3 +388,48 @@ def test_records_follow_a_firm_that_moves(world, firm, pool):
     enterprise_update(enterprise=firm, actor=world.staff, district=world.b, township=None)
     assert TechSmeRecord.objects.get(enterprise=firm).district_id == world.b.pk
     assert sme_registered(ids, year) == {world.b.pk: 1} and pool_members(ids, year) == {world.b.pk: 1}
+
+
+def test_a_recorded_accident_fails_tech_sme_in_self_check_and_precheck(world, login):
+    from django.urls import reverse
+
+    from keguan.pipeline.assess import assess_enterprise
+    from keguan.pipeline.selectors import PrecheckFilters, precheck_run
+    from keguan.rules.explain import Status
+
+    on = dt.date(2025, 6, 1)
+    assert assess_enterprise(world.ent_a2, on=on).tech_sme.status == Status.PASSED
+    c = login(world.staff)
+    r = c.post(reverse("pipeline:records", args=[world.ent_a2.pk]),
+               {"action": "fact", "fact-kind": "major_accident", "fact-year": 2024, "fact-note": "安监罚字〔2024〕12号"})
+    assert r.status_code == 302 and r["Location"].endswith("#facts")
+    r = c.post(reverse("pipeline:records", args=[world.ent_a2.pk]),
+               {"action": "fact", "fact-kind": "major_accident", "fact-year": 2024})
+    assert "已登记" in r.content.decode() and "is-invalid" in r.content.decode()  # twice: inline error
+    assert assess_enterprise(world.ent_a2, on=on).tech_sme.status == Status.FAILED
+    assert assess_enterprise(world.ent_a2, on=dt.date(2026, 6, 1)).facts.major_accident is False  # out of window
+    check = precheck_run(user=world.staff, filters=PrecheckFilters(), on=on)
+    row = next(x for x in check.candidates if x.pk == world.ent_a2.pk)
+    assert row.recorded == {"major_accident": True} and row.status == Status.FAILED
+    check.explain([row])
+    assert "事故" in row.lacks
+
+
+@pytest.mark.django_db
+def test_demo_reload_after_staff_edits_leaves_no_orphans(world):
+    from django.db import connection
+
+    from keguan.demo.generator import generate_demo
+    from keguan.enterprises.models import Enterprise
+
+    day = dt.date(2026, 11, 1)
+    generate_demo(seed=5, enterprises=300, with_users=False, today=day)
+    firm = Enterprise.objects.filter(district=world.a).order_by("pk").first()
+    pool = svc.pool_create(district=world.a, actor=world.staff, start_year=2029 - 3, end_year=2029)
+    svc.fact_add(enterprise=firm, actor=world.staff, kind="national_award", year=2024)
+    svc.visit_add(enterprise=firm, actor=world.staff, visited_on=TODAY, topic="ip", tutor="区局", content="走访")
+    assert pool.pk
+    generate_demo(seed=6, enterprises=200, with_users=False, today=day)
+    connection.check_constraints()  # the deferred foreign keys hold: nothing points at a removed firm or pool
+    assert not Enterprise.objects.filter(pk=firm.pk).exists()
+    assert PoolMember.objects.filter(enterprise__district=world.a).exists()

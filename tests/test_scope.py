@@ -531,6 +531,7 @@ def _pipeline_records(world, regions: dict, ents: dict) -> dict[str, models.Mode
     batch = pipeline.batch_create(year=year, seq=1)
     pipeline.application_create(enterprise=ents["ent_a2"], actor=None, batch=batch, on=today)
     for key, e in ents.items():
+        pipeline.fact_add(enterprise=e, actor=None, kind="rd_institution", year=2020, note=f"{key}事项哨兵")
         pipeline.visit_add(enterprise=e, actor=None, visited_on=today, topic="hnte", tutor="科技局",
                            content=f"{key}辅导哨兵")
     return pools
@@ -1029,6 +1030,7 @@ ANCHORS: dict[str, Callable[[Any], tuple[Region | None, int | None]]] = {
     "pipeline.CultivationPool": lambda x: (x.district, None),
     "pipeline.PoolMember": lambda x: _enterprise_anchor(x.enterprise),
     "pipeline.TutoringVisit": lambda x: _enterprise_anchor(x.enterprise),
+    "pipeline.RecordedFact": lambda x: _enterprise_anchor(x.enterprise),
     "rd.RdRound": lambda x: (x.district, None),
     "rd.RdFirm": lambda x: (x.round.district, None),
     "rd.RdCall": lambda x: (x.firm.round.district, None),

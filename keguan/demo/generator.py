@@ -153,6 +153,10 @@ def _wipe_city(city: Region) -> None:
     _raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
     _raw_delete(User.history.filter(id__in=user_ids))
     _raw_delete(User.objects.filter(id__in=user_ids))
+    from keguan.pipeline.demo import wipe_pipeline
+
+    wipe_pipeline(ids, list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)
+                            .values_list("id", flat=True)))
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for qs in (

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from keguan.enterprises.models import YEAR_FIELDS
-from keguan.rules.explain import FIELD_LABELS, MONEY_FIELDS, FirmFacts, YearFigures, wan
+from keguan.rules.explain import FIELD_LABELS, MONEY_FIELDS, FirmFacts, YearFigures, facts_in_force, wan
 from keguan.rules.hnte import HNTE_2016, HnteEstimates, HnteResult, precheck_hnte
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme
 
@@ -59,6 +59,19 @@ def firm_facts(enterprise: Any, *, on: dt.date, **facts: Any) -> FirmFacts:
         tech_field=enterprise.tech_field or None,
         **facts,
     )
+
+
+def recorded_facts(enterprise: Any, on: dt.date) -> dict[str, Any]:
+    """The ``FirmFacts`` the records hold for ``enterprise`` on ``on``: a 高企 certificate valid that day (科小's
+    direct qualification) and the recorded facts in force (``keguan.rules.explain.facts_in_force``)."""
+    if not getattr(enterprise, "pk", None):
+        return {}
+    out: dict[str, Any] = facts_in_force(enterprise.recorded_facts.values_list("kind", "year"), on)
+    issued = enterprise.hnte_certificates.filter(issued_on__lte=on, expires_on__gte=on).order_by("issued_on")
+    cert = issued.values_list("issued_on", flat=True).first()
+    if cert is not None:
+        out["hnte_certificate_issued_on"] = cert
+    return out
 
 
 def hnte_years(facts: FirmFacts) -> tuple[int, ...]:
@@ -166,13 +179,7 @@ def assess_enterprise(
     on = on or timezone.localdate()
     stored = figures_of(enterprise.years.all() if rows is None else rows)
     set_facts = {k: v for k, v in (facts or {}).items() if k not in FACT_DEFAULTS or v != FACT_DEFAULTS[k]}
-    recorded = {}
-    if "hnte_certificate_issued_on" not in set_facts and getattr(enterprise, "pk", None):
-        # a 高企 certificate in the records, valid on the day, qualifies the firm for 科小 directly
-        issued = enterprise.hnte_certificates.filter(issued_on__lte=on, expires_on__gte=on).order_by("issued_on")
-        cert = issued.values_list("issued_on", flat=True).first()
-        if cert is not None:
-            recorded["hnte_certificate_issued_on"] = cert
+    recorded = {k: v for k, v in recorded_facts(enterprise, on).items() if k not in set_facts}
     the_facts = firm_facts(enterprise, on=on, **recorded, **set_facts)
     years, changes = apply_what_if(stored, on.year - 1, what_if or {})
     tech_sme, hnte = run_rules(the_facts, years, estimates)

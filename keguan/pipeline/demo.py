@@ -29,10 +29,12 @@ from .models import (
     AppStatus,
     CultivationPool,
     ExitReason,
+    FactKind,
     HnteApplication,
     HnteBatch,
     HnteCertificate,
     PoolMember,
+    RecordedFact,
     TechSmeRecord,
     TutoringVisit,
     VisitTopic,
@@ -57,20 +59,27 @@ def _cycle(year: int) -> tuple[int, int]:
     return start, start + 2
 
 
-def _wipe(enterprise_ids: list[int], district_ids: list[int]) -> None:
+def wipe_pipeline(enterprise_ids: list[int], district_ids: list[int]) -> None:
+    """Remove the pipeline records of these firms (and their change history) and the districts' pools: the demo
+    generator's reload, before it removes the firms themselves."""
+    history = [m.history.model for m in (TechSmeRecord, HnteApplication, HnteCertificate, PoolMember, TutoringVisit,
+                                         RecordedFact)]
     for start in range(0, len(enterprise_ids), 5000):
         chunk = enterprise_ids[start : start + 5000]
         for qs in (
+            *(h.objects.filter(enterprise_id__in=chunk) for h in history),
             ApplicationStep.objects.filter(application__enterprise_id__in=chunk),
             HnteCertificate.objects.filter(enterprise_id__in=chunk),
             HnteApplication.objects.filter(enterprise_id__in=chunk),
             PoolMember.objects.filter(enterprise_id__in=chunk),
             TechSmeRecord.objects.filter(enterprise_id__in=chunk),
             TutoringVisit.objects.filter(enterprise_id__in=chunk),
+            RecordedFact.objects.filter(enterprise_id__in=chunk),
         ):
             qs._raw_delete(qs.db)
-    qs = CultivationPool.objects.filter(district_id__in=district_ids)
-    qs._raw_delete(qs.db)
+    for qs in (CultivationPool.history.filter(district_id__in=district_ids),
+               CultivationPool.objects.filter(district_id__in=district_ids)):
+        qs._raw_delete(qs.db)
 
 
 class _Rows:
@@ -78,6 +87,7 @@ class _Rows:
         self.sme: list[tuple] = []
         self.members: list[tuple] = []
         self.visits: list[tuple] = []
+        self.facts: list[tuple] = []
         self.apps: list[dict] = []  # with their steps and certificate, inserted in a second pass
 
 
@@ -98,7 +108,7 @@ def make_pipeline_demo(*, districts: list[Region], today: dt.date | None = None,
     ):
         histories[eid].append((stage, on))
         district_of[eid] = district
-    _wipe(list(histories), district_ids)
+    wipe_pipeline(list(histories), district_ids)
 
     # pools: one per district and cycle from the first cycle any history needs up to today's
     first_year = min((on.year for h in histories.values() for s, on in h if s == Stage.POOL), default=today.year)
@@ -137,6 +147,7 @@ def make_pipeline_demo(*, districts: list[Region], today: dt.date | None = None,
             on = sme_on if year == sme_on.year else dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(10, 140))
             on = min(on, today)
             rows.sme.append((eid, d, year, f"{year}{d:06d}{eid:010d}"[:32], on, now))
+        _facts(rng, rows, eid, current, today, now)
         if Stage.POOL in stages:
             _pool_stays(rng, rows, eid, d, stages, today, pools, now)
         if Stage.HNTE in stages:
@@ -152,11 +163,23 @@ def make_pipeline_demo(*, districts: list[Region], today: dt.date | None = None,
             [(p, e, d, db_date(a), r, db_date(b), x, n, c) for p, e, d, a, r, b, x, n, c in rows.members])
     _insert(TutoringVisit, ["enterprise", "visited_on", "topic", "tutor", "content", "next_step", "created_at"],
             [(e, db_date(on), *rest) for e, on, *rest in rows.visits])
+    _insert(RecordedFact, ["enterprise", "kind", "year", "note", "created_at"], rows.facts)
     _store_applications(rows.apps, now)
     with connection.cursor() as cur:  # planner statistics for the freshly loaded tables
         for model in (TechSmeRecord, PoolMember, HnteApplication, HnteCertificate, CultivationPool):
             cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return touched
+
+
+def _facts(rng, rows: _Rows, eid: int, current: str, today: dt.date, now) -> None:
+    """A few recorded facts: R&D institutions and standards among the stronger firms, rare accidents."""
+    strong = current in (Stage.POOL, Stage.HNTE, Stage.LEADER)
+    if strong and rng.random() < 0.04:
+        rows.facts.append((eid, FactKind.RD_INSTITUTION, rng.randint(today.year - 8, today.year - 1), "省级企业技术中心", now))
+    if strong and rng.random() < 0.02:
+        rows.facts.append((eid, FactKind.LED_STANDARD, rng.randint(today.year - 6, today.year - 1), "主导起草行业标准", now))
+    if rng.random() < 0.004:
+        rows.facts.append((eid, FactKind.MAJOR_ACCIDENT, today.year - 1, "应急管理部门通报（演示）", now))
 
 
 def _pool_stays(rng, rows: _Rows, eid: int, d: int, stages: dict, today: dt.date, pools: dict, now) -> None:

@@ -348,3 +348,42 @@ class TutoringVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.get_topic_display()}"
+
+
+class FactKind(models.TextChoices):
+    """Facts the official rules ask about that staff record (keguan.rules.explain.facts_in_force gives their
+    windows): the 科小/高企 disqualifying events, and 科小's direct qualifications other than the certificate."""
+
+    MAJOR_ACCIDENT = "major_accident", "重大安全、重大质量事故"
+    ENVIRONMENTAL = "environmental_offence", "严重环境违法行为"
+    MISCONDUCT = "research_misconduct", "科研严重失信行为"
+    ABNORMAL = "abnormal_or_dishonest", "列入经营异常名录或严重违法失信企业名单"
+    PROHIBITED = "prohibited_product", "产品或服务属于国家禁止、限制和淘汰类"
+    NATIONAL_AWARD = "national_award", "国家级科技奖励（获奖单位前三名）"
+    RD_INSTITUTION = "rd_institution", "经认定的省部级以上研发机构"
+    LED_STANDARD = "led_standard", "主导制定国际、国家或行业标准"
+
+
+class RecordedFact(models.Model):
+    """A recorded fact about a firm, with the year it happened (or was recognised)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="recorded_facts"
+    )
+    kind = models.CharField("事项", max_length=24, choices=FactKind.choices)
+    year = models.PositiveSmallIntegerField("发生/认定年度")
+    note = models.CharField("说明（文号、事由等）", max_length=200, blank=True)
+    created_by = _recorded_by("登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope = _BY_ENTERPRISE
+
+    class Meta:
+        verbose_name = "登记事项"
+        verbose_name_plural = "登记事项"
+        ordering = ["-year", "kind"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind", "year"], name="fact_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.get_kind_display()}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
 
-from .models import AppStatus, CultivationPool, ExitReason, HnteBatch, VisitTopic
+from .models import AppStatus, CultivationPool, ExitReason, FactKind, HnteBatch, VisitTopic
 
 
 def _today():
@@ -85,6 +85,13 @@ class VisitForm(BootstrapMixin, forms.Form):
     tutor = forms.CharField(label="辅导人/机构", max_length=64)
     content = forms.CharField(label="辅导情况", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(label="下一步", max_length=200, required=False)
+
+
+class FactForm(BootstrapMixin, forms.Form):
+    prefix = "fact"
+    kind = forms.ChoiceField(label="事项", choices=FactKind.choices)
+    year = forms.IntegerField(label="发生/认定年度", min_value=1990, max_value=2100, initial=lambda: _today().year)
+    note = forms.CharField(label="说明（文号、事由等）", max_length=200, required=False)
 
 
 class PrecheckPoolForm(BootstrapMixin, forms.Form):

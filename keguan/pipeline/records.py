@@ -20,6 +20,7 @@ from .models import (
     HnteApplication,
     HnteCertificate,
     PoolMember,
+    RecordedFact,
     TechSmeRecord,
     TutoringVisit,
 )
@@ -50,6 +51,7 @@ class EnterpriseRecords:
     memberships: list[PoolMember]
     open_member: PoolMember | None
     visits: list
+    facts: list
     pools: object  # the pools the firm may join (queryset)
     derived: Derived
     follows_records: bool
@@ -95,6 +97,7 @@ def enterprise_records(enterprise: Enterprise, *, pools) -> EnterpriseRecords:
         certificates=certificates,
         memberships=memberships,
         open_member=next((m for m in memberships if m.exited_on is None), None),
+        facts=list(enterprise.recorded_facts.order_by("-year", "kind")),
         visits=list(enterprise.tutoring_visits.select_related("created_by").order_by("-visited_on", "-id")[:50]),
         pools=pools,
         derived=derive(enterprise, today),
@@ -114,6 +117,8 @@ def records_history(enterprise: Enterprise, limit: int = 100) -> list[HistoryEnt
                            subject=lambda r: f"高企证书 {r.number}", model=HnteCertificate)
     entries += entries_for(PoolMember.history.filter(enterprise_id=enterprise.pk),
                            subject="培育库", model=PoolMember)
+    entries += entries_for(RecordedFact.history.filter(enterprise_id=enterprise.pk),
+                           subject=lambda r: f"事项：{r.year}年{r.get_kind_display()}", model=RecordedFact)
     entries += entries_for(TutoringVisit.history.filter(enterprise_id=enterprise.pk),
                            subject=lambda r: f"{r.visited_on:%Y-%m-%d}辅导", model=TutoringVisit)
     entries.sort(key=lambda e: e.when, reverse=True)

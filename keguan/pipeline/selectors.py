@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from keguan.core.scope import scoped
 from keguan.enterprises.models import Enterprise, EnterpriseYear, Stage
-from keguan.rules.explain import FirmFacts, Status, Unmet, YearFigures
+from keguan.rules.explain import FirmFacts, Status, Unmet, YearFigures, facts_in_force
 from keguan.rules.hnte import (
     HNTE_2016,
     HnteResult,
@@ -31,7 +31,7 @@ from keguan.rules.hnte import (
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
 from .assess import FIGURE_FIELDS, figures_row, year_figures
-from .models import HnteCertificate
+from .models import HnteCertificate, RecordedFact
 from .screen import (
     ASSETS,
     COST,
@@ -144,7 +144,7 @@ class Candidate:
     screened: Screened | None = None
     rank: int = 0
     result: TechSmeResult | HnteResult | Unmet | None = None
-    certificate: dt.date | None = None  # issue date of a 高企 certificate valid on the assessment day (records)
+    recorded: dict = field(default_factory=dict)  # FirmFacts the records hold (recorded facts, certificate)
 
     @property
     def stage_label(self) -> str:
@@ -152,7 +152,7 @@ class Candidate:
 
     def facts(self, on: dt.date) -> FirmFacts:
         return FirmFacts(assessed_on=on, registered_on=self.registered_on, tech_field=self.tech_field or None,
-                         hnte_certificate_issued_on=self.certificate)
+                         **self.recorded)
 
     def figures(self) -> list[tuple]:
         """The figures tuples in yuan (``Decimal``, as the model fields give them)."""
@@ -270,8 +270,9 @@ SME_CEILINGS = ("employees", "sales", "assets")
 
 
 def _screen(c: Candidate, rule: str, on: dt.date) -> Screened:
-    # A valid 高企 certificate qualifies a firm for 科小 directly: the screen knows no recorded facts, the rules do.
-    if c.in_cents and not (rule == TECH_SME and c.certificate is not None):
+    # The screen knows no recorded facts (an accident, a certificate that qualifies for 科小 directly …): the
+    # rules do, for the few firms that have any.
+    if c.in_cents and not c.recorded:
         if rule == HNTE:
             screened = screen_hnte_cents(on, c.registered_on, c.tech_field or None, c.rows)
         else:
@@ -331,13 +332,7 @@ def precheck_run(*, user, filters: PrecheckFilters, on: dt.date | None = None) -
     first = last - (HNTE_2016.rd_years - 1) if rule == HNTE else last
     with _collector_paused():
         candidates = _candidates(firms, in_scope, first, last)
-        if rule == TECH_SME:
-            valid = HnteCertificate.objects.filter(
-                enterprise__in=in_scope.values("pk"), issued_on__lte=on, expires_on__gte=on
-            )
-            for pk, issued in valid.values_list("enterprise_id", "issued_on").order_by("issued_on"):
-                if pk in candidates:
-                    candidates[pk].certificate = issued
+        _add_recorded(candidates, in_scope, rule, on)
         counts: dict[str, int] = {status.value: 0 for status in STATUS_ORDER[rule]}
         for c in candidates.values():
             c.screened = _screen(c, rule, on)
@@ -364,6 +359,24 @@ def _collector_paused():
         yield
     finally:
         gc.enable()
+
+
+def _add_recorded(candidates: dict[int, Candidate], in_scope, rule: str, on: dt.date) -> None:
+    """The facts the records hold for the candidates: recorded facts in force on ``on`` and, for 科小, a 高企
+    certificate valid that day (a direct qualification)."""
+    by_firm: dict[int, list[tuple[str, int]]] = {}
+    for pk, kind, year in RecordedFact.objects.filter(enterprise__in=in_scope.values("pk")).values_list(
+        "enterprise_id", "kind", "year"
+    ):
+        by_firm.setdefault(pk, []).append((kind, year))
+    for pk, recorded in by_firm.items():
+        if pk in candidates:
+            candidates[pk].recorded.update(facts_in_force(recorded, on))
+    if rule == TECH_SME:
+        valid = HnteCertificate.objects.filter(enterprise__in=in_scope.values("pk"), issued_on__lte=on, expires_on__gte=on)
+        for pk, issued in valid.values_list("enterprise_id", "issued_on").order_by("issued_on"):
+            if pk in candidates:
+                candidates[pk].recorded["hnte_certificate_issued_on"] = issued
 
 
 def _candidates(firms, in_scope, first: int, last: int) -> dict[int, Candidate]:

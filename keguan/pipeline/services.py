@@ -22,10 +22,12 @@ from .models import (
     AppStatus,
     CultivationPool,
     ExitReason,
+    FactKind,
     HnteApplication,
     HnteBatch,
     HnteCertificate,
     PoolMember,
+    RecordedFact,
     TechSmeRecord,
     TutoringVisit,
 )
@@ -316,6 +318,31 @@ def follow_move(enterprise: Enterprise) -> None:
         model.objects.filter(enterprise=enterprise).exclude(district_id=enterprise.district_id).update(
             district_id=enterprise.district_id
         )
+
+
+# --- recorded facts ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fact_add(*, enterprise: Enterprise, actor, kind: str, year: int, note: str = "") -> RecordedFact:
+    """A fact the official rules ask about (an accident, a national award …), for the self-check and pre-check."""
+    if kind not in FactKind.values:
+        raise ServiceError("请选择事项", field="kind")
+    this_year = timezone.localdate().year
+    if not 1990 <= year <= this_year:
+        raise ServiceError(f"年度应在1990至{this_year}之间", field="year")
+    if RecordedFact.objects.filter(enterprise=enterprise, kind=kind, year=year).exists():
+        raise ServiceError(f"{year}年的“{FactKind(kind).label}”已登记", field="kind")
+    fact = RecordedFact(enterprise=enterprise, kind=kind, year=year, note=note.strip(), created_by=actor)
+    _save(fact, actor, "登记事项")
+    return fact
+
+
+@transaction.atomic
+def fact_delete(*, fact: RecordedFact, actor) -> None:
+    fact._history_user = actor
+    fact._change_reason = "删除登记事项"
+    fact.delete()
 
 
 # --- tutoring -----------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from . import services
 from .record_forms import (
     ApplicationForm,
     CertificateForm,
+    FactForm,
     MoveForm,
     PoolExitForm,
     PoolJoinForm,
@@ -101,6 +102,16 @@ def _pool_exit(request, e, data) -> str:
     return f"已从{member.pool.name}出库"
 
 
+def _fact_add(request, e, data) -> str:
+    fact = services.fact_add(enterprise=e, actor=request.user, **data)
+    return f"已登记：{fact}"
+
+
+def _fact_delete(request, e, data) -> str:
+    services.fact_delete(fact=_own(e.recorded_facts, data["id"]), actor=request.user)
+    return "已删除登记事项"
+
+
 def _visit_add(request, e, data) -> str:
     services.visit_add(enterprise=e, actor=request.user, **data)
     return "已登记辅导记录"
@@ -117,6 +128,8 @@ ACTIONS: dict[str, Action] = {
     "pool": Action(PoolJoinForm, _pool_join, "pool"),
     "exit": Action(PoolExitForm, _pool_exit, "pool"),
     "visit": Action(VisitForm, _visit_add, "visits"),
+    "fact": Action(FactForm, _fact_add, "facts"),
+    "factdel": Action(_IdForm, _fact_delete, "facts"),
 }
 
 
@@ -160,7 +173,7 @@ def records_view(request: HttpRequest, pk: int) -> HttpResponse:
         bound[name] = form
     forms_ = {}
     if writable:
-        for name in ("sme", "app", "cert", "pool", "exit", "visit", "move"):
+        for name in ("sme", "app", "cert", "pool", "exit", "visit", "move", "fact"):
             if name in bound:
                 forms_[name] = bound[name]
             else:

@@ -167,6 +167,34 @@ class FirmFacts:
         return self.assessed_on.year - 1
 
 
+#: How long a recorded fact bears on an assessment made in year Y (``facts_in_force``): the events the rules
+#: look at in this year and the last (科小; 高企 looks at the year before applying, within that window), the
+#: standing facts from their year on, and 科小's "近五年内" awards and standards from Y-5 on.
+FACT_WINDOWS = {
+    "major_accident": 1,
+    "environmental_offence": 1,
+    "research_misconduct": 1,
+    "abnormal_or_dishonest": 1,
+    "prohibited_product": None,
+    "rd_institution": None,
+    "national_award": 5,
+    "led_standard": 5,
+}
+
+
+def facts_in_force(recorded: Iterable[tuple[str, int]], on: dt.date) -> dict[str, bool]:
+    """``FirmFacts`` flags from recorded (kind, year) pairs for an assessment on ``on``: a kind holds when one of
+    its records falls in its window (years ``on.year - window`` to ``on.year``; None: any year up to it)."""
+    out: dict[str, bool] = {}
+    for kind, year in recorded:
+        if kind not in FACT_WINDOWS:
+            raise ValueError(f"unknown fact kind: {kind}")
+        window = FACT_WINDOWS[kind]
+        if year <= on.year and (window is None or year >= on.year - window):
+            out[kind] = True
+    return out
+
+
 def tech_field_label(value: str | None) -> str | None:
     """The Chinese label for a 高新技术领域 code or label; None for blank; raises ValueError for anything else."""
     if value is None or not str(value).strip():
