@@ -57,6 +57,11 @@ class EnterpriseRecords:
     follows_records: bool
     remind: bool  # a valid certificate ends within six months and no later application is under way
 
+    @property
+    def certified(self) -> bool:
+        """A 高企 certificate is valid today (the firm cannot join a cultivation pool)."""
+        return any(c.state in ("有效", "即将到期") for c in self.certificates)
+
 
 def certificate_state(cert: HnteCertificate, today: dt.date) -> CertificateRow:
     if today < cert.issued_on:
