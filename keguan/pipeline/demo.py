@@ -241,12 +241,16 @@ def _pending(rng, rows: _Rows, eid: int, d: int, entered: dt.date, today: dt.dat
             if steps[-1][1] <= today:
                 _application(rows, eid, d, batch(year, 1), steps)
     if rng.random() < 0.5:
-        start = max(entered, dt.date(today.year, 3, 1))
+        # this year's second batch moves on with the calendar: a step about every four weeks from spring
+        start = max(entered, dt.date(today.year, 3, 1) + dt.timedelta(days=rng.randint(0, 60)))
         if start <= today:
             order = [s for s, _ in STEP_DAYS]
-            reached = rng.randint(0, min(len(order) - 1, (today - start).days // 30))
-            steps = [(order[i], min(start + dt.timedelta(days=25 * i), today)) for i in range(reached + 1)]
-            _application(rows, eid, d, batch(today.year, 2), steps)
+            dates = [start + dt.timedelta(days=28 * i + rng.randint(0, 6)) for i in range(len(order))]
+            steps = [(s, on) for s, on in zip(order, dates, strict=True) if on <= today]
+            if len(steps) > 1 and rng.random() < 0.15:
+                steps = steps[:-1]  # some lag behind the batch
+            if steps:
+                _application(rows, eid, d, batch(today.year, 2), steps)
 
 
 def _store_applications(apps: list[dict], now) -> None:
