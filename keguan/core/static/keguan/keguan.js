@@ -26,3 +26,26 @@ document.addEventListener("click", function (event) {
 document.querySelectorAll('[data-bs-toggle="tooltip"]').forEach(function (el) {
   if (window.bootstrap) { new bootstrap.Tooltip(el); }
 });
+// On a phone the filter forms fold behind one button, so the results are the first thing on the screen; the
+// button says how many conditions are on.
+if (window.matchMedia && window.matchMedia("(max-width: 575.98px)").matches) {
+  document.querySelectorAll("form.kg-filter").forEach(function (form, i) {
+    if (!form.id) form.id = "kg-filter-" + i;
+    var on = Array.prototype.filter.call(form.querySelectorAll("select, input:not([type=hidden])"), function (el) {
+      if (el.tagName === "SELECT") return el.selectedIndex > 0;  // the first option is the default
+      return el.value && el.type !== "submit" && el.type !== "button";
+    }).length;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary btn-sm mb-2 w-100 text-start";
+    button.setAttribute("aria-controls", form.id);
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = "筛选条件" + (on ? "（已设" + on + "项）" : "") + " ▾";
+    button.addEventListener("click", function () {
+      var open = form.classList.toggle("kg-filter-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    form.classList.add("kg-filter-folded");
+    form.parentNode.insertBefore(button, form);
+  });
+}
