@@ -31,6 +31,25 @@ class Row:
             return str(int(value))
         return str(value).strip()
 
+    def date(self, header: str) -> dt.date | None | str:
+        """The cell as a date: an Excel date, or text like 2025-03-15, 2025/3/15, 2025.3.15, 2025年3月15日.
+        None for an empty cell, ``BAD_DATE`` for anything else (the caller names the row and column)."""
+        value = self.values.get(header)
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+        try:
+            return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        except ValueError:
+            return BAD_DATE
+
+
+BAD_DATE = "bad"
+
 
 def _cell(value: object) -> object:
     if isinstance(value, str):

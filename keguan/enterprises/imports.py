@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.excel import build_xlsx
-from keguan.core.tabular import Row, read_table
+from keguan.core.tabular import BAD_DATE, Row, read_table
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
@@ -77,21 +77,6 @@ def _industry(text: str) -> str | None:
     return None
 
 
-def _date(row: Row, header: str) -> dt.date | None | str:
-    value = row.values.get(header)
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
-    try:
-        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-    except ValueError:
-        return "bad"
-
-
 def enterprises_import(*, user, district: Region, data: bytes, filename: str) -> EnterpriseImportResult:
     rows = read_table(data, filename, required=REQUIRED, optional=OPTIONAL)
     errors: list[tuple[int | None, str, str]] = []
@@ -127,8 +112,8 @@ def enterprises_import(*, user, district: Region, data: bytes, filename: str) ->
                 bad(header, f"内容过长（最多{limit}字）")
             if text:
                 data_row[key] = text
-        registered = _date(row, C_DATE)
-        if registered == "bad":
+        registered = row.date(C_DATE)
+        if registered == BAD_DATE:
             bad(C_DATE, f"“{row.text(C_DATE)}”不是有效日期，请写成 2020-05-01")
         elif registered is not None:
             if registered > today:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.excel import build_xlsx
 from keguan.core.scope import scoped
-from keguan.core.tabular import Row, read_table
+from keguan.core.tabular import BAD_DATE, Row, read_table
 from keguan.enterprises.models import Enterprise
 from keguan.rules.identifiers import validate_credit_code
 
@@ -49,19 +49,6 @@ def sme_template_xlsx(*, region_name: str) -> bytes:
         ]
     )
     return build_xlsx(title="科小入库名单", headers=HEADERS, rows=[example], widths=[22, 36, 10, 24, 12], note=note)
-
-
-def _date(row: Row, header: str) -> dt.date | None:
-    value = row.values.get(header)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = row.text(header).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
-    try:
-        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-    except ValueError:
-        return None
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -115,8 +102,8 @@ def sme_records_import(*, user, data: bytes, filename: str) -> SmeImportResult:
             bad(C_NUMBER, f"与第{numbers_seen[number]}行的入库登记编号重复")
             ok = False
         numbers_seen.setdefault(number, row.number)
-        registered_on = _date(row, C_DATE)
-        if registered_on is None:
+        registered_on = row.date(C_DATE)
+        if registered_on is None or registered_on == BAD_DATE:
             shown = row.text(C_DATE)
             bad(C_DATE, f"“{shown}”不是有效日期，请写成 {today.year}-05-20" if shown else "入库日期不能为空")
             ok = False

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.excel import build_xlsx
-from keguan.core.tabular import Row, read_table
+from keguan.core.tabular import BAD_DATE, Row, read_table
 from keguan.rules.identifiers import validate_credit_code
 
 from .models import RdFirm, RdRound
@@ -60,21 +60,6 @@ def rd_template_xlsx(rd_round: RdRound) -> bytes:
         ]
     )
     return build_xlsx(title="研发经费填报", headers=TEMPLATE_HEADERS, rows=rows(), widths=[40, 24, 18, 14, 30], note=note)
-
-
-def _date(row: Row, header: str) -> dt.date | None | str:
-    value = row.values.get(header)
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
-    try:
-        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-    except ValueError:
-        return "bad"
 
 
 def _amount_text(value: object) -> str:
@@ -129,8 +114,8 @@ def rd_amounts_import(*, user, rd_round: RdRound, data: bytes, filename: str) ->
                     amount = parse_amount(value * scale)
                 except ServiceError as exc:
                     bad(amount_col, exc.message)
-        on = _date(row, C_DATE)
-        if on == "bad":
+        on = row.date(C_DATE)
+        if on == BAD_DATE:
             bad(C_DATE, f"“{row.text(C_DATE)}”不是有效日期，请写成 2025-03-15")
         elif on is not None:
             if on > today:
