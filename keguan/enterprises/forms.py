@@ -19,6 +19,20 @@ class RegionChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+
+def fit_area_fields(form: forms.Form, user) -> None:
+    """A filter form's ``district`` and ``township`` selects, fitted to the user's area: only the districts and
+    townships it sees, and no select where there is nothing to choose (a district user has no district select,
+    a township liaison neither)."""
+    if user.region is not None and user.region.level >= RegionLevel.COUNTY:
+        del form.fields["district"]
+    else:
+        form.fields["district"].queryset = districts_in_scope(user=user)
+    if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
+        del form.fields["township"]
+    else:
+        form.fields["township"].queryset = townships_in_scope(user=user)
+
 class EnterpriseFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "企业名称或统一社会信用代码"}))
@@ -66,16 +80,7 @@ class EnterpriseFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        districts = districts_in_scope(user=user)
-        if user.region is not None and user.region.level >= RegionLevel.COUNTY:
-            del self.fields["district"]
-        else:
-            self.fields["district"].queryset = districts
-        townships = townships_in_scope(user=user)
-        if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
-            del self.fields["township"]
-        else:
-            self.fields["township"].queryset = townships
+        fit_area_fields(self, user)
         industry_choices: list = [("", "全部行业"), ("门类", SECTION_CHOICES)]
         industry_choices += [(group, items) for group, items in DIVISION_CHOICES]
         self.fields["industry"].choices = industry_choices

@@ -7,10 +7,9 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
-from keguan.enterprises.forms import RegionChoiceField
+from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.enterprises.models import Stage
-from keguan.enterprises.selectors import districts_in_scope, townships_in_scope
-from keguan.regions.models import Region, RegionLevel
+from keguan.regions.models import Region
 from keguan.rules.hnte import HNTE_2016, HnteEstimates
 
 from .selectors import RULE_CHOICES, STATUS_ORDER, TECH_SME
@@ -33,14 +32,7 @@ class PrecheckFilterForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         statuses = STATUS_ORDER[self.chosen_rule()]
         self.fields["status"].choices = [("", "全部结果"), *((s.value, s.label) for s in statuses)]
-        if user.region is not None and user.region.level >= RegionLevel.COUNTY:
-            del self.fields["district"]
-        else:
-            self.fields["district"].queryset = districts_in_scope(user=user)
-        if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
-            del self.fields["township"]
-        else:
-            self.fields["township"].queryset = townships_in_scope(user=user)
+        fit_area_fields(self, user)
 
     def chosen_rule(self) -> str:
         """The rule asked for, also when another filter is not valid (the list is then empty)."""

@@ -6,9 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
-from keguan.enterprises.forms import RegionChoiceField
-from keguan.enterprises.selectors import districts_in_scope, townships_in_scope
-from keguan.regions.models import Region, RegionLevel
+from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
+from keguan.regions.models import Region
 
 from .lists import (
     CERT_STATES,
@@ -42,14 +41,7 @@ class _AreaFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = self.placeholder
-        if user.region is not None and user.region.level >= RegionLevel.COUNTY:
-            del self.fields["district"]
-        else:
-            self.fields["district"].queryset = districts_in_scope(user=user)
-        if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
-            del self.fields["township"]
-        else:
-            self.fields["township"].queryset = townships_in_scope(user=user)
+        fit_area_fields(self, user)
 
     def area(self) -> dict:
         d = self.cleaned_data
