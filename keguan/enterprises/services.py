@@ -112,13 +112,12 @@ def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企
         enterprise._change_reason = reason
         enterprise.save()
         _count_move(stored, (enterprise.district_id, enterprise.stage))
-        # the stage history counts for the district the firm now belongs to
-        StageChange.objects.filter(enterprise=enterprise).exclude(district_id=enterprise.district_id).update(
-            district_id=enterprise.district_id
-        )
-        from keguan.pipeline.services import follow_move
+        if stored[0] != enterprise.district_id:
+            # a move: the stage history and the pipeline's records count for the district it now belongs to
+            StageChange.objects.filter(enterprise=enterprise).update(district_id=enterprise.district_id)
+            from keguan.pipeline.services import follow_move
 
-        follow_move(enterprise)
+            follow_move(enterprise)
     return enterprise
 
 
