@@ -25,7 +25,8 @@ from keguan.pipeline.lists import (
     renewal_due_count,
     renewal_horizon,
 )
-from keguan.pipeline.models import AppStatus, HnteBatch, HnteCertificate, PoolMember, TechSmeRecord, add_years
+from keguan.pipeline.models import AppStatus, HnteBatch, HnteCertificate, PoolMember, TechSmeRecord
+from keguan.rules.explain import add_years
 from tests.conftest import credit_code
 
 TODAY = timezone.localdate()
@@ -219,7 +220,12 @@ def _cert(e, number: int, issued: dt.date) -> HnteCertificate:
 
 
 def _issued_for_expiry(expires: dt.date) -> dt.date:
-    return add_years(expires + dt.timedelta(days=1), -3)
+    """The latest issue date whose certificate ends on ``expires`` (or, where no issue date ends on that day
+    — 28 February of a leap year — the day before)."""
+    issued = add_years(expires + dt.timedelta(days=1), -3)
+    while HnteCertificate.expiry_for(issued) > expires:
+        issued -= dt.timedelta(days=1)
+    return issued
 
 
 @pytest.mark.parametrize("on", [dt.date(2024, 8, 15), dt.date(2024, 9, 30), dt.date(2024, 2, 29)])

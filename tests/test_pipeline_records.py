@@ -13,6 +13,7 @@ from keguan.enterprises.services import enterprise_change_stage, enterprise_crea
 from keguan.pipeline import services as svc
 from keguan.pipeline.models import ApplicationStep, AppStatus, ExitReason, HnteCertificate, PoolMember
 from keguan.pipeline.stages import derive, stage_sync_due, sync_stage
+from keguan.rules.tech_sme import hnte_certificate_valid_until
 
 from .conftest import DISTRICT_A, credit_code
 
@@ -115,7 +116,9 @@ def test_application_to_recognition_moves_stage_and_leaves_pool(world, firm, poo
 
 def test_certificate_expiry_is_three_years_less_a_day():
     assert HnteCertificate.expiry_for(dt.date(2022, 12, 14)) == dt.date(2025, 12, 13)
-    assert HnteCertificate.expiry_for(dt.date(2020, 2, 29)) == dt.date(2023, 2, 27)
+    # 29 February: the third anniversary is 1 March, so the last valid day is 28 February (as the 科小 rules read it)
+    assert HnteCertificate.expiry_for(dt.date(2020, 2, 29)) == dt.date(2023, 2, 28)
+    assert HnteCertificate.expiry_for(dt.date(2020, 2, 29)) == hnte_certificate_valid_until(dt.date(2020, 2, 29))
 
 
 def test_expired_certificate_falls_back_with_history(world, firm):

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
 from keguan.regions.models import RegionLevel
+from keguan.rules.tech_sme import hnte_certificate_valid_until
 
 _BY_ENTERPRISE = ScopeSpec(
     regions={1: "enterprise__district", 4: "enterprise__township"},
@@ -39,13 +40,6 @@ def _recorded_by(verbose_name: str) -> models.ForeignKey:
         settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class TechSmeRecord(models.Model):
@@ -228,7 +222,7 @@ class HnteCertificate(models.Model):
 
     @staticmethod
     def expiry_for(issued_on: dt.date) -> dt.date:
-        return add_years(issued_on, 3) - dt.timedelta(days=1)
+        return hnte_certificate_valid_until(issued_on)  # the rules' own reading, so 科小 and the stage agree
 
     def valid_on(self, day: dt.date) -> bool:
         return self.issued_on <= day <= self.expires_on
