@@ -203,16 +203,16 @@ def test_add_months_and_the_horizon():
     assert renewal_horizon(dt.date(2025, 2, 28)) == dt.date(2025, 8, 31)
 
 
-def test_the_horizon_agrees_with_the_reminder_on_the_qualifications_page():
-    """The list and a firm's own page remind from the same day: six months before expiry (same day number)."""
-    from keguan.pipeline.records import remind_from
+def test_the_qualifications_page_reminds_from_the_same_horizon(world):
+    """A firm's own page reminds exactly when the list does: the certificate ends by the horizon."""
+    from keguan.pipeline.records import enterprise_records
 
-    day = dt.date(2023, 1, 1)
-    while day < dt.date(2025, 1, 1):
-        horizon = renewal_horizon(day)
-        for expires in (horizon - dt.timedelta(days=1), horizon, horizon + dt.timedelta(days=1)):
-            assert (expires <= horizon) == (remind_from(expires) <= day), (day, expires)
-        day += dt.timedelta(days=1)
+    horizon = renewal_horizon(dt.date.today())
+    edge, beyond = firm(world, 21, "甲提醒边界科技有限公司"), firm(world, 22, "甲提醒之外科技有限公司")
+    _cert(edge, 21, _issued_for_expiry(horizon))
+    _cert(beyond, 22, _issued_for_expiry(horizon + dt.timedelta(days=1)))
+    assert enterprise_records(edge, pools=None).remind
+    assert not enterprise_records(beyond, pools=None).remind
 
 
 def _cert(e, number: int, issued: dt.date) -> HnteCertificate:

@@ -3,8 +3,6 @@ its records (all of its own) are in scope too; the pools offered come through ``
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -14,6 +12,7 @@ from keguan.core.history import HistoryEntry, entries_for
 from keguan.core.scope import scoped
 from keguan.enterprises.models import Enterprise
 
+from .lists import CertificateRow, certificate_rows
 from .models import (
     ApplicationStep,
     CultivationPool,
@@ -26,28 +25,13 @@ from .models import (
 )
 from .stages import Derived, derive, has_records
 
-REMIND_MONTHS = 6
-
-
-def remind_from(expires_on: dt.date) -> dt.date:
-    """The day re-recognition reminders start: six months before the certificate's last valid day."""
-    year, month0 = divmod(expires_on.year * 12 + expires_on.month - 1 - REMIND_MONTHS, 12)
-    return dt.date(year, month0 + 1, min(expires_on.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
-@dataclass
-class CertificateRow:
-    cert: HnteCertificate
-    state: str  # 有效 / 即将到期 / 已过期 / 未生效
-    days_left: int | None
-
 
 @dataclass
 class EnterpriseRecords:
     sme_records: list
     applications: list[HnteApplication]
     open_application: HnteApplication | None
-    certificates: list[CertificateRow]
+    certificates: list[CertificateRow]  # newest first (the district list's rows: state, days left, renewal)
     memberships: list[PoolMember]
     open_member: PoolMember | None
     visits: list
@@ -55,21 +39,12 @@ class EnterpriseRecords:
     pools: object  # the pools the firm may join (queryset)
     derived: Derived
     follows_records: bool
-    remind: bool  # a valid certificate ends within six months and no later application is under way
+    remind: bool  # a valid certificate ends within six months, no later one, no application under way
 
     @property
     def certified(self) -> bool:
         """A 高企 certificate is valid today (the firm cannot join a cultivation pool)."""
         return any(c.state in ("有效", "即将到期") for c in self.certificates)
-
-
-def certificate_state(cert: HnteCertificate, today: dt.date) -> CertificateRow:
-    if today < cert.issued_on:
-        return CertificateRow(cert, "未生效", None)
-    if today > cert.expires_on:
-        return CertificateRow(cert, "已过期", None)
-    left = (cert.expires_on - today).days
-    return CertificateRow(cert, "即将到期" if today >= remind_from(cert.expires_on) else "有效", left)
 
 
 def pools_for(user, enterprise: Enterprise):
@@ -85,16 +60,10 @@ def enterprise_records(enterprise: Enterprise, *, pools) -> EnterpriseRecords:
             Prefetch("steps", queryset=ApplicationStep.objects.select_related("created_by").order_by("on", "id"))
         ).order_by("-batch__year", "-batch__seq")
     )
-    certificates = [certificate_state(c, today) for c in enterprise.hnte_certificates.order_by("-issued_on")]
+    certificates = certificate_rows(list(enterprise.hnte_certificates.order_by("-issued_on")), today=today)
     memberships = list(enterprise.pool_memberships.select_related("pool").order_by("-entered_on"))
     open_application = next((a for a in applications if not a.is_final), None)
-    latest_valid = next((c.cert for c in certificates if c.state in ("有效", "即将到期")), None)
-    remind = (
-        latest_valid is not None
-        and today >= remind_from(latest_valid.expires_on)
-        and open_application is None
-        and not any(c.cert.issued_on > latest_valid.issued_on for c in certificates)
-    )
+    remind = any(row.renewal is not None and row.renewal.due for row in certificates)
     return EnterpriseRecords(
         sme_records=list(enterprise.sme_records.order_by("-year")),
         applications=applications,
@@ -109,7 +78,6 @@ def enterprise_records(enterprise: Enterprise, *, pools) -> EnterpriseRecords:
         follows_records=has_records(enterprise),
         remind=remind,
     )
-
 
 
 def records_history(enterprise: Enterprise, limit: int = 100) -> list[HistoryEntry]:
