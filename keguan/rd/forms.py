@@ -96,6 +96,9 @@ class CallForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="情况记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs) -> None:
+        # its own element ids: the firm page also holds the amount form, whose note would share ``id_note``
+        # (a label would then point at the other form's field)
+        kwargs.setdefault("auto_id", "call_%s")
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["called_on"].initial = today
