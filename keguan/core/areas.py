@@ -1,0 +1,157 @@
+"""The area registry: each area of keguan declares itself once, in its own ``area.py``.
+
+An area is one folder (``keguan/rd/``) with an ``area.py`` that calls ``register(Area(...))``. The
+declaration names everything the rest of keguan needs to find it:
+
+* ``code``, ``title``, ``order``: the area's name (研发投入) and where it stands in the menu, the dashboard
+  and the work summary (indicators and report parts name the area by ``code``);
+* ``permissions``: the named permissions of the area, each with the roles that hold it by default
+  (``keguan.core.permissions``);
+* ``menu``: its left-menu entries, each with the permission it needs; ``menu_group`` when the entries go
+  under another area's heading (梯队培育 under 创新主体培育);
+* ``urls``: its URL module and prefix; keguan/urls.py mounts every area's;
+* ``indicators``, ``report``: modules imported at start-up that register its indicators and summary part;
+* ``reminders``: callables ``(user, today) -> list[Reminder]`` for the home page (待办);
+* ``demo``: a callable ``(districts=, today=, seed=)`` run by ``keguan demo`` after the registry is
+  generated, in ``demo_order``; ``demo_wipe``: removes the area's demo rows of a city before a reload;
+* ``kinds``: its import/export kinds (dotted paths to ``keguan.exchange`` kinds);
+* ``scope_walk``: the module that tells the scope walker (tests/test_scope.py) how to reach its URLs.
+
+Dotted paths are resolved lazily, so an area's declaration imports nothing heavy.
+
+keguan discovers areas at start-up (``CoreConfig.ready`` imports every installed app's ``area`` module).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from .permissions import Permission, register_permission
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A left-menu entry: its label, URL name, Bootstrap icon and the permission it needs (None: every
+    signed-in user)."""
+
+    label: str
+    url_name: str
+    icon: str = "circle"
+    perm: str | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A 待办 on the home page: ``count`` things that need doing, described by ``text``, at ``url``."""
+
+    text: str
+    count: int
+    url: str
+    level: str = "warning"  # Bootstrap contextual class: warning, danger, info
+    icon: str = "bell"
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    title: str
+    order: int
+    app: str  # the app's module, e.g. "keguan.rd"
+    permissions: tuple[Permission, ...] = ()
+    menu: tuple[Entry, ...] = ()
+    menu_group: str = ""  # the heading its menu entries go under; default: its own title
+    urls: str = ""  # "keguan.rd.urls"
+    url_prefix: str = ""  # "rd/"
+    indicators: str = ""  # "keguan.rd.indicators"
+    report: str = ""  # "keguan.rd.report"
+    reminders: tuple[str, ...] = ()  # dotted callables (user, today) -> list[Reminder]
+    demo: str = ""  # dotted callable (districts=, today=, seed=)
+    demo_order: int = 100
+    demo_wipe: str = ""  # dotted callable (city) removing the area's demo records of a city
+    kinds: tuple[str, ...] = ()  # dotted import/export kinds
+    scope_walk: str = ""  # the module declaring how the scope walker covers the area's URLs
+    reports_area: bool = True  # whether the area has a part in the work summary (for area choices)
+
+    @property
+    def group(self) -> str:
+        return self.menu_group or self.title
+
+
+_AREAS: dict[str, Area] = {}
+
+
+def register(area: Area) -> Area:
+    if area.code in _AREAS and _AREAS[area.code] != area:
+        raise ValueError(f"area {area.code} registered twice")
+    _AREAS[area.code] = area
+    for perm in area.permissions:
+        register_permission(perm, area=area.code)
+    return area
+
+
+def get(code: str) -> Area:
+    return _AREAS[code]
+
+
+def all_areas() -> list[Area]:
+    return sorted(_AREAS.values(), key=lambda a: (a.order, a.code))
+
+
+def area_title(code: str) -> str:
+    area = _AREAS.get(code)
+    return area.title if area else code
+
+
+def area_order(code: str) -> int:
+    area = _AREAS.get(code)
+    return area.order if area else 999
+
+
+def resolve(dotted: str) -> Any:
+    """``"pkg.module:attr"`` or ``"pkg.module.attr"`` → the object."""
+    if ":" in dotted:
+        module, attr = dotted.split(":", 1)
+    else:
+        module, attr = dotted.rsplit(".", 1)
+    return getattr(import_module(module), attr)
+
+
+def reminders_for(user, today: dt.date) -> list[Reminder]:
+    out: list[Reminder] = []
+    for area in all_areas():
+        for dotted in area.reminders:
+            out.extend(r for r in resolve(dotted)(user, today) if r.count)
+    return out
+
+
+def demo_steps() -> list[tuple[Area, Callable[..., Any]]]:
+    return [(a, resolve(a.demo)) for a in sorted(all_areas(), key=lambda a: (a.demo_order, a.code)) if a.demo]
+
+
+def demo_wipes() -> list[Callable[..., Any]]:
+    # wipe in the reverse of the generating order: later areas refer to earlier ones
+    steps = sorted((a for a in all_areas() if a.demo_wipe), key=lambda a: (a.demo_order, a.code), reverse=True)
+    return [resolve(a.demo_wipe) for a in steps]
+
+
+def kinds() -> list[Any]:
+    return [resolve(dotted) for area in all_areas() for dotted in area.kinds]
+
+
+def load_modules() -> None:
+    """Import every area's indicator and report modules (they register themselves)."""
+    for area in all_areas():
+        for module in (area.indicators, area.report):
+            if module:
+                import_module(module)
+
+
+def autodiscover() -> None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("area")
+
