@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "keguan.indicators",
     "keguan.reports",
     "keguan.rd",
+    "keguan.demo",
 ]
 
 MIDDLEWARE = [

@@ -863,7 +863,7 @@ def test_enterprise_user_is_sent_to_its_own_firm(world, login):
     assert r.status_code == 302
     r = c.get(r["Location"])
     assert r["Location"] == reverse("enterprises:detail", args=[world.ent_a.pk])
-    assert c.get(reverse("enterprises:export")).status_code == 404
+    assert c.get(reverse("enterprises:export")).status_code == 403  # exports are a permission of their own
 
 
 # --- export ----------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from keguan.core.forms import BootstrapMixin
 from keguan.core.scope import scoped
-from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 
 from .models import MANAGEABLE_ROLES, Role, User
@@ -38,7 +37,7 @@ class RegionField(forms.ModelChoiceField):
 
 
 class EnterpriseField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Enterprise) -> str:
+    def label_from_instance(self, obj) -> str:
         return f"{obj.name}（{obj.credit_code}）"
 
 
@@ -50,7 +49,7 @@ class UserCreateForm(BootstrapMixin, forms.Form):
     full_name = forms.CharField(label="姓名", max_length=32)
     role = forms.ChoiceField(label="角色")
     region = RegionField(label="所属区划", queryset=Region.objects.none())
-    enterprise = EnterpriseField(label="所属企业（企业用户必填）", queryset=Enterprise.objects.none(), required=False)
+    enterprise = EnterpriseField(label="所属企业（企业用户必填）", queryset=User._meta.get_field("enterprise").related_model.objects.none(), required=False)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=8,
                                help_text="至少8位，不能全为数字；用户首次登录后请修改")
@@ -65,7 +64,7 @@ class UserCreateForm(BootstrapMixin, forms.Form):
         self.fields["region"].queryset = regions.order_by("code")
         if actor.region is not None:
             self.fields["region"].initial = actor.region.pk
-        self.fields["enterprise"].queryset = scoped(Enterprise, actor).order_by("name")
+        self.fields["enterprise"].queryset = scoped(User._meta.get_field("enterprise").related_model, actor).order_by("name")
         self.fields["enterprise"].widget.attrs["data-searchable"] = "1"
 
 

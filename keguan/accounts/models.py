@@ -4,20 +4,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core.roles import Role
 from keguan.core.scope import ScopeSpec
 
-
-class Role(models.TextChoices):
-    CITY_STAFF = "city_staff", "市局人员"
-    DISTRICT_LEADER = "district_leader", "区局领导"
-    DISTRICT_STAFF = "district_staff", "区局科员"
-    TOWNSHIP_LIAISON = "township_liaison", "乡镇专干"
-    ENTERPRISE = "enterprise", "企业用户"
-    COMMISSIONER = "commissioner", "科技特派员/专家"
-
-
-BUREAU_ROLES = frozenset({Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF})
-DISTRICT_EDITOR_ROLES = frozenset({Role.DISTRICT_LEADER, Role.DISTRICT_STAFF})
+__all__ = ["Role"]
 
 # Which roles a manager may create, by the manager's role.
 MANAGEABLE_ROLES: dict[str, tuple[str, ...]] = {
@@ -108,16 +98,43 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @property
-    def is_bureau(self) -> bool:
-        return self.role in BUREAU_ROLES
+    def is_enterprise_user(self) -> bool:
+        """An enterprise contact: its scope is its own enterprise, not a region."""
+        return self.role == Role.ENTERPRISE
 
-    @property
-    def is_district_editor(self) -> bool:
-        return self.role in DISTRICT_EDITOR_ROLES
+    def permission_codes(self) -> frozenset[str]:
+        """The named permissions of this user's role (defaults with the administrator's grants and
+        withdrawals), read once per user object (one request)."""
+        cached = getattr(self, "_kg_permission_codes", None)
+        if cached is None:
+            from keguan.core.permissions import effective
 
-    @property
-    def can_manage_users(self) -> bool:
-        return self.is_superuser or self.role in MANAGEABLE_ROLES
+            overrides = RolePermission.objects.filter(role=self.role).values_list("permission", "granted")
+            cached = effective(self.role, list(overrides)) if self.role else frozenset()
+            self._kg_permission_codes = cached
+        return cached
+
+
+class RolePermission(models.Model):
+    """The system administrator's change to the default role → permission table: a permission granted to
+    (``granted``) or withdrawn from a role. A role without a row here holds its defaults."""
+
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    permission = models.CharField("权限", max_length=64)
+    granted = models.BooleanField("授予")
+    changed_by = models.ForeignKey(
+        User, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField("操作时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "角色权限调整"
+        verbose_name_plural = "角色权限调整"
+        constraints = [models.UniqueConstraint(fields=["role", "permission"], name="one_override_per_role_permission")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {'授予' if self.granted else '收回'} {self.permission}"
 
 
 class LoginLog(models.Model):

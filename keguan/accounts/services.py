@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from keguan.core.errors import ServiceError
+from keguan.core.permissions import may
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_phone
 
-from .models import MANAGEABLE_ROLES, Organisation, OrganisationKind, Role, User
+from .models import MANAGEABLE_ROLES, Organisation, OrganisationKind, Role, RolePermission, User
 
 # The region level each role works at.
 ROLE_LEVELS: dict[str, tuple[int, ...]] = {
@@ -24,6 +25,8 @@ ROLE_LEVELS: dict[str, tuple[int, ...]] = {
 def _check_manage(actor: User | None, role: str, region: Region) -> None:
     if actor is None or actor.is_superuser:
         return
+    if not may(actor, "accounts.manage"):
+        raise PermissionDenied("您没有账号管理权限")
     if role not in MANAGEABLE_ROLES.get(actor.role, ()):
         raise PermissionDenied(f"您不能创建“{Role(role).label}”账号")
     if actor.region is None or not region.is_within(actor.region):
@@ -131,6 +134,8 @@ def organisation_create(*, actor: User, kind: str, name: str, region: Region, cr
 
     if kind not in OrganisationKind.values or kind == OrganisationKind.BUREAU:
         raise ServiceError("科技主管部门由系统按区划自动建立，这里只能登记高校、科研院所等机构", field="kind")
+    if actor is not None and not may(actor, "accounts.organisation_create"):
+        raise PermissionDenied("您没有登记机构的权限")
     if actor is not None and not actor.is_superuser and (actor.region is None or not region.is_within(actor.region)):
         raise PermissionDenied("只能登记本辖区的机构")
     name = name.strip()
@@ -150,3 +155,35 @@ def organisation_create(*, actor: User, kind: str, name: str, region: Region, cr
     org._change_reason = "登记机构"
     org.save()
     return org
+
+
+@transaction.atomic
+def role_permission_set(*, actor: User, role: str, permission: str, granted: bool) -> None:
+    """Grant (``granted``) a permission to a role or withdraw it. Only the system administrator may; a
+    change back to the default removes the override. Recorded with who and when (change history)."""
+    from keguan.core.permissions import defaults_for, get_permission
+
+    if actor is None or not actor.is_superuser:
+        raise PermissionDenied("只有系统管理员可以调整角色权限")
+    if role not in Role.values:
+        raise ServiceError(f"未知角色：{role}", field="role")
+    try:
+        get_permission(permission)
+    except Exception as exc:
+        raise ServiceError(f"未知权限：{permission}", field="permission") from exc
+    current = RolePermission.objects.select_for_update().filter(role=role, permission=permission).first()
+    if granted == (permission in defaults_for(role)):
+        if current is not None:
+            current._change_reason = "恢复默认"
+            current.changed_by = actor
+            current._history_user = actor
+            current.delete()
+        return
+    if current is None:
+        current = RolePermission(role=role, permission=permission)
+    elif current.granted == granted:
+        return
+    current.granted = granted
+    current.changed_by = actor
+    current._history_user = actor
+    current.save()

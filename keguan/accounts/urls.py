@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_roles
 
 app_name = "accounts"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("organisations/", views.organisation_list_view, name="organisation_list"),
     path("organisations/new/", views.organisation_create_view, name="organisation_create"),
     path("login-log/", views.login_log_view, name="login_log"),
+    path("roles/", views_roles.roles_view, name="roles"),
 ]

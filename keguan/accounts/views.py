@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keguan.core.errors import ServiceError
 from keguan.core.pagination import paginate, querystring_without
+from keguan.core.permissions import demand, may
 
 from .forms import (
     KeguanPasswordChangeForm,
@@ -45,8 +46,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _require_manager(user) -> None:
-    if not user.can_manage_users:
-        raise PermissionDenied("您没有账号管理权限")
+    demand(user, "accounts.manage", "您没有账号管理权限")
 
 
 @require_GET
@@ -111,7 +111,7 @@ def user_password_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def login_log_view(request: HttpRequest) -> HttpResponse:
-    _require_manager(request.user)
+    demand(request.user, "accounts.login_log")
     q = request.GET.get("q", "").strip()
     success = request.GET.get("success", "")
     page = paginate(request, login_log_list(user=request.user, q=q, success=success), per_page=30)
@@ -124,19 +124,20 @@ def login_log_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    demand(request.user, "accounts.organisations")
     kind = request.GET.get("kind", "")
     page = paginate(request, organisation_list(user=request.user, kind=kind))
     return render(
         request,
         "accounts/organisation_list.html",
         {"page": page, "kind": kind, "kinds": OrganisationKind.choices, "query": querystring_without(request, "page"),
-         "can_create": request.user.can_manage_users},
+         "can_create": may(request.user, "accounts.organisation_create")},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def organisation_create_view(request: HttpRequest) -> HttpResponse:
-    _require_manager(request.user)
+    demand(request.user, "accounts.organisation_create")
     form = OrganisationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:

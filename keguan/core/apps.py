@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "keguan.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        # Every area declares itself in its own area.py; its indicators and report part register themselves
+        # when the modules its declaration names are imported.
+        from . import areas
+
+        areas.autodiscover()
+        areas.load_modules()

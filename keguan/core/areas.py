@@ -11,9 +11,14 @@ declaration names everything the rest of keguan needs to find it:
   under another area's heading (梯队培育 under 创新主体培育);
 * ``urls``: its URL module and prefix; keguan/urls.py mounts every area's;
 * ``indicators``, ``report``: modules imported at start-up that register its indicators and summary part;
-* ``reminders``: callables ``(user, today) -> list[Reminder]`` for the home page (待办);
-* ``demo``: a callable ``(districts=, today=, seed=)`` run by ``keguan demo`` after the registry is
-  generated, in ``demo_order``; ``demo_wipe``: removes the area's demo rows of a city before a reload;
+* ``reminders``: callables ``(user, today) -> list[Reminder]`` for the home page (待办); ``home``: callables
+  ``(user) -> HomePanel | None``, the area's cards on the home page;
+* ``demo``: a callable ``(districts=, today=, seed=)`` run by ``keguan demo`` after the enterprise registry is
+  generated, in ``demo_order`` (below 50: before the city's targets and the demo accounts are made; 50 and
+  above: after them, so the step may use the accounts); ``demo_wipe``: a callable
+  ``(enterprise_ids, district_ids)`` removing the area's demo rows of a city before a reload;
+* ``on_start``: callables ``() -> str | None`` that ``keguan serve`` runs at start (a catch-up job; the text
+  it returns is printed);
 * ``kinds``: its import/export kinds (dotted paths to ``keguan.exchange`` kinds);
 * ``scope_walk``: the module that tells the scope walker (tests/test_scope.py) how to reach its URLs.
 
@@ -56,6 +61,15 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class HomePanel:
+    """A card on the home page: a template of the area's and its context."""
+
+    template: str
+    context: dict
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Area:
     code: str
     title: str
@@ -69,6 +83,8 @@ class Area:
     indicators: str = ""  # "keguan.rd.indicators"
     report: str = ""  # "keguan.rd.report"
     reminders: tuple[str, ...] = ()  # dotted callables (user, today) -> list[Reminder]
+    home: tuple[str, ...] = ()  # dotted callables (user) -> HomePanel | None
+    on_start: tuple[str, ...] = ()  # dotted callables () -> str | None run by ``keguan serve`` at start
     demo: str = ""  # dotted callable (districts=, today=, seed=)
     demo_order: int = 100
     demo_wipe: str = ""  # dotted callable (city) removing the area's demo records of a city
@@ -126,6 +142,15 @@ def reminders_for(user, today: dt.date) -> list[Reminder]:
         for dotted in area.reminders:
             out.extend(r for r in resolve(dotted)(user, today) if r.count)
     return out
+
+
+def home_panels(user) -> list[HomePanel]:
+    panels = [resolve(dotted)(user) for area in all_areas() for dotted in area.home]
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+def start_jobs() -> list[Callable[[], str | None]]:
+    return [resolve(dotted) for area in all_areas() for dotted in area.on_start]
 
 
 def demo_steps() -> list[tuple[Area, Callable[..., Any]]]:

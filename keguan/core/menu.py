@@ -1,4 +1,5 @@
-"""The left menu, by area. Each entry names the URL and who sees it."""
+"""The left menu, by area: each area's ``menu`` entries (``keguan.core.areas``), under the area's heading,
+each shown to the users who hold the permission it names."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from . import areas
+from .permissions import may
+
 
 @dataclass
 class MenuItem:
     label: str
-    url_name: str
+    url: str
     icon: str = "circle"
-    roles: frozenset[str] | None = None  # None: every signed-in user
-    url: str = ""
     active: bool = False
 
 
@@ -23,79 +25,37 @@ class MenuGroup:
     items: list[MenuItem] = field(default_factory=list)
 
 
-def _menu() -> list[MenuGroup]:
-    from keguan.accounts.models import MANAGEABLE_ROLES, Role
-
-    staff = frozenset({Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF, Role.TOWNSHIP_LIAISON,
-                       Role.COMMISSIONER})
-    bureau = frozenset({Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF})
-    return [
-        MenuGroup("工作台", [MenuItem("首页", "core:home", "house")]),
-        MenuGroup(
-            "创新主体培育",
-            [
-                MenuItem("企业库", "enterprises:list", "buildings", staff),
-                MenuItem("本企业信息", "enterprises:mine", "building", frozenset({Role.ENTERPRISE})),
-                MenuItem("科小/高企自评", "pipeline:self_check", "clipboard-check", frozenset({Role.ENTERPRISE})),
-                MenuItem("科小/高企预审", "pipeline:precheck", "list-ol", bureau),
-                MenuItem("科小入库", "pipeline:sme_records", "patch-check", bureau),
-                MenuItem("培育库", "pipeline:pools", "flower2", bureau),
-                MenuItem("高企申报", "pipeline:applications", "send-check", bureau),
-                MenuItem("高企证书", "pipeline:certificates", "award", bureau),
-            ],
-        ),
-        MenuGroup("研发投入", [MenuItem("研发经费填报", "rd:list", "cash-coin", bureau)]),
-        MenuGroup(
-            "目标考核",
-            [
-                MenuItem("指标看板", "indicators:dashboard", "speedometer2", bureau),
-                MenuItem("市定目标", "indicators:targets", "bullseye", bureau),
-                MenuItem("数据填报", "indicators:reported", "pencil-square", bureau),
-            ],
-        ),
-        MenuGroup(
-            "工作总结",
-            [
-                MenuItem("生成工作总结", "reports:home", "file-earmark-word", bureau),
-                MenuItem("工作计划", "reports:plans", "list-check", bureau),
-                MenuItem("存在的问题", "reports:issues", "exclamation-diamond", bureau),
-                MenuItem("报告模板", "reports:templates", "file-earmark-richtext", bureau),
-            ],
-        ),
-        MenuGroup(
-            "系统管理",
-            [
-                MenuItem("用户管理", "accounts:user_list", "people", frozenset(MANAGEABLE_ROLES)),
-                MenuItem("机构管理", "accounts:organisation_list", "bank", staff),
-                MenuItem("登录日志", "accounts:login_log", "journal-text", frozenset(MANAGEABLE_ROLES)),
-                MenuItem("行政区划", "regions:tree", "diagram-3", staff),
-                MenuItem("修改密码", "accounts:password_change", "key", None),
-            ],
-        ),
-    ]
+# Pages reached from one menu entry but living under another's URL: (path prefix, whose user, the path of
+# the entry to light up). Enterprise contacts reach their firm's pages from 本企业信息; staff open a firm's
+# self-check from the pre-check list.
+def _menu_path(user, path: str) -> str:
+    if getattr(user, "enterprise_id", None) and path.startswith(f"/enterprises/{user.enterprise_id}/"):
+        return "/enterprises/mine/"
+    if getattr(user, "enterprise_id", None) and path.startswith(f"/pipeline/{user.enterprise_id}/"):
+        return "/enterprises/mine/"
+    if not getattr(user, "enterprise_id", None) and path.startswith("/pipeline/self-check/"):
+        return "/pipeline/precheck/"
+    if not getattr(user, "enterprise_id", None) and path.startswith("/pipeline/") and path[10:11].isdigit():
+        return "/enterprises/"  # a firm's 资质与培育 page sits under 企业库, as its breadcrumb says
+    return path
 
 
 def menu_for(user, path: str) -> list[MenuGroup]:
-    groups = []
+    path = _menu_path(user, path)
+    groups: dict[str, MenuGroup] = {}
     best: MenuItem | None = None
-    if getattr(user, "enterprise_id", None) and path.startswith(f"/enterprises/{user.enterprise_id}/"):
-        path = "/enterprises/mine/"
-    if not getattr(user, "enterprise_id", None) and path.startswith("/pipeline/self-check/"):
-        path = "/pipeline/precheck/"  # staff open a firm's self-check from the pre-check list
-    for group in _menu():
-        items = []
-        for item in group.items:
-            if item.roles is not None and not user.is_superuser and user.role not in item.roles:
+    for area in areas.all_areas():
+        for entry in area.menu:
+            if entry.perm is not None and not may(user, entry.perm):
                 continue
             try:
-                item.url = reverse(item.url_name)
+                url = reverse(entry.url_name)
             except NoReverseMatch:
                 continue
-            if path.startswith(item.url) and (best is None or len(item.url) > len(best.url)):
+            item = MenuItem(entry.label, url, entry.icon)
+            groups.setdefault(area.group, MenuGroup(area.group)).items.append(item)
+            if path.startswith(url) and (best is None or len(url) > len(best.url)):
                 best = item
-            items.append(item)
-        if items:
-            groups.append(MenuGroup(group.label, items))
     if best is not None:
         best.active = True
-    return groups
+    return [g for g in groups.values() if g.items]

@@ -10,6 +10,9 @@ named ``scope``:
   or lies under it (its materialised ``path`` starts with the user's), never a sibling's.
 * ``enterprise`` is the lookup of the enterprise the row belongs to ("pk" for the enterprise itself);
   an enterprise contact sees only rows of its own enterprise.
+* ``write`` (optional) names the permission (``keguan.core.permissions``) that lets a user change the rows
+  in its scope; a model may instead define ``writable_by(user)`` for a finer rule. Without either, rows in
+  scope are read-only to everyone but the system administrator.
 * ``region_levels`` (optional) names the one region level a lookup holds, for lookups whose level the
   model's services enforce (an enterprise's ``district`` is always a county, its ``township`` a township).
   It changes which rows match only for rows that break that rule; declare it nowhere else.
@@ -42,6 +45,7 @@ class ScopeSpec:
     regions: dict[int, str] = field(default_factory=dict)
     enterprise: str | None = None
     region_levels: dict[str, int] = field(default_factory=dict)
+    write: str | None = None
 
     def region_lookup(self, level: int) -> str:
         if not self.regions:
@@ -74,9 +78,7 @@ def _region_filter(spec: ScopeSpec, lookup: str, region) -> models.Q:
     """Rows whose region (``lookup``) is ``region`` or lies under it."""
     if not lookup:  # the Region model itself
         return within(region.path)
-    from keguan.regions.models import Region
-
-    subtree = Region.objects.filter(within(region.path))
+    subtree = type(region)._default_manager.filter(within(region.path))
     level = spec.region_levels.get(lookup)
     if level is not None:
         subtree = subtree.filter(level=level)
@@ -85,14 +87,12 @@ def _region_filter(spec: ScopeSpec, lookup: str, region) -> models.Q:
 
 def scope_q(model: type[models.Model], user: User) -> models.Q | None:
     """The filter for ``user`` on ``model``; ``None`` means everything (superuser)."""
-    from keguan.accounts.models import Role
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return models.Q(pk__in=[])
     if user.is_superuser:
         return None
     spec = spec_for(model)
-    if user.role == Role.ENTERPRISE:
+    if user.is_enterprise_user:
         if spec.enterprise is None or user.enterprise_id is None:
             return models.Q(pk__in=[])
         return models.Q(**{spec.enterprise: user.enterprise_id})
@@ -130,15 +130,40 @@ def get_for_user(
 
 def can_write(user: User, obj: models.Model) -> bool:
     """Whether ``user`` may change ``obj`` (which is already known to be in its scope)."""
-    from keguan.accounts.models import DISTRICT_EDITOR_ROLES
+    from .permissions import may
 
     if user.is_superuser:
         return True
     writer = getattr(obj, "writable_by", None)
     if callable(writer):
         return bool(writer(user))
-    return user.role in DISTRICT_EDITOR_ROLES
+    code = spec_for(type(obj)).write
+    return code is not None and may(user, code)
+
+
+# keguan.regions.models.RegionLevel.COUNTY and .TOWNSHIP (a test checks they agree).
+COUNTY_LEVEL = 3
+TOWNSHIP_LEVEL = 4
+
+
+def home_district(user: User):
+    """The district (区县) a user works in, when its region is one: where its new records and imports go.
+    None for city staff, township liaisons and users without a region."""
+    region = getattr(user, "region", None)
+    return region if region is not None and region.level == COUNTY_LEVEL else None
 
 
 def in_scope(user: User, obj: models.Model) -> bool:
     return scoped(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def covers_districts(user: User) -> bool:
+    """Whether the user's region spans several districts (a city, or no region at all)."""
+    region = getattr(user, "region", None)
+    return region is None or region.level < COUNTY_LEVEL
+
+
+def within_township(user: User) -> bool:
+    """Whether the user's region is a township (or finer): it has no townships to choose among."""
+    region = getattr(user, "region", None)
+    return region is not None and region.level >= TOWNSHIP_LEVEL

@@ -3,30 +3,29 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from keguan.accounts.models import BUREAU_ROLES, Role
-from keguan.enterprises.models import Stage
-from keguan.enterprises.selectors import counts_by_area, counts_by_stage
-from keguan.pipeline.lists import renewal_due_count
+from . import areas
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The workbench: every area's 待办 for this user, then the areas' cards (``Area.reminders``, ``Area.home``)."""
     user = request.user
-    if user.role == Role.ENTERPRISE:
+    if user.is_enterprise_user:
         return redirect("enterprises:mine")
-    region = user.region
+    panels = [
+        mark_safe(render_to_string(p.template, p.context, request=request))  # noqa: S308 (our own templates)
+        for p in areas.home_panels(user)
+    ]
     context = {
-        "region": region,
-        "stage_counts": counts_by_stage(user=user),
-        "stages": Stage.choices,
-        "area_rows": counts_by_area(user=user, region=region) if region is not None else [],
+        "region": user.region,
+        "reminders": areas.reminders_for(user, timezone.localdate()),
+        "panels": panels,
     }
-    context["total"] = sum(n for _, _, n in context["stage_counts"])
-    if user.is_superuser or user.role in BUREAU_ROLES:
-        context["renewals_due"] = renewal_due_count(user=user, today=timezone.localdate())
     return render(request, "core/home.html", context)
 
 

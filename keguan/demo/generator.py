@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from keguan.accounts.models import Organisation, Role, User
 from keguan.accounts.services import bureau_ensure, user_create
+from keguan.core import areas
 from keguan.enterprises.industry import section_of
 from keguan.enterprises.models import (
     YEAR_FIELDS,
@@ -36,6 +37,7 @@ from keguan.regions.services import regions_load_national
 from keguan.rules.identifiers import CREDIT_ALPHABET, credit_code_check_char
 
 from . import names
+from .bulk import insert_rows, raw_delete
 
 DEMO_SOURCE = "演示数据"
 DEMO_PASSWORD = "Kejiju@2024"
@@ -138,11 +140,6 @@ def demo_summary(*, city_code: str = DEFAULT_CITY) -> DemoResult | None:
     return result
 
 
-def _raw_delete(qs) -> None:
-    """Delete without per-row signals: demo rows are not staff edits and need no history of their removal."""
-    qs._raw_delete(qs.db)
-
-
 def _wipe_city(city: Region) -> None:
     """Remove what an earlier demo left in this city (reload)."""
     users = User.objects.filter(region__path__startswith=city.path, is_superuser=False)
@@ -150,13 +147,13 @@ def _wipe_city(city: Region) -> None:
     ids = list(Enterprise.objects.filter(district__path__startswith=city.path).values_list("id", flat=True))
     from keguan.accounts.models import LoginLog
 
-    _raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
-    _raw_delete(User.history.filter(id__in=user_ids))
-    _raw_delete(User.objects.filter(id__in=user_ids))
-    from keguan.pipeline.demo import wipe_pipeline
-
-    wipe_pipeline(ids, list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)
-                            .values_list("id", flat=True)))
+    raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
+    raw_delete(User.history.filter(id__in=user_ids))
+    raw_delete(User.objects.filter(id__in=user_ids))
+    district_ids = list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)
+                        .values_list("id", flat=True))
+    for wipe in areas.demo_wipes():  # each area's records of these firms and districts
+        wipe(ids, district_ids)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for qs in (
@@ -168,16 +165,16 @@ def _wipe_city(city: Region) -> None:
             EnterpriseYear.objects.filter(enterprise_id__in=chunk),
             Enterprise.objects.filter(id__in=chunk),
         ):
-            _raw_delete(qs)
+            raw_delete(qs)
     from keguan.indicators.models import ReportedValue, Target
     from keguan.reports.models import IssueItem, PlanItem, ReportTemplate, ReportVersion
 
     for model in (Target, ReportedValue, PlanItem, IssueItem, ReportVersion, ReportTemplate):
-        _raw_delete(model.objects.filter(region__path__startswith=city.path))
+        raw_delete(model.objects.filter(region__path__startswith=city.path))
         if hasattr(model, "history"):
-            _raw_delete(model.history.filter(region__path__startswith=city.path))
-    _raw_delete(Organisation.objects.filter(region__path__startswith=city.path))
-    _raw_delete(Region.objects.filter(path__startswith=city.path, level=RegionLevel.VILLAGE, source=DEMO_SOURCE))
+            raw_delete(model.history.filter(region__path__startswith=city.path))
+    raw_delete(Organisation.objects.filter(region__path__startswith=city.path))
+    raw_delete(Region.objects.filter(path__startswith=city.path, level=RegionLevel.VILLAGE, source=DEMO_SOURCE))
 
 
 def _make_villages(rng: random.Random, townships: list[Region]) -> int:
@@ -361,10 +358,11 @@ def generate_demo(
         result.enterprises += count
     stage_counts_rebuild()  # the wipe and the raw inserts above bypass the services that keep the counter
 
-    say("生成科小入库、高企申报与证书、培育库记录…")
-    from keguan.pipeline.demo import make_pipeline_demo
-
-    make_pipeline_demo(districts=districts, today=today, seed=seed)
+    steps = areas.demo_steps()
+    for area, step in steps:
+        if area.demo_order < 50:
+            say(f"生成{area.title}的演示记录…")
+            step(districts=districts, today=today, seed=seed)
     say("生成市定目标、统计填报数值和工作计划…")
     _make_indicator_data(rng, city, districts, today)
     if with_users:
@@ -374,29 +372,14 @@ def generate_demo(
     with connection.cursor() as cur:
         for table in (Region._meta.db_table, Enterprise._meta.db_table):
             cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-    __import__("keguan.rd.demo", fromlist=["make_rd_demo"]).make_rd_demo(districts=districts, today=today, seed=seed)
+    for area, step in steps:
+        if area.demo_order >= 50:
+            say(f"生成{area.title}的演示记录…")
+            step(districts=districts, today=today, seed=seed)
     return result
 
 
 FIGURE_FIELDS = ("year", *YEAR_FIELDS)
-
-
-def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Rows already in database form into a child table: at 200,000 enterprises ``bulk_create`` spends most
-    of the load building model instances and preparing values one by one. PostgreSQL gets them by COPY,
-    SQLite by one prepared INSERT. No signals either way (``bulk_create`` sends none), so no history rows."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    table, columns = qn(model._meta.db_table), ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    with connection.cursor() as cur:
-        raw = cur.cursor
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):  # psycopg 3
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cur.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
 def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
@@ -432,9 +415,9 @@ def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:
                 labels.append((e.pk, LabelKind.LITTLE_GIANT, LabelLevel.CITY, rng.choice(years)))
             if rank == 4:
                 labels.append((e.pk, LabelKind.INNOVATION_LEADER, LabelLevel.PROVINCIAL, rng.choice(years)))
-        _insert(EnterpriseYear, ["enterprise", *FIGURE_FIELDS], figures)
-        _insert(StageChange, ["enterprise", "district", "from_stage", "to_stage", "changed_on", "note", "created_at"], changes)
-        _insert(EnterpriseLabel, ["enterprise", "kind", "level", "year"], labels)
+        insert_rows(EnterpriseYear, ["enterprise", *FIGURE_FIELDS], figures)
+        insert_rows(StageChange, ["enterprise", "district", "from_stage", "to_stage", "changed_on", "note", "created_at"], changes)
+        insert_rows(EnterpriseLabel, ["enterprise", "kind", "level", "year"], labels)
 
 
 PLAN_TEXTS = [

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
-from keguan.core.scope import in_scope
-from keguan.regions.models import Region, RegionLevel
+from keguan.core.scope import covers_districts, home_district, in_scope, within_township
+from keguan.regions.models import Region
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
@@ -24,11 +24,11 @@ def fit_area_fields(form: forms.Form, user) -> None:
     """A filter form's ``district`` and ``township`` selects, fitted to the user's area: only the districts and
     townships it sees, and no select where there is nothing to choose (a district user has no district select,
     a township liaison neither)."""
-    if user.region is not None and user.region.level >= RegionLevel.COUNTY:
+    if not covers_districts(user):
         del form.fields["district"]
     else:
         form.fields["district"].queryset = districts_in_scope(user=user)
-    if user.region is not None and user.region.level >= RegionLevel.TOWNSHIP:
+    if within_township(user):
         del form.fields["township"]
     else:
         form.fields["township"].queryset = townships_in_scope(user=user)
@@ -100,11 +100,11 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         self.user = user
         self.fields["district"].queryset = districts_in_scope(user=user)
         self.fields["township"].queryset = townships_in_scope(user=user)
-        if user.region is not None and user.region.level == RegionLevel.COUNTY and not self.instance.pk:
-            self.fields["district"].initial = user.region.pk
+        if home_district(user) is not None and not self.instance.pk:
+            self.fields["district"].initial = home_district(user).pk
         self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
         self.fields["contact_phone"].widget.attrs.update({"placeholder": "手机号或座机，如 0771-5551234"})
-        if self.instance.pk and user.role == "enterprise":
+        if self.instance.pk and user.is_enterprise_user:
             # 企业用户 cannot move itself to another district or change its credit code.
             for name in ("credit_code", "district"):
                 self.fields[name].disabled = True

@@ -10,14 +10,13 @@ from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from keguan.indicators.registry import Indicator, Kind, Timing, register, register_area
+from keguan.indicators.registry import Indicator, Kind, Timing, register
 from keguan.regions.models import RegionLevel
 from keguan.rules.periods import Period
 
 from .models import DistrictStageCount, EnterpriseYear, Stage, StageChange
 
 AREA = "enterprises"
-register_area(AREA, "创新主体培育", 20)
 
 
 def stage_histogram(ids: list[int], day: dt.date, memo: dict | None = None) -> dict[int, dict[str, int]]:

@@ -125,11 +125,11 @@ class Enterprise(models.Model):
         super().save(*args, **kwargs)
 
     def writable_by(self, user) -> bool:
-        from keguan.accounts.models import DISTRICT_EDITOR_ROLES, Role
+        from keguan.core.permissions import may
 
-        if user.role == Role.ENTERPRISE:
-            return user.enterprise_id == self.pk
-        return user.role in DISTRICT_EDITOR_ROLES
+        if user.is_enterprise_user:
+            return user.enterprise_id == self.pk and may(user, "enterprises.edit_own")
+        return may(user, "enterprises.edit")
 
 
 class EnterpriseLabel(models.Model):

@@ -56,4 +56,4 @@ def build(ctx) -> list[Paragraph]:
     return out
 
 
-register_part(ReportPart(area="enterprises", title="创新主体培育", order=20, build=build))
+register_part(ReportPart(area="enterprises", build=build))

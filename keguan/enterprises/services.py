@@ -14,6 +14,7 @@ from keguan.core.errors import ServiceError
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
+from . import hooks
 from .models import (
     STAGE_ORDER,
     YEAR_FIELDS,
@@ -115,9 +116,7 @@ def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企
         if stored[0] != enterprise.district_id:
             # a move: the stage history and the pipeline's records count for the district it now belongs to
             StageChange.objects.filter(enterprise=enterprise).update(district_id=enterprise.district_id)
-            from keguan.pipeline.services import follow_move
-
-            follow_move(enterprise)
+            hooks.moved(enterprise)
     return enterprise
 
 
@@ -137,18 +136,14 @@ def enterprise_change_stage(
     *, enterprise: Enterprise, actor, stage: str, on: dt.date, note: str = "", by_records: bool = False
 ) -> StageChange:
     """Move the firm to ``stage`` on ``on``. Once a firm has qualification records (科小 入库, 高企 certificate,
-    cultivation pool) its stage follows from them (``keguan.pipeline.stages``, which passes ``by_records``);
-    staff then change the records, not the stage."""
+    cultivation pool) its stage follows from them (``keguan.pipeline.stages``, which passes ``by_records``;
+    the pipeline says so through ``hooks.stage_lock``); staff then change the records, not the stage."""
     if stage not in STAGE_ORDER:
         raise ServiceError("未知的培育阶段", field="stage")
     if not by_records:
-        from keguan.pipeline.stages import has_records
-
-        if has_records(enterprise):
-            raise ServiceError(
-                "该企业已有科小入库、高企证书或培育库记录，培育阶段由这些记录自动确定；请登记或修改相应记录",
-                field="stage",
-            )
+        locked = hooks.stage_lock(enterprise)
+        if locked:
+            raise ServiceError(locked, field="stage")
     if stage == enterprise.stage:
         raise ServiceError(f"企业已处于“{enterprise.get_stage_display()}”阶段", field="stage")
     if on > timezone.localdate():

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from keguan.core.areas import area_order
 from keguan.rules.periods import Period
 
 # by_district(district_ids, period, memo) → {district_id: value}; ``memo`` is a dict shared by all indicators
@@ -38,7 +39,7 @@ class Indicator:
     code: str
     name: str
     unit: str  # 家, 项, 万元, %, 亿元 …
-    area: str  # the report part it belongs to, e.g. "enterprises"
+    area: str  # the area (keguan.core.areas) whose part it belongs to, e.g. "enterprises"
     kind: str = Kind.COMPUTED
     timing: str = Timing.FLOW
     measure: str = ""  # measure word in sentences (家, 项, 名, 个, 人次); empty for amounts
@@ -66,13 +67,7 @@ class Indicator:
         return Timing.LABELS[self.timing]
 
 
-AREAS: dict[str, tuple[str, int]] = {}
 _REGISTRY: dict[str, Indicator] = {}
-
-
-def register_area(code: str, title: str, order: int) -> None:
-    AREAS[code] = (title, order)
-
 
 def register(indicator: Indicator) -> Indicator:
     if indicator.code in _REGISTRY and _REGISTRY[indicator.code] != indicator:
@@ -93,7 +88,7 @@ def get(code: str) -> Indicator:
 
 
 def all_indicators() -> list[Indicator]:
-    return sorted(_REGISTRY.values(), key=lambda i: (AREAS.get(i.area, ("", 999))[1], i.order, i.code))
+    return sorted(_REGISTRY.values(), key=lambda i: (area_order(i.area), i.order, i.code))
 
 
 def choices(*, targetable: bool | None = None, kind: str | None = None) -> list[tuple[str, str]]:

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from keguan.accounts.models import DISTRICT_EDITOR_ROLES, Role
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.excel import build_xlsx
+from keguan.core.permissions import may
 from keguan.core.tabular import read_table
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.periods import Period
@@ -23,7 +23,7 @@ from .registry import Kind
 def _check_city_staff(actor, district: Region) -> None:
     if actor is None or actor.is_superuser:
         return
-    if actor.role != Role.CITY_STAFF or actor.region is None or not district.is_within(actor.region):
+    if not may(actor, "indicators.set_targets") or actor.region is None or not district.is_within(actor.region):
         raise PermissionDenied("只有市局人员可以设定本市各区县的目标")
 
 
@@ -76,7 +76,7 @@ def reported_value_set(*, actor, indicator: str, region: Region, period: str, va
     if ind.kind != Kind.REPORTED:
         raise ServiceError(f"“{ind.name}”由系统计算，不能填报", field="indicator")
     if actor is not None and not actor.is_superuser:
-        allowed = actor.role in DISTRICT_EDITOR_ROLES or actor.role == Role.CITY_STAFF
+        allowed = may(actor, "indicators.report_values")
         if not allowed or actor.region is None or not region.is_within(actor.region):
             raise PermissionDenied("只能填报本辖区的数值")
     key = Period.parse(period).key

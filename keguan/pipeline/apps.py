@@ -5,3 +5,14 @@ class PipelineConfig(AppConfig):
     name = "keguan.pipeline"
     label = "pipeline"
     verbose_name = "梯队培育"
+
+    def ready(self) -> None:
+        # The registry's hooks: the records follow a firm that moves, and a firm with records takes its stage
+        # from them.
+        from keguan.enterprises import hooks
+
+        from .services import follow_move
+        from .stages import stage_lock
+
+        hooks.register_on_move(follow_move)
+        hooks.register_stage_lock(stage_lock)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from django.db import connection
 from django.utils import timezone
 
+from keguan.demo.bulk import insert_rows, raw_delete
 from keguan.enterprises.models import Stage, StageChange
 from keguan.regions.models import Region
 
@@ -76,10 +77,10 @@ def wipe_pipeline(enterprise_ids: list[int], district_ids: list[int]) -> None:
             TutoringVisit.objects.filter(enterprise_id__in=chunk),
             RecordedFact.objects.filter(enterprise_id__in=chunk),
         ):
-            qs._raw_delete(qs.db)
+            raw_delete(qs)
     for qs in (CultivationPool.history.filter(district_id__in=district_ids),
                CultivationPool.objects.filter(district_id__in=district_ids)):
-        qs._raw_delete(qs.db)
+        raw_delete(qs)
 
 
 class _Rows:
@@ -93,8 +94,6 @@ class _Rows:
 
 def make_pipeline_demo(*, districts: list[Region], today: dt.date | None = None, seed: int = 2024) -> int:
     """Records for every demo firm of ``districts``. Returns the number of firms that got any."""
-    from keguan.demo.generator import _insert  # the generator's raw bulk insert
-
     today = today or timezone.localdate()
     rng = random.Random(f"pipeline-{seed}")
     district_ids = [d.pk for d in districts]
@@ -156,14 +155,14 @@ def make_pipeline_demo(*, districts: list[Region], today: dt.date | None = None,
             _pending(rng, rows, eid, d, stages[Stage.POOL], today, batch)
 
     db_date = connection.ops.adapt_datefield_value
-    _insert(TechSmeRecord, ["enterprise", "district", "year", "number", "registered_on", "removed_reason", "created_at"],
+    insert_rows(TechSmeRecord, ["enterprise", "district", "year", "number", "registered_on", "removed_reason", "created_at"],
             [(e, d, y, n, db_date(on), "", c) for e, d, y, n, on, c in rows.sme])
-    _insert(PoolMember, ["pool", "enterprise", "district", "entered_on", "entry_reason", "exited_on", "exit_reason",
+    insert_rows(PoolMember, ["pool", "enterprise", "district", "entered_on", "entry_reason", "exited_on", "exit_reason",
                          "exit_note", "created_at"],
             [(p, e, d, db_date(a), r, db_date(b), x, n, c) for p, e, d, a, r, b, x, n, c in rows.members])
-    _insert(TutoringVisit, ["enterprise", "visited_on", "topic", "tutor", "content", "next_step", "created_at"],
+    insert_rows(TutoringVisit, ["enterprise", "visited_on", "topic", "tutor", "content", "next_step", "created_at"],
             [(e, db_date(on), *rest) for e, on, *rest in rows.visits])
-    _insert(RecordedFact, ["enterprise", "kind", "year", "note", "created_at"], rows.facts)
+    insert_rows(RecordedFact, ["enterprise", "kind", "year", "note", "created_at"], rows.facts)
     _store_applications(rows.apps, now)
     with connection.cursor() as cur:  # planner statistics for the freshly loaded tables
         for model in (TechSmeRecord, PoolMember, HnteApplication, HnteCertificate, CultivationPool):
@@ -254,8 +253,6 @@ def _pending(rng, rows: _Rows, eid: int, d: int, entered: dt.date, today: dt.dat
 
 
 def _store_applications(apps: list[dict], now) -> None:
-    from keguan.demo.generator import _insert
-
     if not apps:
         return
     submitted_from = [s for s, _ in STEP_DAYS][1:]
@@ -286,5 +283,5 @@ def _store_applications(apps: list[dict], now) -> None:
         if a["certificate"]:
             number, issued = a["certificate"]
             certs.append((a["enterprise"], obj.pk, number, db_date(issued), db_date(HnteCertificate.expiry_for(issued)), now))
-    _insert(ApplicationStep, ["application", "from_status", "to_status", "on", "note", "created_at"], steps_rows)
-    _insert(HnteCertificate, ["enterprise", "application", "number", "issued_on", "expires_on", "created_at"], certs)
+    insert_rows(ApplicationStep, ["application", "from_status", "to_status", "on", "note", "created_at"], steps_rows)
+    insert_rows(HnteCertificate, ["enterprise", "application", "number", "issued_on", "expires_on", "created_at"], certs)

@@ -21,7 +21,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 
+from keguan.core.areas import Reminder
+from keguan.core.permissions import may
 from keguan.core.scope import get_for_user, scoped
 from keguan.rules.identifiers import normalize_credit_code
 
@@ -432,3 +435,12 @@ def sme_year_counts(*, user, filters: SmeFilters | None = None, today: dt.date) 
 
 def sme_years(*, user) -> list[int]:
     return sorted(set(scoped(TechSmeRecord, user).values_list("year", flat=True).distinct()), reverse=True)
+
+
+def reminders(user, today: dt.date) -> list[Reminder]:
+    """The home page's 待办 of this area: certificates due for re-recognition."""
+    if not may(user, "pipeline.view"):
+        return []
+    due = renewal_due_count(user=user, today=today)
+    return [Reminder(f"有 {due} 家高新技术企业的证书将在6个月内到期，尚未组织重新认定", due,
+                     reverse("pipeline:certificates") + "?state=renew", icon="alarm")]

@@ -16,7 +16,7 @@ from keguan.core.scope import ScopeSpec
 from keguan.regions.models import RegionLevel
 from keguan.rules.tech_sme import hnte_certificate_valid_until
 
-_BY_ENTERPRISE = ScopeSpec(
+_BY_ENTERPRISE = ScopeSpec(write="pipeline.write",
     regions={1: "enterprise__district", 4: "enterprise__township"},
     enterprise="enterprise",
     region_levels={"enterprise__district": RegionLevel.COUNTY, "enterprise__township": RegionLevel.TOWNSHIP},
@@ -174,7 +174,7 @@ class ApplicationStep(models.Model):
     created_by = _recorded_by("操作人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    scope = ScopeSpec(
+    scope = ScopeSpec(write="pipeline.write",
         regions={1: "application__enterprise__district", 4: "application__enterprise__township"},
         enterprise="application__enterprise",
         region_levels={
@@ -242,7 +242,7 @@ class CultivationPool(models.Model):
     created_at = models.DateTimeField("建立时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "district"}, region_levels={"district": RegionLevel.COUNTY})
+    scope = ScopeSpec(write="pipeline.write", regions={1: "district"}, region_levels={"district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "高企培育库"

@@ -41,6 +41,13 @@ def has_records(enterprise: Enterprise) -> bool:
     )
 
 
+def stage_lock(enterprise: Enterprise) -> str | None:
+    """The registry's hook (``keguan.enterprises.hooks``): a firm with records takes its stage from them."""
+    if has_records(enterprise):
+        return "该企业已有科小入库、高企证书或培育库记录，培育阶段由这些记录自动确定；请登记或修改相应记录"
+    return None
+
+
 def derive(enterprise: Enterprise, day: dt.date) -> Derived:
     certs = list(enterprise.hnte_certificates.filter(issued_on__lte=day).order_by("issued_on"))
     members = list(enterprise.pool_memberships.filter(entered_on__lte=day).select_related("pool").order_by("entered_on"))
@@ -122,3 +129,9 @@ def stage_sync_due(*, today: dt.date | None = None, actor=None) -> int:
     for enterprise in Enterprise.objects.filter(any_record).filter(lapsed).order_by("pk").iterator(chunk_size=500):
         changed += sync_stage(enterprise, actor=actor, today=today)
     return changed
+
+
+def sync_at_start() -> str | None:
+    """``keguan serve`` at start (``Area.on_start``): firms whose records lapsed or began since the last run."""
+    changed = stage_sync_due()
+    return f"已按资质记录核定 {changed} 家企业的培育阶段（证书到期、出库等）" if changed else None

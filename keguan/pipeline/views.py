@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from keguan.accounts.models import BUREAU_ROLES, Role
 from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.pagination import paginate, querystring_without
-from keguan.core.scope import can_write, get_for_user, scoped
+from keguan.core.permissions import demand, may
+from keguan.core.scope import can_write, covers_districts, get_for_user, scoped
 from keguan.enterprises.models import Enterprise
 from keguan.enterprises.selectors import enterprise_get, enterprise_years
 
@@ -33,9 +33,9 @@ from .services import pool_add_many
 @require_GET
 def self_check_mine_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+    if user.enterprise_id is not None and may(user, "pipeline.self_check"):
         return _self_check(request, enterprise_get(user=user, pk=user.enterprise_id))
-    if user.is_superuser or user.role in BUREAU_ROLES:
+    if may(user, "pipeline.view"):
         return redirect("pipeline:precheck")
     raise Http404("您的账号未关联企业")
 
@@ -73,8 +73,8 @@ def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
         "estimated": estimated,
         "sme_parts": flatten(result.tech_sme.score),
         "hnte_parts": flatten(result.hnte.innovation),
-        "is_enterprise": request.user.role == Role.ENTERPRISE,
-        "can_precheck": request.user.is_superuser or request.user.role in BUREAU_ROLES,
+        "is_enterprise": request.user.is_enterprise_user,
+        "can_precheck": may(request.user, "pipeline.view"),
         "inputs_given": bool(what_if or facts or estimated or on != today),
         "can_fill": can_write(request.user, enterprise),
         "fill_url": reverse("enterprises:year_create", args=[enterprise.pk]),
@@ -93,8 +93,7 @@ def _figures_of_year(rows, year: int) -> dict:
 
 
 def _require_bureau(user) -> None:
-    if not (user.is_superuser or user.role in BUREAU_ROLES):
-        raise PermissionDenied("科小/高企预审只对市、区县科技局人员开放")
+    demand(user, "pipeline.view", "科小/高企预审只对市、区县科技局人员开放")
 
 
 def _precheck(request: HttpRequest) -> tuple[PrecheckFilterForm, Precheck]:
@@ -125,17 +124,15 @@ def precheck_view(request: HttpRequest) -> HttpResponse:
         "rules": RULE_CHOICES,
         "statuses": [(s, check.counts.get(s.value, 0)) for s in STATUS_ORDER[check.rule]],
         "current_status": form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else "",
-        "city_wide": request.user.region is None or request.user.region.level < 3,
-        "read_only": request.user.role == Role.CITY_STAFF,
+        "city_wide": covers_districts(request.user),
+        "read_only": not may(request.user, "pipeline.write"),
         "pool_form": _pool_form(request.user) if can_pool(request.user) else None,
     }
     return render(request, "pipeline/precheck.html", context)
 
 
 def can_pool(user) -> bool:
-    from keguan.accounts.models import DISTRICT_EDITOR_ROLES
-
-    return user.is_superuser or user.role in DISTRICT_EDITOR_ROLES
+    return may(user, "pipeline.write")
 
 
 def _pools(user):
@@ -192,7 +189,7 @@ EXPORT_WIDTHS = [6, 36, 22, 12, 16, 16, 14, 12, 12, 90]
 
 @require_GET
 def precheck_export_view(request: HttpRequest) -> HttpResponse:
-    _require_bureau(request.user)
+    demand(request.user, "pipeline.export")
     form, check = _precheck(request)
 
     def rows():

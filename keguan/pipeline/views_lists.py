@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keguan.accounts.models import BUREAU_ROLES, DISTRICT_EDITOR_ROLES, Role
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
 from keguan.core.pagination import paginate
+from keguan.core.permissions import demand, may
+from keguan.core.scope import covers_districts, home_district
 from keguan.core.uploads import import_page
-from keguan.regions.models import RegionLevel
 
 from . import services
 from .exports import applications_xlsx, certificates_xlsx, pool_members_xlsx, sme_records_xlsx
@@ -57,29 +57,23 @@ PER_PAGE = 20
 
 
 def _require_bureau(user) -> None:
-    if not (user.is_superuser or user.role in BUREAU_ROLES):
-        raise PermissionDenied("高企申报、高企证书、培育库和科小入库名单只对市、区县科技局人员开放")
+    demand(user, "pipeline.view", "高企申报、高企证书、培育库和科小入库名单只对市、区县科技局人员开放")
 
 
 def _is_editor(user) -> bool:
-    return user.is_superuser or user.role in DISTRICT_EDITOR_ROLES
+    return may(user, "pipeline.write")
 
 
-def _require_editor(user, what: str) -> None:
-    if not _is_editor(user):
+def _own_district(user, what: str = "建立本区县的培育库"):
+    """The district a district editor works for (pools are built there, 入库名单 are imported there)."""
+    district = home_district(user)
+    if district is None or not may(user, "pipeline.write"):
         raise PermissionDenied(f"只有区县科技局人员可以{what}")
-
-
-def _own_district(user):
-    """The district a district editor works for (pools are built there)."""
-    region = user.region
-    if user.role not in DISTRICT_EDITOR_ROLES or region is None or region.level != RegionLevel.COUNTY:
-        raise PermissionDenied("只有区县科技局人员可以建立本区县的培育库")
-    return region
+    return district
 
 
 def _can_create_batch(user) -> bool:
-    return user.is_superuser or user.role in DISTRICT_EDITOR_ROLES | {Role.CITY_STAFF}
+    return may(user, "pipeline.batches")
 
 
 def _scope_name(user) -> str:
@@ -87,7 +81,7 @@ def _scope_name(user) -> str:
 
 
 def _city_wide(user) -> bool:
-    return user.region is None or user.region.level < RegionLevel.COUNTY
+    return covers_districts(user)
 
 
 def _qs(params: QueryDict, *without: str) -> str:
@@ -156,7 +150,7 @@ def applications_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def applications_export_view(request: HttpRequest) -> HttpResponse:
-    _require_bureau(request.user)
+    demand(request.user, "pipeline.export")
     _params, form, _filters, qs = _applications(request)
     scope = _scope_name(request.user)
     content = applications_xlsx(qs, scope_name=scope, filters=form.note())
@@ -217,7 +211,7 @@ def certificates_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def certificates_export_view(request: HttpRequest) -> HttpResponse:
-    _require_bureau(request.user)
+    demand(request.user, "pipeline.export")
     today, form, _filters, qs = _certificates(request)
     scope = _scope_name(request.user)
     content = certificates_xlsx(qs, scope_name=scope, filters=form.note(), today=today)
@@ -230,7 +224,7 @@ def certificates_export_view(request: HttpRequest) -> HttpResponse:
 def _pools_page(request: HttpRequest, pool_form: PoolForm | None = None) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    district = user.region if user.role in DISTRICT_EDITOR_ROLES and user.region and user.region.level == 3 else None
+    district = home_district(user) if may(user, "pipeline.write") else None
     pools = list(pool_list(user=user, today=today))
     ended = [p for p in pools if p.end_year < today.year]
     show_all = request.GET.get("all") == "1" or len(ended) == len(pools)
@@ -303,6 +297,7 @@ def pool_detail_view(request: HttpRequest, pool_pk: int) -> HttpResponse:
 
 @require_GET
 def pool_export_view(request: HttpRequest, pool_pk: int) -> HttpResponse:
+    demand(request.user, "pipeline.export")
     pool, form, qs = _members(request, pool_pk)
     note = dict(MEMBER_STATES)[form.chosen_state()]
     q = form.cleaned_data.get("q") if form.is_bound and form.is_valid() else ""
@@ -340,6 +335,7 @@ def pool_members_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def pool_members_export_view(request: HttpRequest) -> HttpResponse:
+    demand(request.user, "pipeline.export")
     form, qs = _all_members(request)
     scope = _scope_name(request.user)
     content = pool_members_xlsx(None, qs, filters=form.note(), scope_name=scope)
@@ -379,7 +375,7 @@ def sme_records_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def sme_export_view(request: HttpRequest) -> HttpResponse:
-    _require_bureau(request.user)
+    demand(request.user, "pipeline.export")
     today, form, _filters, qs = _sme(request)
     scope = _scope_name(request.user)
     content = sme_records_xlsx(qs, scope_name=scope, filters=form.note(), today=today)
@@ -388,14 +384,14 @@ def sme_export_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def sme_import_template_view(request: HttpRequest) -> HttpResponse:
-    _require_editor(request.user, "导入科小入库名单")
+    demand(request.user, "pipeline.import", "只有区县科技局人员可以导入科小入库名单")
     scope = _scope_name(request.user)
     return xlsx_response(sme_template_xlsx(region_name=scope), f"科小入库名单导入模板-{scope}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
 def sme_import_view(request: HttpRequest) -> HttpResponse:
-    _require_editor(request.user, "导入科小入库名单")
+    demand(request.user, "pipeline.import", "只有区县科技局人员可以导入科小入库名单")
 
     def done(result) -> HttpResponse:
         years = "、".join(f"{y}年" for y in sorted(result.years))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from keguan.core.errors import ServiceError
-from keguan.core.scope import can_write
+from keguan.core.permissions import demand, may
 from keguan.enterprises.models import Enterprise
 from keguan.enterprises.selectors import enterprise_get
 
@@ -147,8 +147,9 @@ def _bind(name: str, data, e: Enterprise, records) -> forms.Form:
 
 @require_http_methods(["GET", "POST"])
 def records_view(request: HttpRequest, pk: int) -> HttpResponse:
+    demand(request.user, "pipeline.records")
     enterprise = enterprise_get(user=request.user, pk=pk)
-    writable = can_write(request.user, enterprise) and request.user.role != "enterprise"
+    writable = may(request.user, "pipeline.write")  # (the enterprise is in the user's scope)
     records = enterprise_records(enterprise, pools=pools_for(request.user, enterprise))
     bound: dict[str, forms.Form] = {}
     if request.method == "POST":

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from keguan.accounts.models import Role, User
 from keguan.demo import names
+from keguan.demo.bulk import raw_delete
 from keguan.enterprises.models import EnterpriseYear
 from keguan.indicators.models import Target
 from keguan.regions.models import Region
@@ -36,21 +37,22 @@ NOTES = {
 }
 
 
-def _raw_delete(qs) -> None:
-    qs._raw_delete(qs.db)
-
-
 def wipe_rd(district_ids: list[int]) -> None:
     """Remove the rounds (with their firms, calls and history) of these districts. The generator has already
     removed the districts' firms and accounts without signals; this runs in the same transaction, before the
     foreign keys are checked."""
     firm_ids = RdFirm.history.filter(round__district_id__in=district_ids).values("id")
-    _raw_delete(RdCall.history.filter(firm_id__in=firm_ids))
-    _raw_delete(RdCall.objects.filter(firm__round__district_id__in=district_ids))
-    _raw_delete(RdFirm.history.filter(round__district_id__in=district_ids))
-    _raw_delete(RdFirm.objects.filter(round__district_id__in=district_ids))
-    _raw_delete(RdRound.history.filter(district_id__in=district_ids))
-    _raw_delete(RdRound.objects.filter(district_id__in=district_ids))
+    raw_delete(RdCall.history.filter(firm_id__in=firm_ids))
+    raw_delete(RdCall.objects.filter(firm__round__district_id__in=district_ids))
+    raw_delete(RdFirm.history.filter(round__district_id__in=district_ids))
+    raw_delete(RdFirm.objects.filter(round__district_id__in=district_ids))
+    raw_delete(RdRound.history.filter(district_id__in=district_ids))
+    raw_delete(RdRound.objects.filter(district_id__in=district_ids))
+
+
+def wipe(enterprise_ids: list[int], district_ids: list[int]) -> None:
+    """The demo reload's step (``Area.demo_wipe``): the districts' rounds go with the firms."""
+    wipe_rd(district_ids)
 
 
 def _day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:

@@ -13,14 +13,13 @@ from urllib.parse import urlencode
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from keguan.indicators.registry import Indicator, Kind, Timing, register, register_area
+from keguan.indicators.registry import Indicator, Kind, Timing, register
 from keguan.regions.models import RegionLevel
 from keguan.rules.periods import Period
 
 from .models import RdFirm, RdRound
 
 AREA = "rd"
-register_area(AREA, "研发投入", 30)
 WAN = Decimal(10000)
 
 

@@ -36,7 +36,7 @@ class RdRound(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "district"}, region_levels={"district": RegionLevel.COUNTY})  # services enforce
+    scope = ScopeSpec(write="rd.write", regions={1: "district"}, region_levels={"district": RegionLevel.COUNTY})  # services enforce
 
     class Meta:
         verbose_name = "研发经费填报"
@@ -78,7 +78,7 @@ class RdFirm(models.Model):
     added_at = models.DateTimeField("列入时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "round__district"}, region_levels={"round__district": RegionLevel.COUNTY})
+    scope = ScopeSpec(write="rd.write", regions={1: "round__district"}, region_levels={"round__district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "填报企业"
@@ -129,7 +129,7 @@ class RdCall(models.Model):
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(
+    scope = ScopeSpec(write="rd.write",
         regions={1: "firm__round__district"}, region_levels={"firm__round__district": RegionLevel.COUNTY}
     )
 

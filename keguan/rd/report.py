@@ -23,4 +23,4 @@ def build(ctx) -> list[Paragraph]:
     return [p.add("。")]
 
 
-register_part(ReportPart(area=AREA, title="研发投入", order=30, build=build))
+register_part(ReportPart(area=AREA, build=build))

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keguan.accounts.models import DISTRICT_EDITOR_ROLES
 from keguan.core.excel import xlsx_response
+from keguan.core.permissions import demand, may
 from keguan.core.scope import get_for_user, scoped
 from keguan.core.uploads import import_page
 
@@ -21,6 +21,7 @@ from .selectors import region_ancestors
 @require_GET
 def region_tree_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Browse the division tree from the user's own region downwards."""
+    demand(request.user, "regions.view")
     root = request.user.region
     if pk is not None:
         node = get_for_user(Region, request.user, pk)
@@ -34,14 +35,14 @@ def region_tree_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
         else Region.objects.none()
     )
     crumbs = [r for r in region_ancestors(node) if root is None or r.is_within(root)] if node else []
-    can_import = request.user.role in DISTRICT_EDITOR_ROLES and request.user.region is not None
+    can_import = may(request.user, "regions.import") and request.user.region is not None
     return render(
         request, "regions/tree.html", {"node": node, "children": children, "crumbs": crumbs, "can_import": can_import}
     )
 
 
 def _require_district_editor(user) -> None:
-    if user.role not in DISTRICT_EDITOR_ROLES or user.region is None:
+    if not may(user, "regions.import") or user.region is None:
         raise PermissionDenied("只有区县科技局人员可以导入本辖区的村/社区名单")
 
 

@@ -6,8 +6,3 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = "工作总结"
 
-    def ready(self) -> None:
-        # Each area adds its part of the summary in <app>/report.py.
-        from django.utils.module_loading import autodiscover_modules
-
-        autodiscover_modules("report")

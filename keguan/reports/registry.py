@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from keguan.core.areas import area_order, area_title
+
 from .draft import Paragraph
 
 
 @dataclass(frozen=True)
 class ReportPart:
-    area: str
-    title: str  # the part heading without its number: "创新主体培育"
-    order: int
+    area: str  # the area's code (keguan.core.areas): its title heads the part, its order places it
     build: Callable[[object], list[Paragraph]]  # ctx → paragraphs; [] when the area has nothing in the period
+
+    @property
+    def title(self) -> str:  # the part heading without its number: "创新主体培育"
+        return area_title(self.area)
+
+    @property
+    def order(self) -> int:
+        return area_order(self.area)
 
 
 _PARTS: dict[str, ReportPart] = {}

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
-from keguan.accounts.models import Role
 from keguan.core.errors import ServiceError
+from keguan.core.permissions import may
 from keguan.regions.models import Region
 from keguan.rules.periods import Period
 
@@ -15,13 +15,11 @@ from .builder import build_draft
 from .draft import Draft, Paragraph, Run
 from .models import IssueItem, PlanItem, PlanStatus, ReportTemplate, ReportVersion
 
-REPORT_ROLES = {Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF}
-
 
 def check_reporter(actor, region: Region) -> None:
     if actor is None or actor.is_superuser:
         return
-    if actor.role not in REPORT_ROLES or actor.region_id != region.pk:
+    if not may(actor, "reports.generate") or actor.region_id != region.pk:
         raise PermissionDenied("只能为本单位编写工作总结")
 
 

@@ -33,9 +33,9 @@ def test_reminder_batch_pool_and_recorded_fact(world, page, login_as):
     page.goto(f"/pipeline/self-check/{world.ent_a2.pk}/")
     expect(page.get_by_test_id("sme-status")).to_have_text("符合条件")
     page.goto("/")
-    reminder = page.get_by_test_id("renewals-due")
+    reminder = page.get_by_test_id("reminder").filter(has_text="证书将在6个月内到期")
     expect(reminder).to_contain_text("有 1 家高新技术企业的证书将在6个月内到期")
-    reminder.get_by_role("link", name="查看名单").click()
+    reminder.get_by_role("link", name="查看名单（1）").click()
     row = page.locator("tr", has_text=world.ent_a.name)
     expect(row).to_contain_text("需组织重新认定")
 

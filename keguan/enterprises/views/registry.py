@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keguan.accounts.models import DISTRICT_EDITOR_ROLES, Role
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
 from keguan.core.pagination import paginate, querystring_without
-from keguan.core.scope import can_write
-from keguan.pipeline.stages import has_records
+from keguan.core.permissions import demand, may
+from keguan.core.scope import can_write, home_district
 
 from ..exports import enterprise_export_xlsx
 from ..forms import EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
 from ..history import history_entries
+from ..hooks import stage_lock
 from ..selectors import (
     EnterpriseFilters,
     enterprise_get,
@@ -43,14 +42,14 @@ def _filtered(request: HttpRequest):
 
 
 def _require_editor(user) -> None:
-    if not (user.is_superuser or user.role in DISTRICT_EDITOR_ROLES):
-        raise PermissionDenied("只有区县科技局人员可以执行此操作")
+    demand(user, "enterprises.edit", "只有区县科技局人员可以执行此操作")
 
 
 @require_GET
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
-    if request.user.role == Role.ENTERPRISE:
+    if request.user.is_enterprise_user:
         return redirect("enterprises:mine")
+    demand(request.user, "enterprises.view")
     form, filters, qs = _filtered(request)
     page = paginate(request, qs, per_page=20)
     context = {
@@ -58,9 +57,8 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": querystring_without(request, "page"),
-        "can_create": request.user.is_superuser or request.user.role in DISTRICT_EDITOR_ROLES,
-        "can_import": request.user.role in DISTRICT_EDITOR_ROLES and request.user.region is not None
-        and request.user.region.level == 3,
+        "can_create": may(request.user, "enterprises.edit"),
+        "can_import": may(request.user, "enterprises.import") and home_district(request.user) is not None,
         "link_note": form.link_note(),
         "filtered": any(v for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if k != "sort"),
     }
@@ -70,11 +68,10 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def enterprise_export_view(request: HttpRequest) -> HttpResponse:
-    if request.user.role == Role.ENTERPRISE:
-        raise Http404
+    demand(request.user, "enterprises.export")
     _form, _filters, qs = _filtered(request)
     scope = request.user.region.name if request.user.region else "全部"
-    content = enterprise_export_xlsx(qs, scope_name=scope)
+    content = enterprise_export_xlsx(qs, scope_name=scope, personal=may(request.user, "enterprises.personal"))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(content, f"企业名录-{scope}-{stamp}.xlsx")
 
@@ -90,7 +87,7 @@ def enterprise_mine_view(request: HttpRequest) -> HttpResponse:
 def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
     editable = can_write(request.user, enterprise)
-    staff_editor = request.user.is_superuser or request.user.role in DISTRICT_EDITOR_ROLES
+    staff_editor = may(request.user, "enterprises.edit")
     context = {
         "e": enterprise,
         "years": enterprise_years(enterprise=enterprise),
@@ -101,7 +98,7 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": staff_editor and editable,
         "stage_form": StageChangeForm(initial={"stage": enterprise.stage}),
         "label_form": LabelForm(),
-        "follows_records": has_records(enterprise),
+        "follows_records": bool(stage_lock(enterprise)),
     }
     return render(request, "enterprises/detail.html", context)
 
@@ -127,7 +124,7 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.profile_data()
-        if request.user.role == Role.ENTERPRISE:
+        if request.user.is_enterprise_user:
             data.pop("credit_code", None)
             data.pop("district", None)
         try:

@@ -9,18 +9,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keguan.accounts.models import DISTRICT_EDITOR_ROLES
 from keguan.core.excel import xlsx_response
+from keguan.core.permissions import may
+from keguan.core.scope import home_district
 from keguan.core.uploads import import_page
-from keguan.regions.models import RegionLevel
 
 from ..imports import enterprise_template_xlsx, enterprises_import
 
 
 def _district_of(user):
-    if user.role not in DISTRICT_EDITOR_ROLES or user.region is None or user.region.level != RegionLevel.COUNTY:
+    district = home_district(user)
+    if district is None or not may(user, "enterprises.import"):
         raise PermissionDenied("只有区县科技局人员可以导入本区县的企业")
-    return user.region
+    return district
 
 
 @require_GET

@@ -10,8 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from keguan.accounts.models import Role
+from keguan.accounts.models import Organisation, OrganisationKind
 from keguan.core.excel import build_xlsx, xlsx_response
+from keguan.core.permissions import demand, may
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.periods import Period
 
@@ -20,18 +21,16 @@ from ..forms import PeriodForm
 from ..present import score_view, table_cell
 from ..selectors import Engine, city_of, city_table, districts_of, scores
 
-DASHBOARD_ROLES = {Role.CITY_STAFF, Role.DISTRICT_LEADER, Role.DISTRICT_STAFF}
-
 
 def dashboard_region(user) -> Region:
     if user.is_superuser and user.region is None:
-        from keguan.enterprises.models import Enterprise
-
-        first = Enterprise.objects.select_related("district").order_by("id").first()
-        if first is None:
+        # the system administrator sees the first district that has a bureau (and so keguan's records)
+        bureau = (Organisation.objects.filter(kind=OrganisationKind.BUREAU, region__level=RegionLevel.COUNTY)
+                  .select_related("region").order_by("id").first())
+        if bureau is None:
             raise PermissionDenied("还没有任何区县数据")
-        return city_of(first.district) or first.district
-    if user.role not in DASHBOARD_ROLES or user.region is None:
+        return city_of(bureau.region) or bureau.region
+    if not may(user, "indicators.dashboard") or user.region is None:
         raise PermissionDenied("指标看板供市、区县科技局人员使用")
     return user.region
 
@@ -121,8 +120,7 @@ def city_dashboard(request, city, form, period, indicators, engine) -> HttpRespo
 def city_export_view(request: HttpRequest) -> HttpResponse:
     region = dashboard_region(request.user)
     city = city_of(region) or region
-    if request.user.role != Role.CITY_STAFF and not request.user.is_superuser:
-        raise PermissionDenied("全市对比表由市局导出")
+    demand(request.user, "indicators.city", "全市对比表由市局导出")
     period = PeriodForm(request.GET or None).get_period()
     indicators = registry.all_indicators()
     rows = _city_rows(city, period, indicators)

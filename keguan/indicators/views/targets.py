@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keguan.accounts.models import DISTRICT_EDITOR_ROLES, Role
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
+from keguan.core.permissions import may
 from keguan.core.uploads import import_page
 from keguan.regions.models import RegionLevel
 from keguan.rules.periods import Period
@@ -36,7 +36,7 @@ def _year(request) -> int:
 
 
 def _is_city_staff(user) -> bool:
-    return user.is_superuser or user.role == Role.CITY_STAFF
+    return may(user, "indicators.set_targets")
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,7 +129,7 @@ def targets_upload_view(request: HttpRequest) -> HttpResponse:
 def reported_view(request: HttpRequest) -> HttpResponse:
     """填报数值: reported figures (GDP …) for the user's own region, by year and half-year."""
     user = request.user
-    if not (user.is_superuser or user.role in DISTRICT_EDITOR_ROLES or user.role == Role.CITY_STAFF) or user.region is None:
+    if not may(user, "indicators.report_values") or user.region is None:
         raise PermissionDenied("数值由区县科技局或市局填报")
     region = user.region
     year = _year(request)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keguan.core.errors import ServiceError
+from keguan.core.permissions import demand, may
 
 from ..forms import AmountForm, CallForm, FirmAddForm
 from ..history import firm_history
@@ -24,11 +25,11 @@ from ..selectors import (
     round_get,
 )
 from ..services import rd_amount_clear, rd_amount_record, rd_call_log, rd_firm_add, rd_firm_remove
-from .common import errors_text, is_writer, require_reader, require_writer
+from .common import errors_text
 
 
 def _firm_page(request: HttpRequest, firm, *, amount_form=None, call_form=None, status: int = 200) -> HttpResponse:
-    writer = is_writer(request.user)
+    writer = may(request.user, "rd.write")
     context = {
         "firm": firm,
         "rd_round": firm.round,
@@ -46,7 +47,7 @@ def _firm_page(request: HttpRequest, firm, *, amount_form=None, call_form=None, 
 
 @require_GET
 def firm_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_reader(request.user)
+    demand(request.user, "rd.view")
     firm = firm_get(user=request.user, pk=pk)
     if request.htmx and request.GET.get("part") == "row":  # (the inline editor's 取消)
         return _row(request, firm)
@@ -55,7 +56,7 @@ def firm_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _row(request: HttpRequest, firm, *, changed: bool = False) -> HttpResponse:
     response = render(request, "rd/round.html#firm_row", {
-        "f": firm_row(firm), "rd_round": firm.round, "can_write": is_writer(request.user),
+        "f": firm_row(firm), "rd_round": firm.round, "can_write": may(request.user, "rd.write"),
         "outcomes": dict(CallOutcome.choices),
     })
     if changed:
@@ -66,7 +67,7 @@ def _row(request: HttpRequest, firm, *, changed: bool = False) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def firm_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record or correct the amount. With htmx (the round's table) the row turns into a small form and back."""
-    require_writer(request.user)
+    demand(request.user, "rd.write")
     firm = firm_get(user=request.user, pk=pk, write=True)
     inline = bool(request.htmx)
     if request.method == "GET":
@@ -92,7 +93,7 @@ def firm_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def firm_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.write")
     firm = firm_get(user=request.user, pk=pk, write=True)
     try:
         rd_amount_clear(firm=firm, actor=request.user)
@@ -105,7 +106,7 @@ def firm_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def firm_call_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.write")
     firm = firm_get(user=request.user, pk=pk, write=True)
     form = CallForm(request.POST)
     if form.is_valid():
@@ -121,7 +122,7 @@ def firm_call_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def firm_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.write")
     rd_round = round_get(user=request.user, pk=pk, write=True)
     form = FirmAddForm(request.POST)
     if not form.is_valid():
@@ -143,7 +144,7 @@ def firm_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def firm_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.write")
     firm = firm_get(user=request.user, pk=pk, write=True)
     try:
         rd_firm_remove(firm=firm, actor=request.user)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
 from keguan.core.pagination import paginate, querystring_without
+from keguan.core.permissions import demand, may
+from keguan.core.scope import home_district
 from keguan.enterprises.selectors import districts_in_scope
-from keguan.regions.models import RegionLevel
 
 from ..exports import rd_round_export_xlsx
 from ..forms import FirmAddForm, FirmFilterForm, RoundCreateForm, RoundEditForm
@@ -33,7 +34,6 @@ from ..selectors import (
     township_progress,
 )
 from ..services import rd_round_create, rd_round_update
-from .common import is_writer, require_reader, require_writer
 
 
 def _int(value) -> int | None:
@@ -47,19 +47,12 @@ def _int(value) -> int | None:
     return number if 0 < number < 2**31 else -1
 
 
-def _own_district(user):
-    region = user.region
-    if region is None or region.level != RegionLevel.COUNTY:
-        return None
-    return region
-
-
 @require_GET
 def round_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require_reader(user)
+    demand(user, "rd.view")
     year, district = _int(request.GET.get("year")), _int(request.GET.get("district"))
-    own = _own_district(user)
+    own = home_district(user)
     districts = [] if own is not None else list(districts_in_scope(user=user))
     if own is not None:
         district = None  # a district bureau sees its own rounds only
@@ -79,7 +72,7 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
         "districts": districts,
         "district": district,
         "filtered": year is not None or district is not None,
-        "can_create": is_writer(user) and own is not None,
+        "can_create": may(user, "rd.write") and own is not None,
         "own_district": own,
     }
     return render(request, "rd/list.html", context)
@@ -88,8 +81,8 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require_writer(user)
-    district = _own_district(user)
+    demand(user, "rd.write")
+    district = home_district(user)
     if district is None:
         raise PermissionDenied("只有区县科技局人员可以建立本区县的研发经费填报")
     form = RoundCreateForm(request.POST or None)
@@ -109,7 +102,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def round_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.write")
     rd_round = round_get(user=request.user, pk=pk, write=True)
     form = RoundEditForm(request.POST or None, instance=rd_round)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +146,7 @@ def _filters_note(form) -> str:
 
 @require_GET
 def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_reader(request.user)
+    demand(request.user, "rd.view")
     rd_round = round_get(user=request.user, pk=pk)
     summary = round_summary(rd_round)
     if request.htmx and request.GET.get("part") == "cards":
@@ -168,7 +161,7 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": querystring_without(request, "page"),
         "filtered": bool(_filters_note(form)) or filters.invalid,
-        "can_write": is_writer(request.user),
+        "can_write": may(request.user, "rd.write"),
         "add_form": FirmAddForm(),
         "outcomes": dict(CallOutcome.choices),
         "today": timezone.localdate(),
@@ -179,7 +172,7 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def round_export_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_reader(request.user)
+    demand(request.user, "rd.export")
     rd_round = round_get(user=request.user, pk=pk)
     form, _filters, qs = _filtered(request, rd_round)
     content = rd_round_export_xlsx(rd_round, qs, summary=round_summary(rd_round), filters_note=_filters_note(form))

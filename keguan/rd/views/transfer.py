@@ -9,23 +9,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keguan.core.excel import xlsx_response
+from keguan.core.permissions import demand
 from keguan.core.uploads import import_page
 
 from ..imports import C_WAN, C_YUAN, rd_amounts_import, rd_template_xlsx
 from ..selectors import round_get
-from .common import require_writer
 
 
 @require_GET
 def rd_template_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.import")
     rd_round = round_get(user=request.user, pk=pk, write=True)
     return xlsx_response(rd_template_xlsx(rd_round), f"研发经费填报导入模板-{rd_round.district.name}-{rd_round.year}年度.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
 def rd_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.user)
+    demand(request.user, "rd.import")
     rd_round = round_get(user=request.user, pk=pk, write=True)
 
     def done(result) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keguan.core.errors import ServiceError
+from keguan.core.permissions import may
 from keguan.core.scope import get_for_user, scoped
 from keguan.rules.periods import Period
 
@@ -18,7 +19,6 @@ from ..draft import Draft
 from ..forms import ReportPeriodForm
 from ..models import ReportVersion
 from ..services import (
-    REPORT_ROLES,
     active_template,
     check_reporter,
     paragraph_keys,
@@ -31,7 +31,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _reporter_region(user):
-    if not (user.is_superuser or user.role in REPORT_ROLES) or user.region is None:
+    if not may(user, "reports.generate") or user.region is None:
         raise PermissionDenied("工作总结由市、区县科技局人员编写")
     return user.region
 

@@ -26,11 +26,12 @@ class Command(BaseCommand):
             # Planner statistics for tables that grew through imports (SQLite keeps none by itself).
             with connection.cursor() as cur:
                 cur.execute("PRAGMA optimize")
-        from keguan.pipeline.stages import stage_sync_due
+        from keguan.core import areas
 
-        changed = stage_sync_due()
-        if changed:
-            self.stdout.write(f"已按资质记录核定 {changed} 家企业的培育阶段（证书到期、出库等）")
+        for job in areas.start_jobs():  # each area's catch-up at start (e.g. stages whose records lapsed)
+            said = job()
+            if said:
+                self.stdout.write(said)
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(self.style.SUCCESS(f"keguan 已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）"))
         serve(application, host=host, port=port, threads=threads, ident="keguan")

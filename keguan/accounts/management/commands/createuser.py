@@ -22,8 +22,9 @@ class Command(BaseCommand):
         from keguan.accounts.models import Role, User
         from keguan.accounts.services import user_create
         from keguan.core.errors import ServiceError
-        from keguan.enterprises.models import Enterprise
         from keguan.regions.models import Region
+
+        Enterprise = User._meta.get_field("enterprise").related_model  # noqa: N806 (accounts sits below enterprises)
 
         password = o["password"] or getpass.getpass("密码：")
         if o["superuser"]:

@@ -1,0 +1,25 @@
+"""系统管理: accounts, organisations, the login log and the role → permission table."""
+
+from keguan.core.areas import Area, Entry, register
+from keguan.core.permissions import Permission
+from keguan.core.roles import BUREAU, FIELD_STAFF
+
+register(Area(
+    code="accounts", title="系统管理", order=90, app="keguan.accounts", urls="keguan.accounts.urls",
+    url_prefix="accounts/", reports_area=False, scope_walk="keguan.accounts.scope_walk",
+    permissions=(
+        Permission("accounts.manage", "管理账号（新建、停用、重置密码）", BUREAU,
+                   "在本辖区内按角色层级新建账号、停用和重置密码", personal=True),
+        Permission("accounts.login_log", "查看登录日志", BUREAU, personal=True),
+        Permission("accounts.organisations", "查看机构名录", FIELD_STAFF),
+        Permission("accounts.organisation_create", "登记高校、科研院所等机构", BUREAU),
+        Permission("accounts.roles", "调整角色权限", frozenset(), "仅系统管理员"),
+    ),
+    menu=(
+        Entry("用户管理", "accounts:user_list", "people", "accounts.manage"),
+        Entry("机构管理", "accounts:organisation_list", "bank", "accounts.organisations"),
+        Entry("登录日志", "accounts:login_log", "journal-text", "accounts.login_log"),
+        Entry("角色权限", "accounts:roles", "shield-lock", "accounts.roles"),
+        Entry("修改密码", "accounts:password_change", "key"),
+    ),
+))

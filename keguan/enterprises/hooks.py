@@ -1,0 +1,40 @@
+"""What other areas hook into the registry, without the registry importing them.
+
+* ``on_move(enterprise)``: the firm moved to another district (after its row is saved, in the same
+  transaction); an area's records that count by district follow it (the pipeline's 科小/高企/培育库 rows).
+* ``stage_lock(enterprise) -> str | None``: a reason the firm's stage may not be changed by hand (its stage
+  follows from the area's records), or None.
+
+Areas register their hooks in their ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_ON_MOVE: list[Callable] = []
+_STAGE_LOCKS: list[Callable] = []
+
+
+def register_on_move(hook: Callable) -> None:
+    if hook not in _ON_MOVE:
+        _ON_MOVE.append(hook)
+
+
+def register_stage_lock(hook: Callable) -> None:
+    if hook not in _STAGE_LOCKS:
+        _STAGE_LOCKS.append(hook)
+
+
+def moved(enterprise) -> None:
+    for hook in _ON_MOVE:
+        hook(enterprise)
+
+
+def stage_lock(enterprise) -> str | None:
+    """Why the firm's stage follows from records and may not be changed by hand; None when it may."""
+    for hook in _STAGE_LOCKS:
+        reason = hook(enterprise)
+        if reason:
+            return reason
+    return None

@@ -1,0 +1,119 @@
+"""The scope walker's view of 梯队培育 (see ``keguan.core.scope_walk``): a cultivation pool per district,
+qualification records consistent with each firm's stage, and every firm on the district lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from keguan.core.scope_walk import (
+    EDITORS,
+    ENTERPRISE_USERS,
+    MANAGERS,
+    TODAY,
+    Kwarg,
+    SceneContext,
+    Walk,
+    Write,
+    enterprise_anchor,
+    status,
+)
+from keguan.enterprises.scope_walk import drop_qualifications
+from keguan.regions.scope_walk import csv_upload
+
+from . import services as pipeline
+from .models import CultivationPool
+
+
+def _sme_import(e) -> dict:
+    """One row of a 科小 入库名单 for ``e`` (last year: the scene's records are this year's)."""
+    year = dt.date.today().year - 1
+    row = [e.credit_code, e.name, str(year), f"{year}99{e.pk:06d}", f"{year}-06-01"]
+    return {"file": csv_upload("科小入库.csv", [["统一社会信用代码", "企业名称", "评价年度", "入库登记编号", "入库日期"], row])}
+
+
+def _precheck_pool(e) -> dict:
+    """The firm ticked on the pre-check list, into its own district's pool."""
+    pool = CultivationPool.objects.filter(district_id=e.district_id).order_by("pk").first()
+    return {"pool": pool.pk, "on": TODAY, "reason": "范围测试入库", "enterprise": [e.pk], "back": ""}
+
+
+def _scene(ctx: SceneContext) -> dict:
+    regions, ents = ctx.regions, ctx.ents
+    today = dt.date.today()
+    year = today.year
+    pools = {
+        key: pipeline.pool_create(district=regions[key], actor=None, start_year=year - 1, end_year=year + 1,
+                                  name=f"{ctx.places[key]}培育库哨兵")
+        for key in ctx.districts
+    }
+    pipeline.certificate_add(enterprise=ents["ent_a"], actor=None, number="GR202445000001",
+                             issued_on=today - dt.timedelta(days=100))
+    pipeline.sme_record_add(enterprise=ents["ent_a2"], actor=None, year=year, number=f"{year}450103A00000002",
+                            registered_on=min(dt.date(year, 1, 2), today))
+    pipeline.pool_add(pool=pools["b"], enterprise=ents["ent_b"], actor=None, on=today - dt.timedelta(days=30),
+                      reason="乙区入库哨兵")
+    pipeline.pool_add(pool=pools["far_district"], enterprise=ents["ent_far"], actor=None,
+                      on=today - dt.timedelta(days=30), reason="远市入库哨兵")
+    batch = pipeline.batch_create(year=year, seq=1)
+    pipeline.application_create(enterprise=ents["ent_a2"], actor=None, batch=batch, on=today)
+    for key, e in ents.items():
+        pipeline.fact_add(enterprise=e, actor=None, kind="rd_institution", year=2020, note=f"{key}事项哨兵")
+        pipeline.visit_add(enterprise=e, actor=None, visited_on=today, topic="hnte", tutor="科技局",
+                           content=f"{key}辅导哨兵")
+    # Every firm on the district lists (高企申报 of the scene's batch, 高企证书, 科小入库), stages unchanged:
+    # an expired certificate for the firms that are not 高企, 科小 records that a higher stage outranks.
+    for i, key in enumerate(("ent_a2", "ent_b", "ent_far"), start=1):
+        pipeline.certificate_add(enterprise=ents[key], actor=None, number=f"GR20{i:02d}45000900",
+                                 issued_on=today.replace(year=today.year - 4, month=1, day=1))
+    for i, key in enumerate(("ent_a", "ent_b", "ent_far"), start=1):
+        pipeline.sme_record_add(enterprise=ents[key], actor=None, year=today.year, number=f"{today.year}4599{i:06d}",
+                                registered_on=min(dt.date(today.year, 1, 2), today))
+        pipeline.application_create(enterprise=ents[key], actor=None, batch=batch, on=today)
+    return {"pool": pools}
+
+
+LISTS = ("applications", "applications_export", "certificates", "certificates_export", "sme_records", "sme_export")
+
+WALK = Walk(
+    pk_kinds={"pipeline": "enterprise"},
+    # (in the pipeline namespace pk names an enterprise; a cultivation pool's pages name it pool_pk)
+    kwargs={"pool_pk": Kwarg(None, lambda pool: pool.pk, True, 987654321, names="pool")},
+    writes={
+        "pipeline:records": Write(EDITORS, lambda e: {
+            "action": "visit", "visit-visited_on": TODAY, "visit-topic": "hnte", "visit-tutor": "范围测试",
+            "visit-content": "范围测试辅导"}, readers=EDITORS | ENTERPRISE_USERS | {"city", "town", "expert"}),
+        "pipeline:precheck_pool": Write(EDITORS, _precheck_pool, target="enterprise", prepare=drop_qualifications),
+        "pipeline:batch_create": Write(EDITORS | {"city"}, lambda _: {"year": dt.date.today().year, "seq": 9}),
+        "pipeline:pool_create": Write(EDITORS, lambda _: {"start_year": dt.date.today().year + 2,
+                                                          "end_year": dt.date.today().year + 4}),
+        "pipeline:sme_import": Write(EDITORS, _sme_import, target="enterprise"),
+    },
+    page_shows={
+        "pipeline:precheck": "enterprise",
+        "pipeline:precheck_export": "enterprise",
+        **{f"pipeline:{name}": "enterprise" for name in LISTS},
+        "pipeline:pools": "pool",
+    },
+    page_status={
+        "pipeline:self_check": status(MANAGERS | ENTERPRISE_USERS, refused=404),
+        "pipeline:precheck": status(MANAGERS),
+        "pipeline:precheck_export": status(MANAGERS),
+        **{f"pipeline:{name}": status(MANAGERS) for name in (
+            *LISTS, "pools", "pool_members", "pool_members_export")},
+        "pipeline:sme_import": status(EDITORS),
+        "pipeline:sme_import_template": status(EDITORS),
+    },
+    anchors={
+        "pipeline.TechSmeRecord": lambda x: enterprise_anchor(x.enterprise),
+        "pipeline.HnteApplication": lambda x: enterprise_anchor(x.enterprise),
+        "pipeline.ApplicationStep": lambda x: enterprise_anchor(x.application.enterprise),
+        "pipeline.HnteCertificate": lambda x: enterprise_anchor(x.enterprise),
+        "pipeline.CultivationPool": lambda x: (x.district, None),
+        "pipeline.PoolMember": lambda x: enterprise_anchor(x.enterprise),
+        "pipeline.TutoringVisit": lambda x: enterprise_anchor(x.enterprise),
+        "pipeline.RecordedFact": lambda x: enterprise_anchor(x.enterprise),
+    },
+    district_records=("pool",),
+    scene=_scene,
+    leaks=lambda kind, pool: [pool.name],
+)
