@@ -87,16 +87,20 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # keguan's foundations and frameworks, in this order; then every area: each folder of keguan/ with an
+    # area.py is an app (adding an area edits no list, see README “新增业务领域”); the demo generator last.
     "keguan.core",
     "keguan.regions",
     "keguan.accounts",
     "keguan.enterprises",
-    "keguan.pipeline",
     "keguan.indicators",
     "keguan.reports",
-    "keguan.rd",
-    "keguan.demo",
 ]
+INSTALLED_APPS += sorted(
+    f"keguan.{folder.name}" for folder in (BASE_DIR / "keguan").iterdir()
+    if (folder / "area.py").is_file() and f"keguan.{folder.name}" not in INSTALLED_APPS
+)
+INSTALLED_APPS.append("keguan.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
