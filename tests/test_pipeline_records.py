@@ -56,6 +56,36 @@ def test_sme_record_moves_the_firm_up_and_is_refused_twice(world, firm):
     assert err.value.field == "number" and "已被登记" in err.value.message
 
 
+def test_the_sme_record_check_states_the_rules_once_without_the_database():
+    """``sme_record_check`` is what ``sme_record_add`` and the 入库名单 importer both call: the values first, the
+    stored records (through the lookups passed in) only when the values are sound."""
+    check = svc.sme_record_check
+    day = dt.date(2025, 6, 1)
+    assert check(year=2025, number="2025450103A0001", registered_on=dt.date(2025, 3, 1), today=day) == []
+    assert check(year=2016, number="坏编号", registered_on=dt.date(2025, 7, 1), today=day) == [
+        ("year", "评价年度应在2017至2025之间"),
+        ("number", "入库登记编号应为8至32位数字或字母（以评价系统公告为准）"),
+        ("registered_on", "入库日期不能晚于今天"),
+    ]
+    assert check(year=2024, number="2024450103A0001", registered_on=dt.date(2025, 3, 1), today=day) == [
+        ("registered_on", "入库日期应在评价年度2024年内")]
+    asked: list = []
+
+    def taken(value) -> bool:
+        asked.append(value)
+        return True
+
+    assert check(year=2025, number="坏编号", registered_on=dt.date(2025, 3, 1), today=day, year_taken=taken,
+                 number_taken=taken) == [("number", "入库登记编号应为8至32位数字或字母（以评价系统公告为准）")]
+    assert asked == []  # (no lookups for values that fail already)
+    assert check(year=2025, number="2025450103A0001", registered_on=dt.date(2025, 3, 1), today=day, year_taken=taken,
+                 number_taken=taken) == [("year", "该企业2025年的科小入库记录已登记"),
+                                         ("number", "入库登记编号 2025450103A0001 已被登记，请核对")]
+    # a value the caller could not read is the caller's to report: the rules that need it are skipped
+    assert check(year=None, number=None, registered_on=dt.date(2025, 7, 1), today=day) == [
+        ("registered_on", "入库日期不能晚于今天")]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
