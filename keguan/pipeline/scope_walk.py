@@ -56,6 +56,12 @@ def _drop_applications(e) -> None:
     e.hnte_applications.all().delete()
 
 
+def _removable(e) -> None:
+    """移出 comes after 入库: on 1–2 January the scene's 科小 records were registered today."""
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    e.sme_records.filter(registered_on__gt=yesterday).update(registered_on=yesterday)
+
+
 def _scene(ctx: SceneContext) -> dict:
     regions, ents = ctx.regions, ctx.ents
     today = dt.date.today()
@@ -120,7 +126,8 @@ WALK = Walk(
         # only: every persona who sees the firm reads it, see tests/test_pipeline_records.py)
         "pipeline:sme_add": Write(EDITORS, lambda e: {
             "sme-year": LAST_YEAR, "sme-number": f"{LAST_YEAR}98{e.pk:06d}", "sme-registered_on": f"{LAST_YEAR}-06-01"}),
-        "pipeline:sme_remove": Write(EDITORS, lambda e: {"smerm-on": TODAY, "smerm-reason": "范围测试移出"}),
+        "pipeline:sme_remove": Write(EDITORS, lambda e: {"smerm-on": TODAY, "smerm-reason": "范围测试移出"},
+                                     prepare=_removable),
         "pipeline:sme_delete": Write(EDITORS, lambda e: {}),
         "pipeline:application_add": Write(EDITORS, _application, prepare=_drop_applications),
         "pipeline:application_move": Write(EDITORS, lambda e: {
