@@ -17,7 +17,8 @@ from django.utils import timezone
 from keguan.enterprises.models import Stage
 from keguan.enterprises.services import enterprise_create
 from keguan.pipeline import services
-from keguan.pipeline.lists import (
+from keguan.pipeline.models import AppStatus, HnteBatch, HnteCertificate, PoolMember, TechSmeRecord
+from keguan.pipeline.selectors import (
     CertificateFilters,
     add_months,
     certificate_list,
@@ -25,7 +26,6 @@ from keguan.pipeline.lists import (
     renewal_due_count,
     renewal_horizon,
 )
-from keguan.pipeline.models import AppStatus, HnteBatch, HnteCertificate, PoolMember, TechSmeRecord
 from keguan.rules.explain import add_years
 from tests.conftest import credit_code
 
@@ -205,7 +205,7 @@ def test_add_months_and_the_horizon():
 
 def test_the_qualifications_page_reminds_from_the_same_horizon(world):
     """A firm's own page reminds exactly when the list does: the certificate ends by the horizon."""
-    from keguan.pipeline.records import enterprise_records
+    from keguan.pipeline.selectors import enterprise_records
 
     horizon = renewal_horizon(dt.date.today())
     edge, beyond = firm(world, 21, "甲提醒边界科技有限公司"), firm(world, 22, "甲提醒之外科技有限公司")
@@ -493,7 +493,7 @@ def test_pool_member_counts_ignore_other_pools(world):
     m = services.pool_add(pool=first, enterprise=world.ent_a2, actor=None, on=dt.date(YEAR - 2, 3, 1), reason="首期")
     services.pool_exit(member=m, actor=None, on=dt.date(YEAR, 1, 1), reason="transferred")
     services.pool_add(pool=second, enterprise=world.ent_a2, actor=None, on=dt.date(YEAR, 1, 1), reason="转入")
-    from keguan.pipeline.lists import pool_list
+    from keguan.pipeline.selectors import pool_list
 
     rows = {p.pk: p for p in pool_list(user=world.staff, today=TODAY)}
     assert (rows[first.pk].n_in, rows[first.pk].n_total) == (0, 1)

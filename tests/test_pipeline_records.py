@@ -56,6 +56,36 @@ def test_sme_record_moves_the_firm_up_and_is_refused_twice(world, firm):
     assert err.value.field == "number" and "已被登记" in err.value.message
 
 
+def test_the_sme_record_check_states_the_rules_once_without_the_database():
+    """``sme_record_check`` is what ``sme_record_add`` and the 入库名单 importer both call: the values first, the
+    stored records (through the lookups passed in) only when the values are sound."""
+    check = svc.sme_record_check
+    day = dt.date(2025, 6, 1)
+    assert check(year=2025, number="2025450103A0001", registered_on=dt.date(2025, 3, 1), today=day) == []
+    assert check(year=2016, number="坏编号", registered_on=dt.date(2025, 7, 1), today=day) == [
+        ("year", "评价年度应在2017至2025之间"),
+        ("number", "入库登记编号应为8至32位数字或字母（以评价系统公告为准）"),
+        ("registered_on", "入库日期不能晚于今天"),
+    ]
+    assert check(year=2024, number="2024450103A0001", registered_on=dt.date(2025, 3, 1), today=day) == [
+        ("registered_on", "入库日期应在评价年度2024年内")]
+    asked: list = []
+
+    def taken(value) -> bool:
+        asked.append(value)
+        return True
+
+    assert check(year=2025, number="坏编号", registered_on=dt.date(2025, 3, 1), today=day, year_taken=taken,
+                 number_taken=taken) == [("number", "入库登记编号应为8至32位数字或字母（以评价系统公告为准）")]
+    assert asked == []  # (no lookups for values that fail already)
+    assert check(year=2025, number="2025450103A0001", registered_on=dt.date(2025, 3, 1), today=day, year_taken=taken,
+                 number_taken=taken) == [("year", "该企业2025年的科小入库记录已登记"),
+                                         ("number", "入库登记编号 2025450103A0001 已被登记，请核对")]
+    # a value the caller could not read is the caller's to report: the rules that need it are skipped
+    assert check(year=None, number=None, registered_on=dt.date(2025, 7, 1), today=day) == [
+        ("registered_on", "入库日期不能晚于今天")]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
@@ -212,21 +242,22 @@ def test_visit_requires_content(world, firm):
 # --- the qualifications page ------------------------------------------------------------------------------
 
 
-def _url(firm):
+def _url(firm, name="records", *ids):
+    """The qualifications page of ``firm`` or, with ``name``, the URL of one of its actions."""
     from django.urls import reverse
 
-    return reverse("pipeline:records", args=[firm.pk])
+    return reverse(f"pipeline:{name}", args=[firm.pk, *ids])
 
 
 def test_page_records_visit_and_shows_inline_errors(world, firm, login):
     c = login(world.staff)
     page = c.get(_url(firm))
     assert page.status_code == 200 and "登记入库" in page.content.decode() and "尚无资质记录" in page.content.decode()
-    r = c.post(_url(firm), {"action": "visit", "visit-visited_on": TODAY.isoformat(), "visit-topic": "ip",
-                            "visit-tutor": "区知识产权服务中心", "visit-content": "梳理专利布局"})
+    r = c.post(_url(firm, "visit_add"), {"visit-visited_on": TODAY.isoformat(), "visit-topic": "ip",
+                                         "visit-tutor": "区知识产权服务中心", "visit-content": "梳理专利布局"})
     assert r.status_code == 302 and r["Location"].endswith("#visits")
     assert "梳理专利布局" in c.get(_url(firm)).content.decode()
-    r = c.post(_url(firm), {"action": "sme", "sme-year": YEAR, "sme-number": "坏编号", "sme-registered_on": TODAY.isoformat()})
+    r = c.post(_url(firm, "sme_add"), {"sme-year": YEAR, "sme-number": "坏编号", "sme-registered_on": TODAY.isoformat()})
     body = r.content.decode()
     assert r.status_code == 200 and "入库登记编号应为8至32位数字或字母" in body and "is-invalid" in body
     assert firm.sme_records.count() == 0
@@ -236,10 +267,10 @@ def test_page_moves_an_application_to_recognition(world, firm, login):
     batch = svc.batch_create(year=YEAR, seq=1)
     app = svc.application_create(enterprise=firm, actor=world.staff, batch=batch, on=_days(40))
     c = login(world.staff)
-    data = {"action": "move", "move-application": app.pk, "move-status": "recognised", "move-on": _days(3).isoformat()}
-    r = c.post(_url(firm), data)
+    data = {"move-status": "recognised", "move-on": _days(3).isoformat()}
+    r = c.post(_url(firm, "application_move", app.pk), data)
     assert r.status_code == 200 and "认定时请填写高新技术企业证书编号" in r.content.decode()
-    r = c.post(_url(firm), {**data, "move-certificate_no": "GR202545001234"})
+    r = c.post(_url(firm, "application_move", app.pk), {**data, "move-certificate_no": "GR202545001234"})
     assert r.status_code == 302
     firm.refresh_from_db()
     assert firm.stage == Stage.HNTE
@@ -248,20 +279,101 @@ def test_page_moves_an_application_to_recognition(world, firm, login):
 
 
 def test_page_is_read_only_for_city_and_the_firm(world, login):
-    for user in (world.city_user, world.ent_user, world.town):
+    for user in (world.city_user, world.ent_user, world.town, world.expert):
         c = login(user)
         page = c.get(_url(world.ent_a))
         assert page.status_code == 200 and "登记入库" not in page.content.decode()
-        r = c.post(_url(world.ent_a), {"action": "visit", "visit-visited_on": TODAY.isoformat(), "visit-topic": "ip",
-                                       "visit-tutor": "x", "visit-content": "y"})
+        r = c.post(_url(world.ent_a, "visit_add"), {"visit-visited_on": TODAY.isoformat(), "visit-topic": "ip",
+                                                    "visit-tutor": "x", "visit-content": "y"})
         assert r.status_code == 403
     assert login(world.ent_user).get(_url(world.ent_b)).status_code == 404
 
 
 def test_page_refuses_another_firms_record_id(world, firm, login):
     other = svc.certificate_add(enterprise=world.ent_a2, actor=world.staff, number="GR202445009999", issued_on=_days(5))
-    r = login(world.staff).post(_url(firm), {"action": "certdel", "id": other.pk})
+    r = login(world.staff).post(_url(firm, "certificate_delete", other.pk))
     assert r.status_code == 404 and HnteCertificate.objects.filter(pk=other.pk).exists()
+
+
+def test_each_action_posts_to_its_own_url_and_returns_to_its_section(world, firm, pool, login):
+    from django.contrib.messages import get_messages
+
+    c = login(world.staff)
+    assert c.post(_url(firm), {"action": "visit"}).status_code == 405  # the page itself only shows
+    last_year = dt.date(YEAR - 1, 6, 1)
+
+    def post(name, *ids, anchor, **data):
+        r = c.post(_url(firm, name, *ids), {k.replace("__", "-"): v for k, v in data.items()})
+        assert r.status_code == 302 and r["Location"] == f"{_url(firm)}#{anchor}", (name, r.status_code)
+        return str(list(get_messages(r.wsgi_request))[-1])
+
+    assert post("sme_add", anchor="sme", sme__year=YEAR - 1, sme__number=f"{YEAR - 1}450103A0000777",
+                sme__registered_on=last_year) == f"已登记{YEAR - 1}年科小入库（{YEAR - 1}450103A0000777）"
+    record = firm.sme_records.get()
+    assert post("sme_remove", record.pk, anchor="sme", smerm__on=TODAY, smerm__reason="企业迁出") == \
+        f"{YEAR - 1}年科小入库记录已移出"
+    assert post("sme_delete", record.pk, anchor="sme") == "已删除误录的科小入库记录" and not firm.sme_records.exists()
+    assert "已登记高企证书GR202245000777" in post("certificate_add", anchor="hnte", cert__number="GR202245000777",
+                                                 cert__issued_on=dt.date(YEAR - 4, 3, 1))
+    cert = firm.hnte_certificates.get()
+    assert post("certificate_delete", cert.pk, anchor="hnte") == "已删除误录的高企证书"
+    assert post("pool_join", anchor="pool", pool__pool=pool.pk, pool__on=TODAY, pool__reason="预审符合") == \
+        f"已加入{pool.name}"
+    member = firm.pool_memberships.get()
+    assert post("pool_exit", member.pk, anchor="pool", exit__on=TODAY, exit__reason="left") == f"已从{pool.name}出库"
+    batch = svc.batch_create(year=YEAR, seq=3)
+    assert post("application_add", anchor="hnte", app__batch=batch.pk, app__on=TODAY) == f"已登记{batch}高企申报（拟申报）"
+    app = firm.hnte_applications.get()
+    assert post("application_move", app.pk, anchor="hnte", move__status="submitted", move__on=TODAY) == \
+        f"{batch}申报已推进到“材料提交”"
+    assert post("fact_add", anchor="facts", fact__kind="led_standard", fact__year=YEAR - 1) == \
+        f"已登记：{firm.recorded_facts.get()}"
+    assert post("fact_delete", firm.recorded_facts.get().pk, anchor="facts") == "已删除登记事项"
+    assert post("visit_add", anchor="visits", visit__visited_on=TODAY, visit__topic="hnte", visit__tutor="区科技局",
+                visit__content="讲解申报材料") == "已登记辅导记录"
+    # a refusal without a form on the page is told in a message
+    app.refresh_from_db()
+    svc.application_move(application=app, actor=world.staff, status=AppStatus.REJECTED, on=TODAY)
+    message = post("application_move", app.pk, anchor="hnte", move__status="recognised", move__on=TODAY)
+    assert "该申报已办结" in message
+
+
+def test_a_refused_removal_comes_back_in_its_row(world, firm, login):
+    on = dt.date(YEAR, 1, 10) if TODAY >= dt.date(YEAR, 1, 10) else TODAY
+    record = svc.sme_record_add(enterprise=firm, actor=world.staff, year=YEAR, number=f"{YEAR}450103A0000778",
+                                registered_on=on)
+    r = login(world.staff).post(_url(firm, "sme_remove", record.pk),
+                                {"smerm-on": on.isoformat(), "smerm-reason": "企业迁出"})
+    body = r.content.decode()
+    assert r.status_code == 200 and "移出日期应晚于入库日期" in body and 'value="企业迁出"' in body
+    record.refresh_from_db()
+    assert record.removed_on is None
+
+
+def test_actions_refuse_another_firms_records_and_a_missing_firm(world, firm, pool, login):
+    """Each action names its record in the URL: one of another firm (of the same district) is not found."""
+    from django.urls import reverse
+
+    other = world.ent_a2
+    ids = {
+        "sme_remove": svc.sme_record_add(enterprise=other, actor=None, year=YEAR - 1, number=f"{YEAR - 1}450103A0000779",
+                                         registered_on=dt.date(YEAR - 1, 6, 1)).pk,
+        "application_move": svc.application_create(enterprise=other, actor=None, batch=svc.batch_create(year=YEAR, seq=4),
+                                                   on=TODAY).pk,
+        "pool_exit": svc.pool_add(pool=pool, enterprise=other, actor=None, on=TODAY, reason="预审").pk,
+        "fact_delete": svc.fact_add(enterprise=other, actor=None, kind="led_standard", year=YEAR - 1).pk,
+        "certificate_delete": svc.certificate_add(enterprise=other, actor=None, number="GR202245000779",
+                                                  issued_on=dt.date(YEAR - 4, 3, 1)).pk,
+    }
+    ids["sme_delete"] = ids["sme_remove"]
+    c = login(world.staff)
+    before = [m.objects.count() for m in (HnteCertificate, PoolMember, ApplicationStep)]
+    for name, pk in ids.items():
+        assert c.post(_url(firm, name, pk), {"smerm-on": TODAY, "smerm-reason": "x", "move-status": "submitted",
+                                             "move-on": TODAY, "exit-on": TODAY, "exit-reason": "left"}).status_code == 404
+    assert [m.objects.count() for m in (HnteCertificate, PoolMember, ApplicationStep)] == before
+    assert other.sme_records.get().removed_on is None and other.recorded_facts.exists()
+    assert c.post(reverse("pipeline:visit_add", args=[987654321])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -403,11 +515,10 @@ def test_a_recorded_accident_fails_tech_sme_in_self_check_and_precheck(world, lo
     on = dt.date(2025, 6, 1)
     assert assess_enterprise(world.ent_a2, on=on).tech_sme.status == Status.PASSED
     c = login(world.staff)
-    r = c.post(reverse("pipeline:records", args=[world.ent_a2.pk]),
-               {"action": "fact", "fact-kind": "major_accident", "fact-year": 2024, "fact-note": "安监罚字〔2024〕12号"})
+    r = c.post(reverse("pipeline:fact_add", args=[world.ent_a2.pk]),
+               {"fact-kind": "major_accident", "fact-year": 2024, "fact-note": "安监罚字〔2024〕12号"})
     assert r.status_code == 302 and r["Location"].endswith("#facts")
-    r = c.post(reverse("pipeline:records", args=[world.ent_a2.pk]),
-               {"action": "fact", "fact-kind": "major_accident", "fact-year": 2024})
+    r = c.post(reverse("pipeline:fact_add", args=[world.ent_a2.pk]), {"fact-kind": "major_accident", "fact-year": 2024})
     assert "已登记" in r.content.decode() and "is-invalid" in r.content.decode()  # twice: inline error
     assert assess_enterprise(world.ent_a2, on=on).tech_sme.status == Status.FAILED
     assert assess_enterprise(world.ent_a2, on=dt.date(2026, 6, 1)).facts.major_accident is False  # out of window

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from keguan.core.excel import build_xlsx
 
-from .lists import certificate_rows
 from .models import CultivationPool, HnteApplication, HnteCertificate, PoolMember, TechSmeRecord
+from .selectors import certificate_rows
 
 CHUNK = 500
 

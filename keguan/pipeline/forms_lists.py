@@ -9,7 +9,8 @@ from keguan.core.forms import BootstrapMixin, DateInput
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.regions.models import Region
 
-from .lists import (
+from .models import AppStatus, ExitReason, HnteBatch
+from .selectors import (
     CERT_STATES,
     MEMBER_ALL,
     MEMBER_IN,
@@ -20,7 +21,6 @@ from .lists import (
     MemberFilters,
     SmeFilters,
 )
-from .models import AppStatus, ExitReason, HnteBatch
 
 
 class BatchChoiceField(forms.ModelChoiceField):

@@ -1,6 +1,8 @@
-"""Importing a year's 科技型中小企业 入库名单 from .xlsx/.csv. Every row is checked first (the firm must be in the
-user's enterprise registry under that credit code and name); one bad row rejects the whole file. Each row is
-then stored through ``services.sme_record_add``, which also moves the firm's stage."""
+"""Importing a year's 科技型中小企业 入库名单 from .xlsx/.csv. Every row is checked first — read, then against the
+rules of a 科小 record (``services.sme_record_check``, the service's own check), within the file, and against
+the user's enterprise registry (the firm must be there under that credit code and name) and the stored
+records —; one bad row rejects the whole file. Each row is then stored through ``services.sme_record_add``,
+which also moves the firm's stage."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from keguan.enterprises.models import Enterprise
 from keguan.rules.identifiers import validate_credit_code
 
 from .models import TechSmeRecord
-from .services import SME_FIRST_YEAR, SME_NUMBER, sme_record_add
+from .services import SME_FIRST_YEAR, sme_record_add, sme_record_check
 
 C_CODE, C_NAME, C_YEAR, C_NUMBER, C_DATE = "统一社会信用代码", "企业名称", "评价年度", "入库登记编号", "入库日期"
 HEADERS = [C_CODE, C_NAME, C_YEAR, C_NUMBER, C_DATE]
@@ -84,35 +86,29 @@ def sme_records_import(*, user, data: bytes, filename: str) -> SmeImportResult:
         if year is None:
             bad(C_YEAR, f"“{row.text(C_YEAR)}”不是年份，请写四位年份，如 {today.year}" if year_text else "评价年度不能为空")
             ok = False
-        elif not SME_FIRST_YEAR <= year <= today.year:
-            bad(C_YEAR, f"评价年度应在{SME_FIRST_YEAR}至{today.year}之间")
-            ok = False
         raw_number = row.values.get(C_NUMBER)
-        number = row.text(C_NUMBER).upper()
+        number: str | None = row.text(C_NUMBER).upper()
         if isinstance(raw_number, float) and abs(raw_number) >= 1e15:
             bad(C_NUMBER, "编号被 Excel 存成了数值，超过15位的数字已不准确：请把该列设为“文本”格式后重新填写编号")
-            ok = False
+            number, ok = None, False
         elif not number:
             bad(C_NUMBER, "入库登记编号不能为空")
-            ok = False
-        elif not SME_NUMBER.match(number):
-            bad(C_NUMBER, f"“{number}”不是有效的入库登记编号（应为8至32位数字或字母）")
-            ok = False
-        elif number in numbers_seen:
-            bad(C_NUMBER, f"与第{numbers_seen[number]}行的入库登记编号重复")
-            ok = False
-        numbers_seen.setdefault(number, row.number)
+            number, ok = None, False
         registered_on = row.date(C_DATE)
         if registered_on is None or registered_on == BAD_DATE:
             shown = row.text(C_DATE)
             bad(C_DATE, f"“{shown}”不是有效日期，请写成 {today.year}-05-20" if shown else "入库日期不能为空")
+            registered_on, ok = None, False
+        # the rules of a 科小 record, on the values that could be read
+        problems = sme_record_check(year=year, number=number, registered_on=registered_on, today=today)
+        for field_name, message in problems:
+            bad(_BY_FIELD[field_name], message)
             ok = False
-        elif registered_on > today:
-            bad(C_DATE, "入库日期不能晚于今天")
-            ok = False
-        elif year is not None and registered_on.year != year:
-            bad(C_DATE, f"入库日期应在评价年度{year}年内")
-            ok = False
+        if number is not None and not any(f == "number" for f, _ in problems):
+            if number in numbers_seen:
+                bad(C_NUMBER, f"与第{numbers_seen[number]}行的入库登记编号重复")
+                ok = False
+            numbers_seen.setdefault(number, row.number)
         if checked.ok and year is not None:
             key = f"{code}/{year}"
             if key in codes_seen:
@@ -143,11 +139,11 @@ def sme_records_import(*, user, data: bytes, filename: str) -> SmeImportResult:
         if not _same_name(row.text(C_NAME), firm.name):
             errors.append((row.number, C_NAME, f"与企业库中该统一社会信用代码登记的名称“{firm.name}”不一致"))
             continue
-        if (code, year) in taken_years:
-            errors.append((row.number, C_YEAR, f"该企业{year}年的科小入库记录已登记"))
-            continue
-        if number in taken_numbers:
-            errors.append((row.number, C_NUMBER, f"入库登记编号 {number} 已被登记，请核对"))
+        conflicts = sme_record_check(year=year, number=number, registered_on=registered_on, today=today,
+                                     year_taken=lambda y, code=code: (code, y) in taken_years,
+                                     number_taken=taken_numbers.__contains__)
+        if conflicts:
+            errors.extend((row.number, _BY_FIELD[f], message) for f, message in conflicts)
             continue
         ready.append((row, firm, year, number, registered_on))
     if errors:

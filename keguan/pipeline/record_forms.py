@@ -1,4 +1,5 @@
-"""Forms of an enterprise's qualifications page (资质与培育). Each has a prefix: the page holds several."""
+"""Forms of an enterprise's qualifications page (资质与培育). Each has a prefix: the page holds several. Each
+posts to its own URL; the record a form acts on (an application, a pool membership …) is named by the URL."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ class SmeRecordForm(BootstrapMixin, forms.Form):
 
 class SmeRemoveForm(BootstrapMixin, forms.Form):
     prefix = "smerm"
-    record = forms.IntegerField(widget=forms.HiddenInput)
     on = forms.DateField(label="移出日期", widget=DateInput(), initial=_today)
     reason = forms.CharField(label="移出原因", max_length=200)
 
@@ -37,7 +37,6 @@ class ApplicationForm(BootstrapMixin, forms.Form):
 
 class MoveForm(BootstrapMixin, forms.Form):
     prefix = "move"
-    application = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="推进到", choices=AppStatus.choices)
     on = forms.DateField(label="日期", widget=DateInput(), initial=_today)
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -48,7 +47,6 @@ class MoveForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if application is not None:
             self.fields["status"].choices = application.next_statuses()
-            self.initial.setdefault("application", application.pk)
             self.initial.setdefault("status", application.next_statuses()[0][0])
 
 
@@ -72,7 +70,6 @@ class PoolJoinForm(BootstrapMixin, forms.Form):
 
 class PoolExitForm(BootstrapMixin, forms.Form):
     prefix = "exit"
-    member = forms.IntegerField(widget=forms.HiddenInput)
     on = forms.DateField(label="出库日期", widget=DateInput(), initial=_today)
     reason = forms.ChoiceField(label="出库原因", choices=[("", "请选择"), *ExitReason.choices])
     note = forms.CharField(label="说明", max_length=200, required=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -52,21 +52,52 @@ def _not_future(day: dt.date, field_name: str, label: str) -> None:
 # --- 科小 evaluation records ------------------------------------------------------------------------------------
 
 
+def sme_record_check(
+    *,
+    year: int | None,
+    number: str | None,
+    registered_on: dt.date | None,
+    today: dt.date,
+    year_taken: Callable[[int], bool] | None = None,
+    number_taken: Callable[[str], bool] | None = None,
+) -> list[tuple[str, str]]:
+    """The rules of a new 科小 入库 record, stated once for ``sme_record_add`` and the 入库名单 importer:
+    ``(field, message)`` for each problem, in the order they are told (the service refuses with the first).
+
+    ``number`` as stored (stripped, upper case). A value the caller could not read (None) is the caller's to
+    report; the rules that need it are skipped. Only when the values themselves are sound are the stored
+    records asked about, through the lookups passed in (no database access here): ``year_taken(year)``, the
+    firm already has a record of that evaluation year; ``number_taken(number)``, the 入库登记编号 is registered."""
+    problems: list[tuple[str, str]] = []
+    if year is not None and not SME_FIRST_YEAR <= year <= today.year:
+        problems.append(("year", f"评价年度应在{SME_FIRST_YEAR}至{today.year}之间"))
+    if number is not None and not SME_NUMBER.match(number):
+        problems.append(("number", "入库登记编号应为8至32位数字或字母（以评价系统公告为准）"))
+    if registered_on is not None:
+        if registered_on > today:
+            problems.append(("registered_on", "入库日期不能晚于今天"))
+        elif year is not None and registered_on.year != year:
+            problems.append(("registered_on", f"入库日期应在评价年度{year}年内"))
+    if problems or year is None or number is None or registered_on is None:
+        return problems
+    if year_taken is not None and year_taken(year):
+        problems.append(("year", f"该企业{year}年的科小入库记录已登记"))
+    if number_taken is not None and number_taken(number):
+        problems.append(("number", f"入库登记编号 {number} 已被登记，请核对"))
+    return problems
+
+
 @transaction.atomic
 def sme_record_add(*, enterprise: Enterprise, actor, year: int, number: str, registered_on: dt.date) -> TechSmeRecord:
     number = (number or "").strip().upper()
-    this_year = timezone.localdate().year
-    if not SME_FIRST_YEAR <= year <= this_year:
-        raise ServiceError(f"评价年度应在{SME_FIRST_YEAR}至{this_year}之间", field="year")
-    if not SME_NUMBER.match(number):
-        raise ServiceError("入库登记编号应为8至32位数字或字母（以评价系统公告为准）", field="number")
-    _not_future(registered_on, "registered_on", "入库日期")
-    if registered_on.year != year:
-        raise ServiceError(f"入库日期应在评价年度{year}年内", field="registered_on")
-    if TechSmeRecord.objects.filter(enterprise=enterprise, year=year).exists():
-        raise ServiceError(f"该企业{year}年的科小入库记录已登记", field="year")
-    if TechSmeRecord.objects.filter(number=number).exists():
-        raise ServiceError(f"入库登记编号 {number} 已被登记，请核对", field="number")
+    problems = sme_record_check(
+        year=year, number=number, registered_on=registered_on, today=timezone.localdate(),
+        year_taken=lambda y: TechSmeRecord.objects.filter(enterprise=enterprise, year=y).exists(),
+        number_taken=lambda n: TechSmeRecord.objects.filter(number=n).exists(),
+    )
+    if problems:
+        field_name, message = problems[0]
+        raise ServiceError(message, field=field_name)
     record = TechSmeRecord(enterprise=enterprise, district_id=enterprise.district_id, year=year, number=number,
                            registered_on=registered_on, created_by=actor)
     _save(record, actor, "登记科小入库")

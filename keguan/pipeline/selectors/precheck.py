@@ -30,9 +30,9 @@ from keguan.rules.hnte import (
 )
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
-from .assess import FIGURE_FIELDS, figures_row, year_figures
-from .models import HnteCertificate, RecordedFact
-from .screen import (
+from ..assess import FIGURE_FIELDS, figures_row, year_figures
+from ..models import HnteCertificate, RecordedFact
+from ..screen import (
     ASSETS,
     COST,
     EMP,
@@ -411,3 +411,8 @@ def _candidates(firms, in_scope, first: int, last: int) -> dict[int, Candidate]:
         for row in exact_rows.order_by():
             candidates[row[0]].rows.append(figures_row(row[1], row[2:]))
     return candidates
+
+
+def enterprises_chosen(*, user, pks) -> list[Enterprise]:
+    """The firms ticked on the pre-check list that are in the user's scope, by name."""
+    return list(scoped(Enterprise, user).filter(pk__in=pks).order_by("name"))

@@ -1,5 +1,5 @@
-"""Reads behind the district-level pipeline pages: 高企申报 by batch, 高企证书 and the 重新认定 reminders,
-培育库 and their members, 科小入库 records. Every one starts from ``scoped(...)``; the exports reuse them."""
+"""Reads behind the district-level lists: 高企申报 by batch, 高企证书 and the 重新认定 reminders, 培育库 and
+their members, 科小入库 records. Every one starts from ``scoped(...)``; the exports reuse them."""
 
 from __future__ import annotations
 
@@ -21,14 +21,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
 
-from keguan.core.areas import Reminder
-from keguan.core.permissions import may
 from keguan.core.scope import get_for_user, scoped
 from keguan.rules.identifiers import normalize_credit_code
 
-from .models import (
+from ..models import (
     APP_FINAL,
     APP_ORDER,
     APP_SUBMITTED,
@@ -227,6 +224,11 @@ def renewal_due_count(*, user, today: dt.date) -> int:
     return scoped(HnteCertificate, user).filter(renewal_q(today)).count()
 
 
+def renewal_due_preview(*, user, today: dt.date, limit: int = 8) -> list[CertificateRow]:
+    """The first ``limit`` certificates due for 重新认定 (the certificate list's reminder box)."""
+    return certificate_rows(list(renewal_due(user=user, today=today)[:limit]), today=today)
+
+
 @dataclass(frozen=True)
 class RenewalState:
     """What is being done about one certificate's renewal (for the rows of the certificate list)."""
@@ -316,8 +318,13 @@ def pool_list(*, user, today: dt.date) -> QuerySet[CultivationPool]:
     )
 
 
-def pool_get(*, user, pk: Any) -> CultivationPool:
-    return get_for_user(CultivationPool.objects.select_related("district"), user, pk)
+def pool_get(*, user, pk: Any, write: bool = False) -> CultivationPool:
+    return get_for_user(CultivationPool.objects.select_related("district"), user, pk, write=write)
+
+
+def current_pools(*, user, year: int) -> QuerySet[CultivationPool]:
+    """The pools in scope whose years include ``year`` (the ones firms can join now)."""
+    return scoped(CultivationPool, user).filter(start_year__lte=year, end_year__gte=year).order_by("district__code")
 
 
 def pool_counts(*, pool: CultivationPool, today: dt.date) -> dict[str, int]:
@@ -436,11 +443,3 @@ def sme_year_counts(*, user, filters: SmeFilters | None = None, today: dt.date) 
 def sme_years(*, user) -> list[int]:
     return sorted(set(scoped(TechSmeRecord, user).values_list("year", flat=True).distinct()), reverse=True)
 
-
-def reminders(user, today: dt.date) -> list[Reminder]:
-    """The home page's 待办 of this area: certificates due for re-recognition."""
-    if not may(user, "pipeline.view"):
-        return []
-    due = renewal_due_count(user=user, today=today)
-    return [Reminder(f"有 {due} 家高新技术企业的证书将在6个月内到期，尚未组织重新认定", due,
-                     reverse("pipeline:certificates") + "?state=renew", icon="alarm")]

@@ -1,19 +1,21 @@
-"""Reads for one enterprise's qualifications page. The enterprise itself was fetched through the scope, so
-its records (all of its own) are in scope too; the pools offered come through ``scoped``."""
+"""Reads for one enterprise's qualifications page (资质与培育). The enterprise itself was fetched through the
+scope, so its records (all of its own) are in scope too; a record named by id is looked up among the
+enterprise's own (another firm's id reads as missing: 404); the pools offered come through ``scoped``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from keguan.core.history import HistoryEntry, entries_for
 from keguan.core.scope import scoped
 from keguan.enterprises.models import Enterprise
 
-from .lists import CertificateRow, certificate_rows
-from .models import (
+from ..models import (
     ApplicationStep,
     CultivationPool,
     HnteApplication,
@@ -23,7 +25,8 @@ from .models import (
     TechSmeRecord,
     TutoringVisit,
 )
-from .stages import Derived, derive, has_records
+from ..stages import Derived, derive, has_records
+from .lists import CertificateRow, certificate_rows
 
 
 @dataclass
@@ -51,6 +54,33 @@ def pools_for(user, enterprise: Enterprise):
     today = timezone.localdate()
     return scoped(CultivationPool, user).filter(district_id=enterprise.district_id, end_year__gte=today.year,
                                                 start_year__lte=today.year)
+
+
+def _own(qs: QuerySet, pk: Any):
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("记录不存在") from exc
+
+
+def sme_record_of(enterprise: Enterprise, pk: Any) -> TechSmeRecord:
+    return _own(enterprise.sme_records.all(), pk)
+
+
+def application_of(enterprise: Enterprise, pk: Any) -> HnteApplication:
+    return _own(enterprise.hnte_applications.select_related("batch"), pk)
+
+
+def certificate_of(enterprise: Enterprise, pk: Any) -> HnteCertificate:
+    return _own(enterprise.hnte_certificates.all(), pk)
+
+
+def membership_of(enterprise: Enterprise, pk: Any) -> PoolMember:
+    return _own(enterprise.pool_memberships.select_related("pool"), pk)
+
+
+def fact_of(enterprise: Enterprise, pk: Any) -> RecordedFact:
+    return _own(enterprise.recorded_facts.all(), pk)
 
 
 def enterprise_records(enterprise: Enterprise, *, pools) -> EnterpriseRecords:

@@ -1,10 +1,9 @@
-"""科小/高企 pages: an enterprise's self-check (with "what if" figures, never saved) and the district pre-check
-list with its export."""
+"""The district pre-check (科小/高企 预审): every firm in the user's scope screened by one rule and ranked, with
+its export, and the ticked firms put into a cultivation pool."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,81 +14,23 @@ from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.pagination import paginate, querystring_without
 from keguan.core.permissions import demand, may
-from keguan.core.scope import can_write, covers_districts, get_for_user, scoped
-from keguan.enterprises.models import Enterprise
-from keguan.enterprises.selectors import enterprise_get, enterprise_years
+from keguan.core.scope import covers_districts
 
-from .assess import FIGURE_FIELDS, assess_enterprise, firm_facts, hnte_years
-from .forms import PrecheckFilterForm, SelfCheckForm
-from .models import CultivationPool
-from .present import flatten
-from .record_forms import PrecheckPoolForm
-from .selectors import HNTE, RULE_CHOICES, RULE_SHORT, STATUS_ORDER, Precheck, PrecheckFilters, precheck_run
-from .services import pool_add_many
-
-# --- self-check ----------------------------------------------------------------------------------------------
-
-
-@require_GET
-def self_check_mine_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.enterprise_id is not None and may(user, "pipeline.self_check"):
-        return _self_check(request, enterprise_get(user=user, pk=user.enterprise_id))
-    if may(user, "pipeline.view"):
-        return redirect("pipeline:precheck")
-    raise Http404("您的账号未关联企业")
-
-
-@require_GET
-def self_check_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _self_check(request, enterprise_get(user=request.user, pk=pk))
-
-
-def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
-    rows = list(enterprise_years(enterprise=enterprise))
-    today = timezone.localdate()
-    form = SelfCheckForm(request.GET or None)
-    on, what_if, facts, estimates, estimated = today, {}, {}, None, []
-    if form.is_bound:
-        valid = form.is_valid()
-        on = form.cleaned_data.get("on") or today  # (cleaned_data keeps the valid inputs of an invalid form)
-        if valid:
-            what_if, facts = form.what_if(), form.facts()
-            estimates = form.estimates(hnte_years(firm_facts(enterprise, on=on)))
-            estimated = form.estimated()
-    form.show_current(_figures_of_year(rows, on.year - 1))
-    result = assess_enterprise(
-        enterprise, rows=rows, on=on, what_if=what_if, facts=facts, estimates=estimates
-    )
-    baseline = None
-    if result.simulated:
-        baseline = assess_enterprise(enterprise, rows=rows, on=on, estimates=estimates)
-    context = {
-        "e": enterprise,
-        "a": result,
-        "baseline": baseline,
-        "form": form,
-        "today": today,
-        "estimated": estimated,
-        "sme_parts": flatten(result.tech_sme.score),
-        "hnte_parts": flatten(result.hnte.innovation),
-        "is_enterprise": request.user.is_enterprise_user,
-        "can_precheck": may(request.user, "pipeline.view"),
-        "inputs_given": bool(what_if or facts or estimated or on != today),
-        "can_fill": can_write(request.user, enterprise),
-        "fill_url": reverse("enterprises:year_create", args=[enterprise.pk]),
-    }
-    return render(request, "pipeline/self_check.html", context)
-
-
-def _figures_of_year(rows, year: int) -> dict:
-    for r in rows:
-        if r.year == year:
-            return {name: getattr(r, name) for name in FIGURE_FIELDS}
-    return {}
-
-
-# --- district pre-check ---------------------------------------------------------------------------------------
+from ..forms import PrecheckFilterForm
+from ..record_forms import PrecheckPoolForm
+from ..selectors import (
+    HNTE,
+    RULE_CHOICES,
+    RULE_SHORT,
+    STATUS_ORDER,
+    Precheck,
+    PrecheckFilters,
+    current_pools,
+    enterprises_chosen,
+    pool_get,
+    precheck_run,
+)
+from ..services import pool_add_many
 
 
 def _require_bureau(user) -> None:
@@ -126,37 +67,28 @@ def precheck_view(request: HttpRequest) -> HttpResponse:
         "current_status": form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else "",
         "city_wide": covers_districts(request.user),
         "read_only": not may(request.user, "pipeline.write"),
-        "pool_form": _pool_form(request.user) if can_pool(request.user) else None,
+        "pool_form": _pool_form(request.user) if may(request.user, "pipeline.write") else None,
     }
     return render(request, "pipeline/precheck.html", context)
 
 
-def can_pool(user) -> bool:
-    return may(user, "pipeline.write")
-
-
-def _pools(user):
-    year = timezone.localdate().year
-    return scoped(CultivationPool, user).filter(start_year__lte=year, end_year__gte=year).order_by("district__code")
-
-
 def _pool_form(user, data=None) -> PrecheckPoolForm:
-    return PrecheckPoolForm(data, pools=_pools(user), initial={"reason": "经科小/高企预审，列入高企培育"})
+    pools = current_pools(user=user, year=timezone.localdate().year)
+    return PrecheckPoolForm(data, pools=pools, initial={"reason": "经科小/高企预审，列入高企培育"})
 
 
 @require_POST
 def precheck_pool_view(request: HttpRequest) -> HttpResponse:
     """Add the firms ticked on the pre-check list to a pool; the ones that cannot join are named with why."""
-    if not can_pool(request.user):
-        raise PermissionDenied("只有区县科技局人员可以把企业加入培育库")
+    demand(request.user, "pipeline.write", "只有区县科技局人员可以把企业加入培育库")
     back = reverse("pipeline:precheck") + "?" + request.POST.get("back", "")
     form = _pool_form(request.user, request.POST)
     if not form.is_valid():
         messages.error(request, "未加入培育库：" + "；".join(e for errs in form.errors.values() for e in errs))
         return redirect(back)
-    pool = get_for_user(CultivationPool, request.user, form.cleaned_data["pool"].pk, write=True)
+    pool = pool_get(user=request.user, pk=form.cleaned_data["pool"].pk, write=True)
     chosen = form.cleaned_data["enterprise"]
-    firms = list(scoped(Enterprise, request.user).filter(pk__in=chosen).order_by("name"))
+    firms = enterprises_chosen(user=request.user, pks=chosen)
     if len(firms) != len(set(chosen)):
         raise Http404("所选企业不存在或不在您的管辖范围内")
     try:
