@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "keguan.pipeline",
     "keguan.indicators",
     "keguan.reports",
+    "keguan.exchange",
     "keguan.rd",
 ]
 
@@ -215,3 +216,6 @@ LOGGING = {
 }
 
 KEGUAN_PAGE_SIZE = 20
+
+# Imports of this many rows or more are checked and written by the background worker (keguan worker).
+KEGUAN_IMPORT_BACKGROUND_ROWS = env_int("KEGUAN_IMPORT_BACKGROUND_ROWS", 10_000)

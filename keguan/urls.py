@@ -13,5 +13,6 @@ urlpatterns = [
     path("indicators/", include("keguan.indicators.urls")),
     path("reports/", include("keguan.reports.urls")),
     path("rd/", include("keguan.rd.urls")),
+    path("exchange/", include("keguan.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
