@@ -190,7 +190,7 @@ def errors_xlsx(kind: ImportKind, checked: Checked) -> bytes:
         problems = "；".join(f"{h}：{m}" for h, m in checked.failed_rows[number])
         out = [_value_cell(ws, raws.get(c.header), formats[i]) for i, c in enumerate(kind.columns)]
         note = safe_cell(ws, problems)
-        if not isinstance(note, WriteOnlyCell):
+        if isinstance(note, str):
             note = WriteOnlyCell(ws, value=note)
         note.font = Font(color="C00000")
         out += [note, number]
