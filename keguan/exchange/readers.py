@@ -133,7 +133,7 @@ class Year(Integer):
     """A four-digit year from ``first`` to this year (``ctx.today``) plus ``ahead``; 2024 or 2024年."""
 
     def __init__(self, *, first: int = 1990, ahead: int = 0):
-        super().__init__(min=first, unit="年")
+        super().__init__(min=None, unit="年")
         self.first, self.ahead = first, ahead
 
     def __call__(self, raw: object, ctx: Any = None) -> int:
@@ -143,7 +143,7 @@ class Year(Integer):
             value = super().__call__(raw, ctx)
         except CellError:
             raise CellError(f"“{shown(raw)}”不是年份，请写四位年份，如 {today.year}") from None
-        if value > last:
+        if not self.first <= value <= last:
             raise CellError(f"年份应在{self.first}至{last}之间")
         return value
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -138,6 +139,8 @@ GENERAL_NOTES = (
 
 def export_xlsx(kind: ImportKind, ctx: Context, rows: Iterable[Sequence] | None = None, *, scope_name: str = "") -> bytes:
     """The kind's records in its import layout (write-only: exports of 100,000 rows stay flat in memory)."""
+    rows = iter(kind.export_rows(ctx) if rows is None else rows)
+    first = next(rows, None)  # a kind refuses bad filters here, before the workbook is opened
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=kind.title[:31])
     formats = [c.number_format for c in kind.columns]
@@ -146,7 +149,7 @@ def export_xlsx(kind: ImportKind, ctx: Context, rows: Iterable[Sequence] | None 
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = "A2"
     ws.append([_head_cell(ws, c.header) for c in kind.columns])
-    for row in kind.export_rows(ctx) if rows is None else rows:
+    for row in itertools.chain([first] if first is not None else [], rows):
         ws.append([None if hidden[i] else _value_cell(ws, v, formats[i]) for i, v in enumerate(row)])
     info = wb.create_sheet(title="说明")
     info.column_dimensions["A"].width = 80

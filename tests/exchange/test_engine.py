@@ -12,11 +12,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from keguan.core.errors import ImportRejected
 from keguan.enterprises.models import Enterprise, EnterpriseYear
 from keguan.exchange.engine import check_file, run_import
 from keguan.exchange.kinds import Context
 from keguan.exchange.sheets import ERROR_HEADER, errors_xlsx, export_xlsx, template_xlsx
-from keguan.core.errors import ImportRejected
 
 from .conftest import code, xlsx
 from .kinds import CODE, FIRMS, FOUNDED, NAME, PHONE, REFUSING, SALES, SIZE, STAFF, YEAR
