@@ -25,8 +25,8 @@ HEAD = [NAME, CODE, FOUNDED, SIZE, PHONE, STAFF, SALES]
 
 
 def good(n: int, **over) -> list:
-    row = {NAME: f"测试企业{n}", CODE: code(n), FOUNDED: "2020-03-0%d" % (n % 9 + 1), SIZE: "小型",
-           PHONE: "1380000%04d" % n, STAFF: 10 + n, SALES: "12.5"}
+    row = {NAME: f"测试企业{n}", CODE: code(n), FOUNDED: f"2020-03-0{n % 9 + 1}", SIZE: "小型",
+           PHONE: f"1380000{n:04d}", STAFF: 10 + n, SALES: "12.5"}
     row.update(over)
     return [row[h] for h in HEAD]
 
