@@ -108,7 +108,7 @@ class EnterpriseKind(ImportKind):
         codes = sorted(k[0] for k in keys)
         stored: dict[str, Enterprise] = {}
         for i in range(0, len(codes), CHUNK):
-            qs = Enterprise.objects.filter(credit_code__in=codes[i:i + CHUNK]).select_related("district")
+            qs = Enterprise.objects.filter(credit_code__in=codes[i:i + CHUNK])
             stored.update((e.credit_code, e) for e in qs)
         ids = [e.pk for e in stored.values()]
         with_records: set[int] = set()
@@ -132,7 +132,8 @@ class EnterpriseKind(ImportKind):
                 data[name] = value
         stored = ctx.cache["stored"].get(code)
         if stored is not None and stored.district_id != district.pk:
-            row.error(C_CODE, f"该企业已在{stored.district.name}登记，不能导入到{district.name}")
+            other = Region.objects.filter(pk=stored.district_id).values_list("name", flat=True).first()
+            row.error(C_CODE, f"该企业已在{other}登记，不能导入到{district.name}")
             return None
         stage = row[C_STAGE]
         move = stored is not None and stage is not None and stage != stored.stage

@@ -129,13 +129,23 @@ class Plan:
 
     @classmethod
     def decide(cls, target: Any, data: dict[str, Any], *, changed: bool = False, **extra: Any) -> Plan:
-        """ADD when there is no stored ``target``; else UPDATE when any of ``data`` differs from it (or
-        ``changed`` says something else does), else UNCHANGED."""
+        """ADD when there is no stored ``target``; else UPDATE when any of ``data`` differs from it (foreign
+        keys compared by id, see ``differs``), or ``changed`` says something else does; else UNCHANGED."""
         if target is None:
             return cls(ADD, data, None, extra)
-        if changed or any(getattr(target, k) != v for k, v in data.items()):
+        if changed or any(differs(target, k, v) for k, v in data.items()):
             return cls(UPDATE, data, target, extra)
         return cls(UNCHANGED, data, target, extra)
+
+
+def differs(target: models.Model, name: str, value: Any) -> bool:
+    """Whether ``target.<name>`` differs from ``value``; a foreign key is compared by id, so checking a row
+    never loads the related record."""
+    if isinstance(value, models.Model) or value is None:
+        attname = f"{name}_id"
+        if attname in target.__dict__:
+            return target.__dict__[attname] != (value.pk if value is not None else None)
+    return getattr(target, name) != value
 
 
 @dataclass(frozen=True)
