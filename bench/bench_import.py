@@ -195,8 +195,9 @@ def main() -> None:
     where = configure(args.db, args.pg_url)
 
     if args.db == "postgres":
-        import psycopg
         from urllib.parse import urlsplit
+
+        import psycopg
 
         parts = urlsplit(args.pg_url)
         with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:

@@ -17,6 +17,7 @@ Both take an optional ``progress(done, total)`` callback, called every few hundr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from .reading import Layout, Problem, cell, match_headers, read_grid
 NOTE_MARK = "说明："  # every cell of the template's notes row (row 2) starts with it
 PROGRESS_EVERY = 500
 HEAD_ROWS = 10  # rows searched for the header
+MIDNIGHT = dt.time()
 
 Progress = Callable[[int, int], None]
 
@@ -150,7 +152,11 @@ def check_file(
         row_errors: list[tuple[str, str]] = []
         blank = True
         for header, index, read, required in fields:
-            raw = cell(cells[index]) if index < width else None
+            raw = cells[index] if index < width else None
+            if raw.__class__ is str:  # (inlined ``reading.cell``: this loop runs for every cell)
+                raw = raw.strip() or None  # type: ignore[union-attr]
+            elif raw.__class__ is dt.datetime and raw.time() == MIDNIGHT:  # type: ignore[union-attr]
+                raw = raw.date()  # type: ignore[union-attr]
             raws[header] = raw
             if raw is None:
                 values[header] = None

@@ -80,25 +80,28 @@ class Context:
         return qs
 
 
-class Row:
-    """One data row while it is checked: ``row[header]`` is the read value (None for an empty cell or a
-    column the file does not have), ``row.has(header)`` whether the file has the column at all (an absent
-    optional column leaves the stored value alone), ``row.raw(header)`` the cell as written."""
+class Row(dict):
+    """One data row while it is checked: a dict of header → read value (None for an empty cell or a column
+    the file does not have), so ``row[header]`` costs a dict lookup; ``row.number`` is its row number as Excel
+    shows it, ``row.has(header)`` whether the file has the column at all (an absent optional column leaves
+    the stored value alone), ``row.raw(header)`` the cell as written, ``row.error(header, message)`` reports a
+    problem (the row is then not written, nor is any other)."""
 
-    __slots__ = ("number", "values", "raws", "present", "errors")
+    __slots__ = ("number", "raws", "present", "errors")
 
     def __init__(self, number: int, values: dict[str, Any], raws: dict[str, Any], present: frozenset[str]):
+        super().__init__(values)
         self.number = number
-        self.values = values
         self.raws = raws
         self.present = present
         self.errors: list[tuple[str, str]] = []
 
-    def __getitem__(self, header: str) -> Any:
-        return self.values.get(header)
+    def __missing__(self, header: str) -> Any:
+        raise KeyError(f"{header!r} is not a column of this kind")
 
     def get(self, header: str, default: Any = None) -> Any:
-        value = self.values.get(header)
+        """The value, or ``default`` when the cell is empty."""
+        value = dict.get(self, header)
         return default if value is None else value
 
     def has(self, header: str) -> bool:

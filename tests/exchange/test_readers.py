@@ -72,3 +72,22 @@ def test_good_cells():
     assert Choice(SizeClass.choices)("small") == "small" and Choice(SizeClass.choices)("小型") == "small"
     assert Choice(SizeClass.choices, accept_value=False, aliases={"小微": "小型"})("小微") == "small"
     assert Text(upper=True)(" ab ") == "AB" and Text()(12.0) == "12"
+
+
+credit_chars = st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXYIOSVZ ab")
+
+
+@given(st.text(credit_chars, min_size=16, max_size=19), st.booleans())
+def test_credit_code_reader_agrees_with_the_rules(text, fix_check):
+    from keguan.exchange.readers import credit_code
+    from keguan.rules.identifiers import CREDIT_ALPHABET, credit_code_check_char, validate_credit_code
+
+    if fix_check and len(text) == 18 and all(c in CREDIT_ALPHABET for c in text[:17]):
+        text = text[:17] + credit_code_check_char(text[:17])  # a valid code, often enough
+    expected = validate_credit_code(text)
+    if expected.ok:
+        assert credit_code(text) == expected.value
+    else:
+        with pytest.raises(CellError) as exc:
+            credit_code(text)
+        assert exc.value.message == expected.errors[0]
