@@ -11,6 +11,8 @@ that row. Writes go through ``services`` (history, stage counter).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
 from keguan.exchange.readers import CellError, Choice, Date, Text, as_text, credit_code, phone, shown
 from keguan.regions.models import Region, RegionLevel
@@ -24,6 +26,8 @@ C_DISTRICT, C_TOWN, C_INDUSTRY, C_FIELD = "所属区县", "所属乡镇/街道",
 C_SIZE, C_STAGE, C_CONTACT, C_PHONE, C_ADDRESS = "企业规模", "培育阶段", "联系人", "联系电话", "注册地址"
 PERSONAL = "enterprises.personal"
 CHUNK = 2000  # credit codes per query
+STORED = ("pk", "district_id", "stage", "name", "credit_code", "legal_rep", "registered_on", "township_id",
+          "industry_code", "tech_field", "size_class", "contact_name", "contact_phone", "address")
 
 
 class Industry:
@@ -105,16 +109,19 @@ class EnterpriseKind(ImportKind):
     def prepare(self, ctx: Context, keys: set[tuple]) -> None:
         from keguan.pipeline.models import HnteCertificate, PoolMember, TechSmeRecord
 
+        # The stored firms as plain values (the model instance is loaded only for the rows that are written:
+        # building 50,000 instances would cost more than checking the whole file).
         codes = sorted(k[0] for k in keys)
-        stored: dict[str, Enterprise] = {}
+        stored: dict[str, SimpleNamespace] = {}
         for i in range(0, len(codes), CHUNK):
-            qs = Enterprise.objects.filter(credit_code__in=codes[i:i + CHUNK])
-            stored.update((e.credit_code, e) for e in qs)
-        ids = [e.pk for e in stored.values()]
+            for values in Enterprise.objects.filter(credit_code__in=codes[i:i + CHUNK]).values_list(*STORED):
+                firm = SimpleNamespace(**dict(zip(STORED, values, strict=True)))
+                stored[firm.credit_code] = firm
+        # Firms whose stage their records decide: only this district's matter (the others are refused).
         with_records: set[int] = set()
-        for model in (TechSmeRecord, HnteCertificate, PoolMember):
-            for i in range(0, len(ids), CHUNK):
-                with_records.update(model.objects.filter(enterprise_id__in=ids[i:i + CHUNK])
+        if stored:
+            for model in (TechSmeRecord, HnteCertificate, PoolMember):
+                with_records.update(model.objects.filter(enterprise__district=ctx.region)
                                     .values_list("enterprise_id", flat=True).distinct())
         ctx.cache["stored"] = stored
         ctx.cache["with_records"] = with_records
@@ -149,7 +156,7 @@ class EnterpriseKind(ImportKind):
             enterprise_create(actor=ctx.user, reason=f"{ctx.reason}新建", district=ctx.region,
                               stage=stage or Stage.ATTRACTED, **plan.data)
             return
-        enterprise = plan.target
+        enterprise = Enterprise.objects.get(pk=plan.target.pk)
         enterprise_update(enterprise=enterprise, actor=ctx.user, reason=f"{ctx.reason}更新", **plan.data)
         if stage and stage != enterprise.stage:
             enterprise_change_stage(enterprise=enterprise, actor=ctx.user, stage=stage, on=ctx.today, note=ctx.reason)

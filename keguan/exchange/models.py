@@ -32,6 +32,10 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认导入人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     file_name = models.CharField("文件名", max_length=255)
     size = models.PositiveIntegerField("文件大小（字节）", default=0)
     data = models.BinaryField("上传的文件", editable=False)

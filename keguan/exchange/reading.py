@@ -92,8 +92,10 @@ def _too_big(rows: int, columns: int) -> ImportRejected | None:
 
 # ------------------------------------------------------------------------------------------------ xlsx
 
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
-_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+# Cell and row references as Excel, WPS, LibreOffice and openpyxl write them (``<c r="B7"``), also with a
+# namespace prefix (``<x:c r="B7"``, the .NET Open XML SDK).
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})\d')
+_ROW_NUMBER = re.compile(rb'row r="(\d+)"')
 _SHEET_RID = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
 
 
@@ -145,12 +147,12 @@ def _xlsx_extent(data: bytes, filename: str) -> tuple[int, int]:
                 buf = carry + chunk
                 for letters in set(_CELL_COLUMN.findall(buf)):
                     max_col = max(max_col, _column_index(letters))
-                last = buf.rfind(b'<row r="')
+                last = buf.rfind(b'row r="')
                 if last >= 0:
                     found = _ROW_NUMBER.match(buf, last)
                     if found:
                         max_row = max(max_row, int(found.group(1)))
-                for ref in re.findall(rb'<c r="[A-Z]{1,3}(\d{7,})', buf):  # a cell beyond its row's number
+                for ref in re.findall(rb'<(?:\w+:)?c r="[A-Z]{1,3}(\d{7,})', buf):  # a cell beyond its row
                     max_row = max(max_row, int(ref))
                 carry = buf[-64:]
     return max_row, max_col

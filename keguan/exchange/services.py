@@ -44,7 +44,9 @@ def target_regions(user, kind: ImportKind):
 
 
 def context_for(run: ImportRun, kind: ImportKind) -> Context:
-    return Context(user=run.user, region=run.region, reason=f"Excel导入（{run.file_name}）")
+    """The import runs as the user who confirmed it (the uploader until then): their scope, their name in the
+    records' history."""
+    return Context(user=run.confirmed_by or run.user, region=run.region, reason=f"Excel导入（{run.file_name}）")
 
 
 def _store_check(run: ImportRun, kind: ImportKind, checked: Checked) -> None:
@@ -122,6 +124,7 @@ def run_confirm(*, run: ImportRun, user) -> ImportRun:
     """The user's 确认导入: write now, or queue the write for the worker when the file is large."""
     updated = ImportRun.objects.filter(pk=run.pk, status=RunStatus.READY).update(
         status=RunStatus.QUEUED if run.background else RunStatus.RUNNING, confirmed_at=timezone.now(), progress=0,
+        confirmed_by=user if getattr(user, "pk", None) else None,
     )
     if not updated:
         raise ServiceError("这次导入当前不能确认（已确认过，或检查未通过）")

@@ -129,7 +129,8 @@ def scoped_region(user, wanted: str):
 
 
 def _run_for(request: HttpRequest, pk) -> tuple[ImportRun, ImportKind]:
-    run = get_for_user(ImportRun.objects.select_related("region", "user").defer("data", "error_file"), request.user, pk)
+    run = get_for_user(ImportRun.objects.select_related("region", "user", "confirmed_by").defer("data", "error_file"),
+                       request.user, pk)
     try:
         k = get_kind(run.kind)
     except KeyError:
