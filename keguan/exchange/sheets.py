@@ -132,7 +132,7 @@ GENERAL_NOTES = (
     "· 第2行为各列的填写说明，第3行为示例，导入时都会自动跳过，可保留或删除。",
     "· 日期写成 2024-05-01（也可用 2024/5/1、2024年5月1日）；金额按表头中的单位填写。",
     "· 上传后系统先检查全部数据，列出所有问题（行号、列、原因），不写入任何数据；检查无误并点击“确认导入”后才一次性导入。",
-    "· 检查出错时可下载“错误行”文件：其中只有出错的行，并在最后一列写明原因，改正后可直接重新上传。",
+    "· 检查出错时整个文件都不导入，页面列出每一处问题；也可下载“出错的行”（最后一列写明原因），对照改正原文件后重新上传。",
     "· 已存在的记录按唯一标识更新，导入结果中会列出新增、更新、不变各多少条。",
 )
 
@@ -172,7 +172,8 @@ def _head_cell(ws, header: str) -> WriteOnlyCell:
 
 def errors_xlsx(kind: ImportKind, checked: Checked) -> bytes:
     """The rows that failed, in the kind's layout, each with 错误说明 (every problem of the row) and its row
-    number in the uploaded file. Corrected, it can be uploaded as it is."""
+    number in the uploaded file (原行号). Both extra columns are ignored on upload, so the corrected rows can
+    be imported by themselves."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=kind.title[:31])
     for i, column in enumerate(kind.columns, start=1):

@@ -89,7 +89,7 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "exchange/kind.html", {
         "kind": k, "region": region, "regions": regions, "errors": errors, "recent": recent,
         "may_export": may(request.user, k.export_perm), "max_mb": MAX_UPLOAD // 1048576,
-        "background_rows": background_rows(),
+        "background_rows": f"{background_rows():,}",
     }, status=400 if errors else 200)
 
 
