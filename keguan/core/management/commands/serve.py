@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(self.style.SUCCESS(f"keguan 已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）"))
         worker = None
+
+        def stop(signum, frame):  # SIGTERM (systemd, docker stop): leave through the finally below
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
         if not no_worker:
             # A separate process: the worker's signal handling needs a main thread, and a long import must
             # not hold the web server's interpreter.
