@@ -107,7 +107,11 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
                     lists.sheet_state = "hidden"
                 col = get_column_letter(lists.max_column + (1 if lists["A1"].value is not None else 0))
                 for r, option in enumerate(options, start=1):
-                    lists[f"{col}{r}"] = option
+                    c = lists[f"{col}{r}"]
+                    c.value = option
+                    if option[:1] in "=+-@\t\r":
+                        c.data_type = "s"
+                        c.quotePrefix = True
                 formula = f"{quote_sheetname(lists.title)}!${col}$1:${col}${len(options)}"
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                                 errorTitle="不在可选范围内", error=f"请从下拉列表中选择“{column.header}”")
