@@ -20,17 +20,24 @@ and implements four methods, called by the engine in this order:
     against, with a few queries, into ``ctx.cache`` (the stored records whose keys are in ``keys``, the
     district's townships …). Never one query per row.
 ``check(row, ctx) -> Plan | None``
-    one row's cross-field and database checks: report problems with ``row.error(header, message)`` and
-    return what would be written: ``Plan.decide(stored, data)`` gives an add, an update or an unchanged plan.
-    A row with errors is not written; nothing is written while any row has errors.
+    one row's cross-field and database checks: ``row[header]`` is the read value (None when empty); report
+    problems with ``row.error(header, message)`` and return what would be written: ``Plan.decide(stored,
+    data)`` gives an add, an update or an unchanged plan (``stored``: the record found by the natural key, or
+    a plain copy of its values — ``SimpleNamespace`` from ``values_list`` is much cheaper than model
+    instances for 50,000 rows; foreign keys are compared by ``<name>_id``). A row with errors is not written;
+    nothing is written while any row has errors.
 ``write(plan, ctx)``
-    store one plan by calling the area's services (the only code that writes). The engine calls it for
-    every added and updated row inside one transaction; a ``ServiceError`` rolls the whole file back and is
-    reported at the row, in the column whose ``field`` is the error's ``field`` (or ``field_headers``).
+    store one plan by calling the area's services (the only code that writes), with ``ctx.user`` as the
+    actor and ``ctx.reason`` as the change reason. The engine calls it for every added and updated row inside
+    one transaction; a ``ServiceError`` rolls the whole file back and is reported at the row, in the column
+    whose ``field`` is the error's ``field`` (or ``field_headers``).
 ``export_rows(ctx) -> rows``
     the records in the user's scope as lists in column order, each value as its reader reads it back (labels
     for choices, 万元 for a ``Money("万元")`` column), so an export can be edited and imported again
-    unchanged. ``ctx.limit(queryset)`` applies the user's scope and the chosen region.
+    unchanged. ``ctx.limit(queryset)`` applies the user's scope and the chosen region; ``ctx.filters`` holds
+    the export's filters (``keguan export … --stage hnte``); raise ``ValueError`` for a bad one.
+
+The smallest complete kind is ``tests/exchange/kinds.py``; ``keguan/enterprises/exchange.py`` is a real one.
 """
 
 from __future__ import annotations
