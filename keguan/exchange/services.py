@@ -51,6 +51,7 @@ def context_for(run: ImportRun, kind: ImportKind) -> Context:
 
 def _store_check(run: ImportRun, kind: ImportKind, checked: Checked) -> None:
     run.rows = checked.rows
+    run.ignored_columns = checked.layout.ignored if checked.layout else []
     run.added, run.updated, run.unchanged = checked.added, checked.updated, checked.unchanged
     run.failed = checked.failed
     run.error_count = len(checked.errors)

@@ -72,7 +72,7 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if region is None:
-            errors.append("请选择导入到哪个区县" if regions else "您的账号没有可导入的区县")
+            errors.append("请选择导入到哪个区划" if regions else "您的账号没有可导入的区划")
         if upload is None:
             errors.append("请选择要上传的文件")
         elif upload.size > MAX_UPLOAD:

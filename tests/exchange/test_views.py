@@ -105,7 +105,7 @@ def test_a_city_user_chooses_the_district(world, grant, login):
     grant(IMPORT_PERM)
     c = login(world.city_user)
     page = c.get(reverse("exchange:kind", args=["testfirms"])).content.decode()
-    assert "请选择区县" in page and world.b.name in page
+    assert "请选择" in page and world.b.name in page
     assert upload(c, [HEAD, good(1)]).status_code == 400  # no district chosen
     upload(c, [HEAD, good(1)], region=world.b.code)
     assert ImportRun.objects.get().region == world.b
@@ -163,3 +163,10 @@ def run_task(db_task: DBTaskResult) -> None:
     worker.run_task(db_task)
     db_task.refresh_from_db()
     assert db_task.status == "SUCCESSFUL", db_task.traceback
+
+
+def test_the_check_page_names_the_columns_it_ignores(world, staff):
+    upload(staff, [["序号", *HEAD, "备注"], [1, *good(1), "无"]])
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.READY and run.ignored_columns == ["序号", "备注"]
+    assert "未导入的列（测试企业不读取）：序号、备注" in staff.get(reverse("exchange:run", args=[run.pk])).content.decode()
