@@ -42,6 +42,7 @@ class Checked:
     """The dry run of one file."""
 
     rows: int = 0  # data rows read (blank rows, the notes row and the example row not counted)
+    skipped: int = 0  # rows the kind's check passed over (returned no plan and no error)
     plans: list[Plan] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     layout: Layout | None = None
@@ -199,6 +200,8 @@ def check_file(
         elif plan is not None:
             plan.row = row.number
             result.plans.append(plan)
+        else:
+            result.skipped += 1
         if progress and i % PROGRESS_EVERY == 0:
             progress(len(rows) + i, len(rows) * 2)
     if progress:
@@ -220,6 +223,10 @@ def apply(kind: ImportKind, checked: Checked, ctx: Context, *, progress: Progres
                 raise ImportRejected([(plan.row, kind.header_for_field(exc.field), exc.message)]) from exc
             if progress and i % PROGRESS_EVERY == 0:
                 progress(i, len(todo))
+        try:
+            kind.finish(ctx)
+        except ServiceError as exc:
+            raise ImportRejected([(None, kind.header_for_field(exc.field), exc.message)]) from exc
     if progress:
         progress(len(todo), len(todo))
 

@@ -25,12 +25,14 @@ and implements four methods, called by the engine in this order:
     data)`` gives an add, an update or an unchanged plan (``stored``: the record found by the natural key, or
     a plain copy of its values — ``SimpleNamespace`` from ``values_list`` is much cheaper than model
     instances for 50,000 rows; foreign keys are compared by ``<name>_id``). A row with errors is not written;
-    nothing is written while any row has errors.
+    nothing is written while any row has errors. Return None without an error to pass over a row (a row
+    with nothing to record, counted as 跳过).
 ``write(plan, ctx)``
     store one plan by calling the area's services (the only code that writes), with ``ctx.user`` as the
     actor and ``ctx.reason`` as the change reason. The engine calls it for every added and updated row inside
     one transaction; a ``ServiceError`` rolls the whole file back and is reported at the row, in the column
-    whose ``field`` is the error's ``field`` (or ``field_headers``).
+    whose ``field`` is the error's ``field`` (or ``field_headers``). ``finish(ctx)`` (optional) runs after
+    the last write, in the same transaction, for services that take many rows at once.
 ``export_rows(ctx) -> rows``
     the records in the user's scope as lists in column order, each value as its reader reads it back (labels
     for choices, 万元 for a ``Money("万元")`` column), so an export can be edited and imported again
@@ -218,6 +220,11 @@ class ImportKind:
 
     def write(self, plan: Plan, ctx: Context) -> None:
         raise NotImplementedError
+
+    def finish(self, ctx: Context) -> None:
+        """After the last ``write``, in the same transaction: flush what ``write`` gathered for a service
+        that takes many rows at once (villages per township), recount. A ``ServiceError`` here rolls the
+        whole file back too (reported without a row)."""
 
     def export_rows(self, ctx: Context) -> Iterable[Sequence[Any]]:
         raise NotImplementedError

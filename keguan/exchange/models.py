@@ -45,6 +45,7 @@ class ImportRun(models.Model):
     added = models.PositiveIntegerField("新增", default=0)
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("不变", default=0)
+    skipped = models.PositiveIntegerField("跳过", default=0)
     failed = models.PositiveIntegerField("出错行数", default=0)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     errors = models.JSONField("问题", default=list, blank=True)  # [[row, column, message], …], at most MAX_STORED

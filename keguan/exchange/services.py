@@ -53,6 +53,7 @@ def _store_check(run: ImportRun, kind: ImportKind, checked: Checked) -> None:
     run.rows = checked.rows
     run.ignored_columns = checked.layout.ignored if checked.layout else []
     run.added, run.updated, run.unchanged = checked.added, checked.updated, checked.unchanged
+    run.skipped = checked.skipped
     run.failed = checked.failed
     run.error_count = len(checked.errors)
     run.errors = [list(e) for e in checked.errors[:MAX_STORED_ERRORS]]
@@ -173,7 +174,7 @@ def run_write(run: ImportRun) -> ImportRun:
         _fail(run, [], RunStatus.ERROR, f"导入时发生意外错误（{type(exc).__name__}），已全部撤销，未导入任何数据。")
     else:
         run.added, run.updated, run.unchanged = checked.added, checked.updated, checked.unchanged
-        run.rows, run.failed = checked.rows, 0
+        run.rows, run.failed, run.skipped = checked.rows, 0, checked.skipped
         run.status = RunStatus.DONE
         run.progress = 100
     run.finished_at = timezone.now()

@@ -239,3 +239,34 @@ def test_formulas_are_written_as_text(world):
         cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)
                  and c.value[:1] in "=@-+"]
         assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_rows_a_kind_passes_over_and_its_finish_step(world):
+    from keguan.core.errors import ServiceError
+
+    from .kinds import FirmKind
+
+    class Partial(FirmKind):
+        """Rows without 从业人员 are passed over; finish() refuses when told to."""
+
+        refuse = False
+
+        def check(self, row, ctx):
+            return None if row[STAFF] is None else super().check(row, ctx)
+
+        def finish(self, ctx):
+            ctx.cache["finished"] = True
+            if self.refuse:
+                raise ServiceError("合计与上级下达的名额不符", field="employees")
+
+    kind = Partial()
+    data = xlsx([HEAD, good(1), good(2, **{STAFF: None}), good(3)])
+    ctx = Context(region=world.a)
+    checked = run_import(kind, data, "a.xlsx", ctx)
+    assert (checked.rows, checked.added, checked.skipped) == (3, 2, 1) and ctx.cache["finished"]
+    assert not Enterprise.objects.filter(credit_code=code(2)).exists()
+    kind.refuse = True
+    with pytest.raises(ImportRejected) as exc:
+        run_import(kind, xlsx([HEAD, good(4)]), "b.xlsx", Context(region=world.a))
+    assert exc.value.errors == [(None, STAFF, "合计与上级下达的名额不符")]
+    assert not Enterprise.objects.filter(credit_code=code(4)).exists()

@@ -62,14 +62,16 @@ class Command(BaseCommand):
             if not checked.ok:
                 self._fail(checked.errors)
             self.stdout.write(self.style.SUCCESS(
-                f"检查通过（未写入）：共 {checked.rows} 行，将新增 {checked.added}、更新 {checked.updated}、不变 {checked.unchanged}"))
+                f"检查通过（未写入）：共 {checked.rows} 行，将新增 {checked.added}、更新 {checked.updated}、不变 {checked.unchanged}"
+                + (f"、跳过 {checked.skipped}" if checked.skipped else "")))
             return
         try:
             checked = run_import(k, data, path.name, ctx)
         except ImportRejected as exc:
             self._fail(exc.errors)
         self.stdout.write(self.style.SUCCESS(
-            f"已导入{k.title}到{target.name}：共 {checked.rows} 行，新增 {checked.added}、更新 {checked.updated}、不变 {checked.unchanged}"))
+            f"已导入{k.title}到{target.name}：共 {checked.rows} 行，新增 {checked.added}、更新 {checked.updated}、不变 {checked.unchanged}"
+            + (f"、跳过 {checked.skipped}" if checked.skipped else "")))
 
     def _fail(self, errors) -> None:
         for row, column, message in errors:
