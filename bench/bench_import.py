@@ -105,7 +105,7 @@ def iie_resource(district):
     from import_export import fields, resources, widgets
 
     from keguan.core.errors import ServiceError
-    from keguan.enterprises.industry import DIVISIONS, division_label
+    from keguan.enterprises.industry import DIVISIONS
     from keguan.enterprises.models import Enterprise, SizeClass, Stage, TechField
     from keguan.regions.models import Region
     from keguan.rules.identifiers import validate_credit_code, validate_phone
@@ -179,7 +179,6 @@ def iie_resource(district):
             instance.district = district
             return instance
 
-    _ = division_label
     return EnterpriseResource()
 
 
@@ -255,8 +254,6 @@ def main() -> None:
     record("engine (all new)", seconds)
 
     # The same firms stored (bulk, bypassing the services: only the dry run is measured), then checked again.
-    from keguan.rules.identifiers import credit_code_check_char
-
     Enterprise.objects.bulk_create(
         [Enterprise(name=p.data["name"], credit_code=p.data["credit_code"], district=district,
                     legal_rep=p.data.get("legal_rep", ""), registered_on=p.data.get("registered_on"),
@@ -265,7 +262,6 @@ def main() -> None:
                     stage=p.extra["stage"], contact_name=p.data.get("contact_name", ""),
                     contact_phone=p.data.get("contact_phone", ""), address=p.data.get("address", ""))
          for p in checked.plans], batch_size=2000)
-    _ = credit_code_check_char
     seconds, again = best_of(args.runs, lambda: check_file(ENTERPRISES, data, path.name, ctx()))
     assert again.ok and again.unchanged == rows, (again.added, again.updated, again.errors[:3])
     record("engine (all stored)", seconds)
