@@ -26,7 +26,8 @@ and implements four methods, called by the engine in this order:
     a plain copy of its values — ``SimpleNamespace`` from ``values_list`` is much cheaper than model
     instances for 50,000 rows; foreign keys are compared by ``<name>_id``). A row with errors is not written;
     nothing is written while any row has errors. Return None without an error to pass over a row (a row
-    with nothing to record, counted as 跳过).
+    with nothing to record, counted as 跳过). ``check`` runs for rows whose cells already failed too (those
+    cells are None), so that the same pass reports their cross-field problems: treat None as unknown.
 ``write(plan, ctx)``
     store one plan by calling the area's services (the only code that writes), with ``ctx.user`` as the
     actor and ``ctx.reason`` as the change reason. The engine calls it for every added and updated row inside
