@@ -233,7 +233,9 @@ def test_formulas_are_written_as_text(world):
     csv = ",".join(HEAD) + "\n" + ",".join(str(v) for v in good(1, **{NAME: "=1+2"})) + "\n"
     run_import(FIRMS, csv.encode(), "a.csv", Context(region=world.a))
     assert Enterprise.objects.filter(name="=1+2").exists()
-    for content in (export_xlsx(FIRMS, Context(region=world.a)),
+    bad = ",".join(HEAD) + "\n" + ",".join(str(v) for v in good(2, **{NAME: "+cmd|' /C calc'!A0", STAFF: "x"})) + "\n"
+    failed = check_file(FIRMS, bad.encode(), "bad.csv", Context(region=world.a))
+    for content in (export_xlsx(FIRMS, Context(region=world.a)), errors_xlsx(FIRMS, failed),
                     build_xlsx(title="t", headers=["a"], rows=[["@SUM(A1)"], ["-2+3"], ["ok"]])):
         ws = openpyxl.load_workbook(io.BytesIO(content)).active
         cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)
