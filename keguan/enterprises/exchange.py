@@ -11,6 +11,7 @@ that row. Writes go through ``services`` (history, stage counter).
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
@@ -76,7 +77,7 @@ class EnterpriseKind(ImportKind):
                example="91450103MA5XXXXXXX", note="18位，系统校验校验位；已登记的企业按此更新"),
         Column(C_REP, Text(32), aliases=("法人代表", "法定代表人姓名"), field="legal_rep", width=10, example="张三"),
         Column(C_DATE, Date(not_after_today=True), aliases=("成立日期", "注册时间"), field="registered_on", width=12,
-               example="2018-05-01", note="如 2018-05-01，不能晚于今天"),
+               example=dt.date(2018, 5, 1), note="如 2018-05-01，不能晚于今天"),
         Column(C_DISTRICT, Text(64), aliases=("区县",), field="district", width=12,
                example=lambda ctx: ctx.region.name if ctx.region else "", note="可不填；填写时须为本区县"),
         Column(C_TOWN, Choice(_townships, accept_value=False,
