@@ -94,3 +94,11 @@ def test_industry_spellings(world, industry):
     data = book([["行业公司", credit_code(DISTRICT_A, 30), "", industry, "", "", "", ""]])
     checked = check_file(ent.ENTERPRISES, data, "a.xlsx", Context(region=world.a))
     assert checked.ok and checked.plans[0].data["industry_code"] == "39"
+
+
+def test_the_untouched_template_has_nothing_to_import(world):
+    from keguan.exchange.sheets import template_xlsx
+
+    content = template_xlsx(ent.ENTERPRISES, Context(region=world.a))
+    checked = check_file(ent.ENTERPRISES, content, "模板.xlsx", Context(region=world.a))
+    assert len(checked.errors) == 1 and "没有数据行" in checked.errors[0][2]
