@@ -1,4 +1,4 @@
-"""The ``keguan`` command: keguan's own jobs (serve, demo, createuser, backup, export …) and every Django
+"""The ``keguan`` command: keguan's own jobs (serve, demo, createuser, backup, import, export …) and every Django
 management command behind them (``keguan migrate``, ``keguan shell`` …)."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ OWN = {
     "demo": "载入或重新载入演示城市（--seed N --scale S）",
     "createuser": "创建账号（--role --region 等）",
     "loadregions": "载入全国行政区划（至乡镇/街道）",
-    "export": "导出数据到 .xlsx（如：keguan export enterprises --region 450103 --out 企业.xlsx）",
+    "import": "导入 .xlsx/.xls/.csv（keguan import --list；keguan import enterprises 企业.xlsx --region 450103 [--dry-run]）",
+    "export": "导出数据到 .xlsx，可修改后再导入（keguan export enterprises --region 450103 --out 企业.xlsx）",
+    "worker": "运行后台任务（大文件导入；keguan serve 会自动启动）",
     "report": "生成工作总结 Word 文档（keguan report --region 450103 --period 2022H1 --out 总结.docx）",
     "assess": "按官方规则评估名单中的企业（科小、高企），输出 JSON 行，不保存（keguan assess 名单.xlsx）",
     "backup": "备份数据库到数据目录的 backups/ 下",

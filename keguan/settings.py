@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "keguan.enterprises",
     "keguan.indicators",
     "keguan.reports",
+    "keguan.exchange",
 ]
 INSTALLED_APPS += sorted(
     f"keguan.{folder.name}" for folder in (BASE_DIR / "keguan").iterdir()
@@ -220,3 +221,6 @@ LOGGING = {
 }
 
 KEGUAN_PAGE_SIZE = 20
+
+# Imports of this many rows or more are checked and written by the background worker (keguan worker).
+KEGUAN_IMPORT_BACKGROUND_ROWS = env_int("KEGUAN_IMPORT_BACKGROUND_ROWS", 10_000)

@@ -53,7 +53,7 @@ from keguan.accounts.scope_walk import new_organisation, new_user
 from keguan.accounts.services import bureau_ensure, organisation_create, user_create
 from keguan.core import areas
 from keguan.core.scope import ScopeSpec, get_for_user, scoped
-from keguan.core.scope_walk import EDITORS, MANAGERS, PERSONAS, REPORTERS, Kwarg, SceneContext, Walk
+from keguan.core.scope_walk import EDITORS, MANAGERS, PERSONAS, REPORTERS, Fixed, Kwarg, SceneContext, Walk
 from keguan.enterprises.models import Enterprise, Stage
 from keguan.enterprises.scope_walk import enterprise_import, enterprise_profile, new_enterprise
 from keguan.enterprises.services import enterprise_create, label_add, year_figures_save
@@ -85,7 +85,11 @@ def _merged(attr: str) -> dict:
 WALKS = _walks()
 # What ``pk`` names, by "namespace:name" or, failing that, by namespace. Kinds are keys of Scene.objects.
 PK_KINDS: dict[str, str] = _merged("pk_kinds")
-KWARGS: dict[str, Kwarg] = {"pk": Kwarg(None, lambda obj: obj.pk, True, 987654321), **_merged("kwargs")}
+_ALL_KWARGS = _merged("kwargs")
+KWARGS: dict[str, Kwarg] = {"pk": Kwarg(None, lambda obj: obj.pk, True, 987654321),
+                            **{k: v for k, v in _ALL_KWARGS.items() if isinstance(v, Kwarg)}}
+# keywords that name no record (an import kind's code): filled with their value, the URL walked as one without
+FIXED: dict[str, Any] = {k: v.value for k, v in _ALL_KWARGS.items() if isinstance(v, Fixed)}
 WRITES = _merged("writes")
 # URLs that act on the signed-in user's own session or account, never on a record chosen by id.
 SESSION_URLS = frozenset().union(*(w.session_urls for _, w in WALKS))
@@ -160,10 +164,15 @@ class Route:
     name: str  # "namespace:name"
     namespace: str
     pattern: str
-    kwargs: tuple[str, ...]
+    kwargs: tuple[str, ...]  # the keywords that name records
+    fixed: tuple[tuple[str, Any], ...] = ()  # keywords that name no record, with their values (FIXED)
 
     def __str__(self) -> str:
         return f"{self.name} (/{self.pattern})"
+
+
+def url_of(route: Route, kwargs: dict[str, Any] | None = None) -> str:
+    return reverse(route.name, kwargs={**dict(route.fixed), **(kwargs or {})} or None)
 
 
 def _pattern_kwargs(pattern) -> tuple[str, ...]:
@@ -187,7 +196,8 @@ def app_routes() -> list[Route]:
                 walk(p.url_patterns, route, ":".join(x for x in (namespace, p.namespace) if x), here)
             elif isinstance(p, URLPattern):
                 name = f"{namespace}:{p.name}" if namespace else str(p.name)
-                found.append(Route(name, namespace, route, here))
+                fixed = tuple((k, FIXED[k]) for k in here if k in FIXED)
+                found.append(Route(name, namespace, route, tuple(k for k in here if k not in FIXED), fixed))
 
     walk(get_resolver().url_patterns, "", "", ())
     return found
@@ -515,7 +525,7 @@ def test_every_url_is_known_to_the_walker(scene):
     for route in routes:
         if route.name in WRITES or route.name in SESSION_URLS or route_problems(route):
             continue
-        status = attempt(c.post, reverse(route.name, kwargs=missing(route))).response.status_code
+        status = attempt(c.post, url_of(route, missing(route))).response.status_code
         if status != 405:
             problems.append(f"{route}: accepts POST (answered {status}) but WRITES has no payload for it")
     stale = (set(WRITES) | set(PAGE_SHOWS) | set(PAGE_STATUS)) - names
@@ -580,7 +590,7 @@ def test_foreign_records_answer_like_missing_ones(scene, persona):
         write = WRITES.get(route.name)
         baseline = {}
         if route.kwargs:
-            url = reverse(route.name, kwargs=missing(route))
+            url = url_of(route, missing(route))
             baseline["GET"] = attempt(c.get, url).response.status_code
             baseline["POST"] = attempt(c.post, url).response.status_code
             for method, status in baseline.items():
@@ -588,7 +598,7 @@ def test_foreign_records_answer_like_missing_ones(scene, persona):
                     failures.append(f"{route} {method} with ids that name nothing answered {status}")
         for probe in foreign_probes(scene, persona, route):
             combos += 1
-            url = reverse(route.name, kwargs=probe.kwargs)
+            url = url_of(route, probe.kwargs)
             data = write.payload(probe.payload_from) if write else {}
             # A create form's GET names nothing; a method refused (405) for a missing id is refused by a
             # decorator before any lookup, so it is refused alike for every id.
@@ -639,7 +649,7 @@ def test_lists_exports_and_counts_show_only_the_personas_records(scene, persona)
     failures: list[str] = []
     pages = [r for r in app_routes() if not r.kwargs and r.name not in ("accounts:logout",)]
     for route in pages:
-        url = reverse(route.name)
+        url = url_of(route)
         probes: list[dict[str, Any]] = [{}]
         while probes:
             params = probes.pop(0)
@@ -753,7 +763,7 @@ def test_only_writers_change_records_in_their_scope(scene, persona):
             targets += [(scene.objects[kind][k], False) for k in sorted(scene.visible(persona, kind) - {own_key})]
         for obj, allowed in targets:
             assert obj is not None or kind is None, (persona, kind)
-            url = reverse(name, kwargs=fill(route, obj) if route.kwargs else None)
+            url = url_of(route, fill(route, obj) if route.kwargs else None)
             got = attempt(c.get, url)
             may_get = allowed or (persona in write.readers and obj is targets[0][0])
             if got.response.status_code not in ({200, 405} if may_get else {403, 405}) or got.writes or got.changed:

@@ -1,4 +1,9 @@
-"""Excel out (openpyxl, write-only) and the HTTP response that carries it."""
+"""Excel out (openpyxl, write-only) and the HTTP response that carries it.
+
+Text that starts like a formula (= + - @, or a tab or carriage return, which some spreadsheets strip before
+parsing) is written as a text cell with Excel's quote prefix (``safe_cell``): a name such as
+``=HYPERLINK("http://…")`` typed into a form never becomes a live formula in a file a colleague opens.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,20 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(ws, value: str) -> object:
+    """``value`` as a write-only cell of ``ws``: plain text unless it starts like a formula, then a text
+    cell with the quote prefix (Excel shows it, keeps it text when edited, and never evaluates it)."""
+    if not value.startswith(FORMULA_START):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,6 +60,8 @@ def build_xlsx(
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = "#,##0.00"
                 out.append(cell)
+            elif isinstance(value, str):
+                out.append(safe_cell(ws, value))
             elif isinstance(value, dt.date):
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = "yyyy-mm-dd"
@@ -52,7 +73,7 @@ def build_xlsx(
         info = wb.create_sheet(title="说明")
         info.column_dimensions["A"].width = 80
         for line in note.splitlines():
-            info.append([line])
+            info.append([safe_cell(info, line)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -6,7 +6,8 @@ checks that nothing leaks and nothing is written. It knows nothing of any area b
 
 * ``pk_kinds``: what the URL keyword ``pk`` names, by "namespace:name" or by namespace (a kind of record:
   "enterprise", "user", "region", or one of the area's own kinds);
-* ``kwargs``: how to fill its other URL keywords (``Kwarg``);
+* ``kwargs``: how to fill its other URL keywords (``Kwarg``, or ``Fixed`` for a keyword that names no
+  record, such as an import kind's code);
 * ``writes``: for every URL that accepts POST, who may use it on a record of its own scope and a valid
   payload (``Write``); ``session_urls``: URLs that act only on the signed-in user's own session;
 * ``page_shows`` / ``page_status``: the kind of record a list or export shows (each persona must find all of
@@ -55,6 +56,14 @@ class Kwarg:
 
 
 @dataclass(frozen=True)
+class Fixed:
+    """A URL keyword that names no record but a fixed thing (an import kind by its code): the walker fills
+    it with ``value`` and treats the URL as one without keywords."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
 class Write:
     """A URL that changes data: who may use it on an object in its own scope, and a valid payload."""
 
@@ -83,7 +92,7 @@ class SceneContext:
 @dataclass(frozen=True)
 class Walk:
     pk_kinds: dict[str, str] = field(default_factory=dict)
-    kwargs: dict[str, Kwarg] = field(default_factory=dict)
+    kwargs: dict[str, Kwarg | Fixed] = field(default_factory=dict)
     writes: dict[str, Write] = field(default_factory=dict)
     session_urls: frozenset[str] = frozenset()
     page_shows: dict[str, str] = field(default_factory=dict)

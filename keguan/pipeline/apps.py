@@ -12,7 +12,7 @@ class PipelineConfig(AppConfig):
         from keguan.enterprises import hooks
 
         from .services import follow_move
-        from .stages import stage_lock
+        from .stages import stage_lock, stage_locks
 
         hooks.register_on_move(follow_move)
-        hooks.register_stage_lock(stage_lock)
+        hooks.register_stage_lock(stage_lock, many=stage_locks)
