@@ -12,6 +12,11 @@ that the area names in its ``area.py`` (``kinds=("keguan.enterprises.exchange.EN
 * ``import_perm`` / ``export_perm``: permission codes (``keguan.core.permissions``) the views demand.
 * ``region_level``: the level of the region an import goes to (3: the district of the user, or the one a city
   user chooses).
+* ``params``: other choices an import is made under (``Param``: the R&D round, the targets' year), chosen on
+  the upload page or given on the command line (``--param round=12``), stored with the run and handed to
+  every method as ``ctx.params`` (values as strings, already checked against the param's choices).
+* ``template_rows(ctx)`` (optional): rows to fill the template with instead of the example row (the round's
+  firms, to be completed).
 
 and implements four methods, called by the engine in this order:
 
@@ -70,6 +75,7 @@ class Context:
     cache: dict = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)
     reason: str = "Excel导入"  # the change reason services record in the history
+    params: dict[str, str] = field(default_factory=dict)  # the kind's ``params``, checked (see ``Param``)
 
     def may(self, code: str) -> bool:
         if self.user is None:
@@ -199,6 +205,41 @@ class Column:
         return getattr(self.read, "number_format", None)
 
 
+@dataclass(frozen=True)
+class Param:
+    """A choice an import is made under besides its region: ``name`` (the query/command-line name),
+    ``label`` (Chinese, for the page and the errors) and ``choices(ctx) -> [(value, label), …]`` (the values
+    the user may pick in ``ctx.region`` and the user's scope; the first is the default)."""
+
+    name: str
+    label: str
+    choices: Callable[[Context], Sequence[tuple[str, str]]]
+
+    def options(self, ctx: Context) -> list[tuple[str, str]]:
+        return [(str(v), label) for v, label in self.choices(ctx)]
+
+
+class ParamError(ValueError):
+    """A parameter the user gave is not one of its choices (or none could be chosen)."""
+
+
+def resolve_params(kind: ImportKind, ctx: Context, given: Mapping[str, Any]) -> dict[str, str]:
+    """The kind's parameters from ``given`` (a query string, the command line), each checked against its
+    choices; a missing one takes the first choice. Raises ``ParamError`` with a Chinese message."""
+    out: dict[str, str] = {}
+    for param in kind.params:
+        options = param.options(ctx.__class__(user=ctx.user, region=ctx.region, params=out))
+        value = str(given.get(param.name) or "").strip()
+        if not value:
+            if not options:
+                raise ParamError(f"没有可选的{param.label}")
+            value = options[0][0]
+        elif value not in {v for v, _ in options}:
+            raise ParamError(f"{param.label}“{value}”不在可选范围内")
+        out[param.name] = value
+    return out
+
+
 class ImportKind:
     """Base class of import kinds; see the module docstring. Subclasses set the class attributes and
     implement ``prepare`` (optional), ``check``, ``write`` and ``export_rows``."""
@@ -211,6 +252,7 @@ class ImportKind:
     export_perm: str = ""
     region_level: int = 3  # RegionLevel.COUNTY
     instructions: tuple[str, ...] = ()  # lines for the upload page and the template's 填写说明 sheet
+    params: tuple[Param, ...] = ()
     field_headers: Mapping[str, str] = {}  # ServiceError.field → header, for fields no column names
 
     def prepare(self, ctx: Context, keys: set[tuple]) -> None:
@@ -229,6 +271,20 @@ class ImportKind:
 
     def export_rows(self, ctx: Context) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
+
+    def template_rows(self, ctx: Context) -> Iterable[Sequence[Any]] | None:
+        """Rows (in column order) to fill the template with instead of the example row; None: the example."""
+        return None
+
+    def param_labels(self, ctx: Context) -> list[tuple[str, str]]:
+        """(label, chosen value's label) of ``ctx.params``, for pages and file names."""
+        out = []
+        for param in self.params:
+            value = ctx.params.get(param.name)
+            labels = dict(param.options(ctx))
+            if value is not None:
+                out.append((param.label, labels.get(value, value)))
+        return out
 
     # ------------------------------------------------------------------ derived, not to be overridden
 

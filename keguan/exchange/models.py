@@ -51,6 +51,7 @@ class ImportRun(models.Model):
     errors = models.JSONField("问题", default=list, blank=True)  # [[row, column, message], …], at most MAX_STORED
     error_count = models.PositiveIntegerField("问题数", default=0)
     ignored_columns = models.JSONField("忽略的列", default=list, blank=True)  # headers the kind does not read
+    params = models.JSONField("导入参数", default=dict, blank=True)  # the kind's ``params`` (round, year …)
     error_file = models.BinaryField("错误行文件", null=True, blank=True, editable=False)
     message = models.TextField("说明", blank=True)
     task_id = models.CharField("后台任务", max_length=64, blank=True)

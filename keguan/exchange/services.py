@@ -23,7 +23,7 @@ from keguan.regions.models import Region
 
 from . import progress
 from .engine import Checked, apply, check_file, count_rows
-from .kinds import Context, ImportKind
+from .kinds import Context, ImportKind, ParamError, resolve_params
 from .models import ImportRun, RunStatus
 from .reading import MAX_UPLOAD
 from .registry import get_kind
@@ -46,7 +46,8 @@ def target_regions(user, kind: ImportKind):
 def context_for(run: ImportRun, kind: ImportKind) -> Context:
     """The import runs as the user who confirmed it (the uploader until then): their scope, their name in the
     records' history."""
-    return Context(user=run.confirmed_by or run.user, region=run.region, reason=f"Excel导入（{run.file_name}）")
+    return Context(user=run.confirmed_by or run.user, region=run.region, reason=f"Excel导入（{run.file_name}）",
+                   params=dict(run.params or {}))
 
 
 def _store_check(run: ImportRun, kind: ImportKind, checked: Checked) -> None:
@@ -72,19 +73,29 @@ def _fail(run: ImportRun, errors: list, status: str = RunStatus.FAILED, message:
 
 
 @transaction.atomic
-def run_create(*, kind: ImportKind, user, region: Region, data: bytes, filename: str) -> ImportRun:
+def run_create(*, kind: ImportKind, user, region: Region, data: bytes, filename: str,
+               params: dict[str, str] | None = None) -> ImportRun:
     if region.level != kind.region_level:
         raise ServiceError("导入的目标区划级别不对", field="region")
     if len(data) > MAX_UPLOAD:
         raise ServiceError(f"文件不能超过{MAX_UPLOAD // 1048576}MB", field="file")
     return ImportRun.objects.create(
         kind=kind.code, region=region, user=user, file_name=(filename or "未命名")[:255], size=len(data), data=data,
+        params=_checked_params(kind, user, region, params or {}),
     )
 
 
-def run_start(*, kind: ImportKind, user, region: Region, data: bytes, filename: str) -> ImportRun:
+def _checked_params(kind: ImportKind, user, region: Region, given: dict[str, str]) -> dict[str, str]:
+    try:
+        return resolve_params(kind, Context(user=user, region=region), given)
+    except ParamError as exc:
+        raise ServiceError(str(exc), field="params") from exc
+
+
+def run_start(*, kind: ImportKind, user, region: Region, data: bytes, filename: str,
+              params: dict[str, str] | None = None) -> ImportRun:
     """Store the upload and check it (or queue the check). Returns the run; its status tells what happened."""
-    run = run_create(kind=kind, user=user, region=region, data=data, filename=filename)
+    run = run_create(kind=kind, user=user, region=region, data=data, filename=filename, params=params)
     try:
         rows = count_rows(kind, data, run.file_name)
     except ImportRejected as exc:

@@ -66,6 +66,8 @@ def _value_cell(ws, value, number_format: str | None):
 
 
 def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
+    filled = kind.template_rows(ctx)
+    prefilled = filled is not None
     wb = Workbook()
     ws = wb.active
     ws.title = kind.title[:31]
@@ -82,7 +84,7 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
         note.font = Font(italic=True, color="7F6000", size=9)
         note.fill = NOTE_FILL
         note.alignment = Alignment(vertical="top", wrap_text=True)
-        example = column.example_value(ctx)
+        example = None if prefilled else column.example_value(ctx)
         if example is not None:
             c = ws.cell(row=3, column=i)
             if isinstance(example, str) and example[:1] in "=+-@\t\r":
@@ -117,9 +119,22 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
                                 errorTitle="不在可选范围内", error=f"请从下拉列表中选择“{column.header}”")
             dv.add(span)
             ws.add_data_validation(dv)
+    if prefilled:
+        for r, values in enumerate(filled, start=3):
+            for i, value in enumerate(values, start=1):
+                c = ws.cell(row=r, column=i)
+                if isinstance(value, str) and value[:1] in "=+-@\t\r":
+                    c.value, c.data_type, c.quotePrefix = value, "s", True
+                else:
+                    c.value = value
+                fmt = kind.columns[i - 1].number_format
+                if fmt and value is not None and not isinstance(value, str):
+                    c.number_format = fmt
     ws.row_dimensions[2].height = 48
     ws.freeze_panes = "A3"
-    ws["A1"].comment = Comment("第1行为表头，第2行为填写说明（导入时自动跳过）；第3行为示例，原样保留时导入自动跳过。", "科管")
+    ws["A1"].comment = Comment(
+        "第1行为表头，第2行为填写说明（导入时自动跳过）；"
+        + ("第3行起已列出现有名单，按行补全后上传。" if prefilled else "第3行为示例，原样保留时导入自动跳过。"), "科管")
     info = wb.create_sheet("填写说明")
     info.column_dimensions["A"].width = 100
     lines = [f"{kind.title} · 填写说明", *kind.instructions, *GENERAL_NOTES]

@@ -4,6 +4,8 @@ error file. Permissions are the kind's (``import_perm``, ``export_perm``); runs 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +20,11 @@ from keguan.core.permissions import demand, may
 from keguan.core.scope import get_for_user, scoped
 
 from . import progress
-from .kinds import Context, ImportKind
+from .kinds import Context, ImportKind, ParamError, resolve_params
 from .models import ImportRun, RunStatus
 from .reading import MAX_UPLOAD
 from .registry import all_kinds, get_kind, kind_or_404
-from .services import background_rows, run_confirm, run_start, target_regions
+from .services import background_rows, context_for, run_confirm, run_start, target_regions
 from .sheets import export_xlsx, template_xlsx
 
 ERRORS_SHOWN = 200
@@ -66,11 +68,34 @@ def history(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _params(request: HttpRequest, kind: ImportKind, region) -> tuple[dict[str, str], list[dict]]:
+    """The kind's parameters from the query string or the form, checked (404 for a value outside the choices),
+    and the page's selects for them."""
+    if not kind.params or region is None:
+        return {}, []
+    source = request.POST if request.method == "POST" else request.GET
+    ctx = Context(user=request.user, region=region)
+    try:
+        chosen = resolve_params(kind, ctx, source)
+    except ParamError as exc:
+        raise Http404(str(exc)) from exc
+    selects = [{"name": p.name, "label": p.label, "options": p.options(Context(user=request.user, region=region,
+                                                                              params=chosen)),
+                "value": chosen[p.name]} for p in kind.params]
+    return chosen, selects
+
+
+def _query(region, params: dict[str, str], regions) -> str:
+    parts = {**({"region": region.code} if region is not None and len(regions) > 1 else {}), **params}
+    return ("?" + urlencode(parts)) if parts else ""
+
+
 @require_http_methods(["GET", "POST"])
 def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
     k = kind_or_404(kind)
     demand(request.user, k.import_perm)
     region, regions = _region_choice(request, k, required=True)
+    params, selects = _params(request, k, region)
     errors: list = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -82,7 +107,8 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
             errors.append(f"文件不能超过{MAX_UPLOAD // 1048576}MB")
         if not errors:
             try:
-                run = run_start(kind=k, user=request.user, region=region, data=upload.read(), filename=upload.name)
+                run = run_start(kind=k, user=request.user, region=region, data=upload.read(), filename=upload.name,
+                                params=params)
             except ServiceError as exc:
                 errors.append(exc.message)
             else:
@@ -91,6 +117,7 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
               .defer("data", "error_file", "errors")[:10])
     return render(request, "exchange/kind.html", {
         "kind": k, "region": region, "regions": regions, "errors": errors, "recent": recent,
+        "selects": selects, "query": _query(region, params, regions),
         "may_export": may(request.user, k.export_perm), "max_mb": MAX_UPLOAD // 1048576,
         "background_rows": f"{background_rows():,}",
     }, status=400 if errors else 200)
@@ -101,8 +128,10 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     k = kind_or_404(kind)
     demand(request.user, k.import_perm)
     region, _ = _region_choice(request, k, required=False)
-    ctx = Context(user=request.user, region=region)
-    return xlsx_response(template_xlsx(k, ctx), f"{k.title}导入模板.xlsx")
+    params, _selects = _params(request, k, region)
+    ctx = Context(user=request.user, region=region, params=params)
+    named = "-".join(label for _, label in k.param_labels(ctx))
+    return xlsx_response(template_xlsx(k, ctx), f"{k.title}导入模板{'-' + named if named else ''}.xlsx")
 
 
 @require_GET
@@ -113,8 +142,15 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     wanted = request.GET.get("region")
     if wanted:
         region = scoped_region(request.user, wanted)
-    ctx = Context(user=request.user, region=region,
-                  filters={key: v for key, v in request.GET.items() if key not in ("region", "page") and v})
+    params = {}
+    if k.params and region is not None:
+        try:
+            params = resolve_params(k, Context(user=request.user, region=region), request.GET)
+        except ParamError as exc:
+            raise Http404(str(exc)) from exc
+    names = {p.name for p in k.params}
+    ctx = Context(user=request.user, region=region, params=params,
+                  filters={key: v for key, v in request.GET.items() if key not in ("region", "page", *names) and v})
     scope_name = region.name if region else (request.user.region.name if getattr(request.user, "region", None) else "全部")
     try:
         content = export_xlsx(k, ctx, scope_name=scope_name)
@@ -168,6 +204,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchange/run.html", {
         **_status_context(run), "kind": k, "errors": errors, "more_errors": max(0, run.error_count - len(errors)),
         "may_confirm": run.status == RunStatus.READY,
+        "params_shown": k.param_labels(context_for(run, k)) if k.params else [],
     })
 
 

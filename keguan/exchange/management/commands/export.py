@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, what: str, region: str | None, stage: str, filter: list[str], out: str,  # noqa: A002
                **options) -> None:
-        from keguan.exchange.kinds import Context
+        from keguan.exchange.kinds import Context, ParamError, resolve_params
         from keguan.exchange.registry import get_kind
         from keguan.exchange.sheets import export_xlsx
         from keguan.regions.models import Region
@@ -46,6 +46,14 @@ class Command(BaseCommand):
         if path.suffix.lower() != ".xlsx":
             raise CommandError("输出文件应以 .xlsx 结尾")
         ctx = Context(user=None, region=place, filters=filters)
+        if kind.params:
+            if place is None:
+                raise CommandError("请用 --region 指定区划代码（该类型按区划和参数导出）")
+            given = {p.name: filters.pop(p.name) for p in kind.params if p.name in filters}
+            try:
+                ctx.params = resolve_params(kind, ctx, given)
+            except ParamError as exc:
+                raise CommandError(str(exc)) from exc
         count = 0
 
         def rows():

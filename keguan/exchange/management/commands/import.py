@@ -21,10 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--region", help="导入到的区划代码（账号只有一个区县时可省略）")
         parser.add_argument("--user", help="操作人用户名（记入变更历史；须有该类型的导入权限）")
+        parser.add_argument("--param", action="append", default=[], metavar="名=值",
+                            help="该类型的导入参数，如 --param round=12（研发经费填报轮次）、--param year=2025")
 
-    def handle(self, *args, kind, file, list, template, dry_run, region, user, **options) -> None:  # noqa: A002
+    def handle(self, *args, kind, file, list, template, dry_run, region, user, param, **options) -> None:  # noqa: A002
         from keguan.exchange.engine import check_file, run_import
-        from keguan.exchange.kinds import Context
+        from keguan.exchange.kinds import Context, ParamError, resolve_params
         from keguan.exchange.registry import all_kinds, get_kind
         from keguan.exchange.sheets import template_xlsx
 
@@ -41,6 +43,21 @@ class Command(BaseCommand):
         actor = self._user(user, k)
         target = self._region(region, actor, k)
         ctx = Context(user=actor, region=target, reason="命令行导入")
+        if k.params:
+            if target is None:
+                raise CommandError("请用 --region 指定区划代码（该类型的导入参数按区划选择）")
+            given = {}
+            for item in param:
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise CommandError(f"--param 应写成 名=值，而不是 {item}")
+                given[name.strip()] = value.strip()
+            try:
+                ctx.params = resolve_params(k, ctx, given)
+            except ParamError as exc:
+                choices = "；".join(f"{p.name}：" + "、".join(f"{v}（{label}）" for v, label in p.options(ctx))
+                                   for p in k.params)
+                raise CommandError(f"{exc}。可选：{choices}") from exc
         if template:
             out = Path(template)
             if out.suffix.lower() != ".xlsx":
