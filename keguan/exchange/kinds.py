@@ -16,7 +16,7 @@ that the area names in its ``area.py`` (``kinds=("keguan.enterprises.exchange.EN
   the upload page or given on the command line (``--param round=12``), stored with the run and handed to
   every method as ``ctx.params`` (values as strings, already checked against the param's choices).
 * ``template_rows(ctx)`` (optional): rows to fill the template with instead of the example row (the round's
-  firms, to be completed).
+  firms, to be completed); ``back(ctx)`` (optional): the area page the import belongs to, for a “返回” link.
 
 and implements four methods, called by the engine in this order:
 
@@ -274,6 +274,11 @@ class ImportKind:
 
     def template_rows(self, ctx: Context) -> Iterable[Sequence[Any]] | None:
         """Rows (in column order) to fill the template with instead of the example row; None: the example."""
+        return None
+
+    def back(self, ctx: Context) -> tuple[str, str] | None:
+        """(label, url) of the area's page this import belongs to (the R&D round, the village list), shown
+        on the upload and run pages as “返回…”; None: none."""
         return None
 
     def param_labels(self, ctx: Context) -> list[tuple[str, str]]:

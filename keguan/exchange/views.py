@@ -118,6 +118,7 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "exchange/kind.html", {
         "kind": k, "region": region, "regions": regions, "errors": errors, "recent": recent,
         "selects": selects, "query": _query(region, params, regions),
+        "back": k.back(Context(user=request.user, region=region, params=params)) if region is not None else None,
         "may_export": may(request.user, k.export_perm), "max_mb": MAX_UPLOAD // 1048576,
         "background_rows": f"{background_rows():,}",
     }, status=400 if errors else 200)
@@ -205,6 +206,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_status_context(run), "kind": k, "errors": errors, "more_errors": max(0, run.error_count - len(errors)),
         "may_confirm": run.status == RunStatus.READY,
         "params_shown": k.param_labels(context_for(run, k)) if k.params else [],
+        "again": "?" + urlencode({"region": run.region.code, **(run.params or {})}),
+        "back": k.back(context_for(run, k)),
     })
 
 
