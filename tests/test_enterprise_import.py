@@ -1,24 +1,29 @@
+"""The enterprise register's import, as a district clerk uses it: from the list to the engine's pages (upload,
+check, confirm), refused for the roles without the permission; the list's own export imports back unchanged.
+The kind's rows and messages are tested in tests/exchange/test_enterprises_kind.py."""
+
 from __future__ import annotations
 
 import io
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from keguan.core.errors import ImportRejected
-from keguan.enterprises import imports as imp
-from keguan.enterprises.models import Enterprise, Stage, StageChange
+from keguan.enterprises import exchange as ent
+from keguan.enterprises.models import Enterprise
+from keguan.exchange.engine import check_file
+from keguan.exchange.kinds import Context
+from keguan.exchange.models import ImportRun, RunStatus
 from tests.conftest import DISTRICT_A, credit_code
 
-HEAD = [imp.C_NAME, imp.C_CODE, imp.C_TOWN, imp.C_INDUSTRY, imp.C_FIELD, imp.C_STAGE, imp.C_PHONE, imp.C_DATE]
+KIND_PAGE = reverse("exchange:kind", args=["enterprises"])
 
 
-def book(rows, headers=HEAD) -> bytes:
+def book(rows, headers=(ent.C_NAME, ent.C_CODE)) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(headers)
+    ws.append(list(headers))
     for r in rows:
         ws.append(r)
     buf = io.BytesIO()
@@ -26,70 +31,41 @@ def book(rows, headers=HEAD) -> bytes:
     return buf.getvalue()
 
 
-def test_new_rows_are_created_with_history(world):
-    data = book([
-        ["导入一号科技有限公司", credit_code(DISTRICT_A, 11), world.a_town.name, "C39 计算机、通信和其他电子设备制造业", "电子信息", "科技型中小企业", "0771-5551234", "2019-04-01"],
-        ["导入二号材料有限公司", credit_code(DISTRICT_A, 12), "", "30", "", "", "", ""],
-    ])
-    result = imp.enterprises_import(user=world.staff, district=world.a, data=data, filename="企业.xlsx")
-    assert (result.created, result.updated) == (2, 0)
-    one = Enterprise.objects.get(credit_code=credit_code(DISTRICT_A, 11))
-    assert one.township == world.a_town and one.industry_code == "39" and one.stage == Stage.SME
-    assert str(one.registered_on) == "2019-04-01" and one.contact_phone == "0771-5551234"
-    assert one.history.first().history_user == world.staff
-    two = Enterprise.objects.get(credit_code=credit_code(DISTRICT_A, 12))
-    assert two.stage == Stage.ATTRACTED and two.district == world.a
-
-
-def test_existing_firm_is_updated_and_stage_change_recorded(world):
-    data = book([[world.ent_a2.name, world.ent_a2.credit_code, "", "", "", "高新技术企业", "13900000000", ""]])
-    result = imp.enterprises_import(user=world.staff, district=world.a, data=data, filename="企业.xlsx")
-    assert result.updated == 1
-    world.ent_a2.refresh_from_db()
-    assert world.ent_a2.stage == Stage.HNTE and world.ent_a2.contact_phone == "13900000000"
-    assert StageChange.objects.filter(enterprise=world.ent_a2, to_stage=Stage.HNTE, note="Excel导入").exists()
-
-
-def test_any_bad_row_rejects_everything_with_row_and_column(world):
-    before = Enterprise.objects.count()
-    data = book([
-        ["好的一行有限公司", credit_code(DISTRICT_A, 21), "", "", "", "", "", ""],
-        ["坏代码有限公司", "914403001922038217", "", "", "", "", "", ""],
-        ["", credit_code(DISTRICT_A, 22), "不存在镇", "99", "火星技术", "飞升", "12345", "2020-13-45"],
-        ["邻区企业", world.ent_b.credit_code, "", "", "", "", "", ""],
-        ["重复", credit_code(DISTRICT_A, 21), "", "", "", "", "", ""],
-    ])
-    with pytest.raises(ImportRejected) as info:
-        imp.enterprises_import(user=world.staff, district=world.a, data=data, filename="企业.xlsx")
-    got = {(r, f) for r, f, _ in info.value.errors}
-    assert (3, imp.C_CODE) in got
-    for col in (imp.C_NAME, imp.C_TOWN, imp.C_INDUSTRY, imp.C_FIELD, imp.C_STAGE, imp.C_PHONE, imp.C_DATE):
-        assert (4, col) in got, col
-    assert (5, imp.C_CODE) in got and (6, imp.C_CODE) in got
-    messages = " ".join(m for _, _, m in info.value.errors)
-    assert "校验位" in messages and "江南区" in messages and "第2行" in messages
-    assert Enterprise.objects.count() == before
-
-
-def test_export_file_can_be_imported_back_unchanged(world, login):
-    c = login(world.staff)
-    exported = c.get(reverse("enterprises:export")).content
-    result = imp.enterprises_import(user=world.staff, district=world.a, data=exported, filename="导出.xlsx")
-    assert result.created == 0 and result.updated == 0 and result.unchanged == 2
+def test_the_list_leads_to_the_import_page(world, login):
+    html = login(world.staff).get(reverse("enterprises:list")).content.decode()
+    assert f'href="{KIND_PAGE}"' in html and "导出Excel" in html
+    html = login(world.city_user).get(reverse("enterprises:list")).content.decode()
+    assert KIND_PAGE not in html and "导出Excel" in html  # the city exports, districts import
+    html = login(world.expert).get(reverse("enterprises:list")).content.decode()
+    assert KIND_PAGE not in html and "导出Excel" not in html  # a commissioner only views
 
 
 def test_import_page_flow(world, login):
     c = login(world.staff)
-    assert c.get(reverse("enterprises:import")).status_code == 200
-    good = SimpleUploadedFile("企业.xlsx", book([["页面导入有限公司", credit_code(DISTRICT_A, 31), "", "", "", "", "", ""]]))
-    response = c.post(reverse("enterprises:import"), {"file": good})
-    assert response.status_code == 302
-    assert Enterprise.objects.filter(name="页面导入有限公司").exists()
+    page = c.get(KIND_PAGE)
+    assert page.status_code == 200 and "返回企业库" in page.content.decode()
+    good = SimpleUploadedFile("企业.xlsx", book([["页面导入有限公司", credit_code(DISTRICT_A, 31)]]))
+    response = c.post(KIND_PAGE, {"file": good})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == RunStatus.READY and run.region == world.a
+    assert not Enterprise.objects.filter(name="页面导入有限公司").exists()  # nothing before 确认导入
+    c.post(reverse("exchange:confirm", args=[run.pk]))
+    assert Enterprise.objects.get(name="页面导入有限公司").history.first().history_user == world.staff
     bad = SimpleUploadedFile("企业.xlsx", b"not a spreadsheet")
-    html = c.post(reverse("enterprises:import"), {"file": bad}).content.decode()
-    assert "不是有效的 Excel 文件" in html
+    response = c.post(KIND_PAGE, {"file": bad}, follow=True)
+    assert "不是有效的 Excel 文件" in response.content.decode()
+    assert ImportRun.objects.filter(status=RunStatus.FAILED).count() == 1
 
 
 def test_import_is_for_district_editors(world, login):
     for persona in (world.city_user, world.town, world.expert, world.ent_user):
-        assert login(persona).get(reverse("enterprises:import")).status_code == 403
+        c = login(persona)
+        assert c.get(KIND_PAGE).status_code == 403
+        assert c.get(reverse("exchange:template", args=["enterprises"])).status_code == 403
+
+
+def test_the_lists_export_imports_back_unchanged(world, login):
+    exported = login(world.staff).get(reverse("enterprises:export")).content
+    checked = check_file(ent.ENTERPRISES, exported, "导出.xlsx", Context(user=world.staff, region=world.a))
+    assert checked.ok, checked.errors
+    assert (checked.added, checked.updated, checked.unchanged) == (0, 0, 2)

@@ -826,7 +826,6 @@ def test_create_forms_refuse_foreign_references(scene):
         attempts.append(("enterprises:edit", {**enterprise_profile(own_ent), "township": foreign_ent.township_id}))
         attempts.append(("enterprises:edit", {**enterprise_profile(own_ent), "district": foreign_ent.district_id}))
         attempts.append(("enterprises:edit", {**enterprise_profile(own_ent), "credit_code": foreign_ent.credit_code}))
-        attempts.append(("enterprises:import", enterprise_import(foreign_ent)))
         attempts.append(("regions:village_import", village_import(foreign_ent.township)))
         attempts.append(("accounts:organisation_create", new_organisation(foreign_ent.district)))
         attempts.append(("accounts:organisation_create", {**new_organisation(own_district), "region": foreign_ent.township_id}))
@@ -838,6 +837,16 @@ def test_create_forms_refuse_foreign_references(scene):
             assert not result.writes and not result.changed, (*where, result.changed, result.writes)
             found = leaks(response_text(result.response), forbidden, submitted_text(data))
             assert not found, (*where, found)
+        # the import engine: a foreign firm's code in an upload is refused at the check (a failed run of the
+        # persona's own district), nothing else is written and the run's page names no foreign record
+        data = enterprise_import(foreign_ent)
+        result = attempt(c.post, reverse("exchange:kind", args=["enterprises"]), data, user=scene.personas[persona],
+                         follow=True)
+        assert result.response.status_code == 200, (persona, result.response.status_code)
+        assert set(result.changed) <= {"exchange.ImportRun"} and not result.outside, (persona, result.changed)
+        assert "检查未通过" in response_text(result.response), persona
+        found = leaks(response_text(result.response), forbidden, submitted_text(data))
+        assert not found, (persona, "exchange:kind", found)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -159,6 +159,11 @@ class EnterpriseKind(ImportKind):
         if stage and stage != enterprise.stage:
             enterprise_change_stage(enterprise=enterprise, actor=ctx.user, stage=stage, on=ctx.today, note=ctx.reason)
 
+    def back(self, ctx: Context) -> tuple[str, str]:
+        from django.urls import reverse
+
+        return "企业库", reverse("enterprises:list")
+
     def export_rows(self, ctx: Context):
         qs = ctx.limit(Enterprise.objects.select_related("district", "township")).order_by("name", "id")
         stage = ctx.filters.get("stage")

@@ -83,7 +83,6 @@ WALK = Walk(
         "enterprises:year_create": Write(EDITORS | ENTERPRISE_USERS, lambda e: {"year": 2023, **FIGURES}),
         "enterprises:year_edit": Write(EDITORS | ENTERPRISE_USERS, lambda e: {"year": 2024, **FIGURES}),
         "enterprises:year_delete": Write(EDITORS, lambda e: {}),
-        "enterprises:import": Write(EDITORS, enterprise_import, target="enterprise"),
     },
     page_shows={"enterprises:list": "enterprise", "enterprises:export": "enterprise"},
     page_status={
@@ -91,8 +90,6 @@ WALK = Walk(
         # exports are a permission of their own: a commissioner/expert only views (and never gets contacts)
         "enterprises:export": status(BUREAU_SIDE - {"expert"}),
         "enterprises:mine": status(ENTERPRISE_USERS, refused=404),
-        "enterprises:import": status(EDITORS),
-        "enterprises:import_template": status(EDITORS),
     },
     anchors={
         "enterprises.Enterprise": enterprise_anchor,

@@ -1,14 +1,12 @@
 from django.urls import path
 
-from .views import records, registry, transfer
+from .views import records, registry
 
 app_name = "enterprises"
 
 urlpatterns = [
     path("", registry.enterprise_list_view, name="list"),
     path("export.xlsx", registry.enterprise_export_view, name="export"),
-    path("import/", transfer.enterprise_import_view, name="import"),
-    path("import/template.xlsx", transfer.enterprise_template_view, name="import_template"),
     path("mine/", registry.enterprise_mine_view, name="mine"),
     path("new/", registry.enterprise_create_view, name="create"),
     path("<int:pk>/", registry.enterprise_detail_view, name="detail"),
