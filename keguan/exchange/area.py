@@ -13,5 +13,5 @@ register(Area(
         Permission("exchange.view", "进入导入导出（导入记录、模板和导出；能导入导出哪些数据由各业务的导入、导出权限决定）",
                    BUREAU | TOWNSHIP),
     ),
-    menu=(Entry("导入导出", "exchange:history", "arrow-left-right", "exchange.view"),),
+    menu=(Entry("数据导入导出", "exchange:history", "arrow-left-right", "exchange.view"),),
 ))
