@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from keguan.enterprises.models import Stage
 from keguan.enterprises.services import enterprise_create
+from keguan.exchange.engine import check_file
+from keguan.exchange.kinds import Context
+from keguan.exchange.models import ImportRun, RunStatus
 from keguan.pipeline import services
+from keguan.pipeline.exchange import SME_RECORDS
 from keguan.pipeline.models import AppStatus, HnteBatch, HnteCertificate, PoolMember, TechSmeRecord
 from keguan.pipeline.selectors import (
     CertificateFilters,
@@ -174,8 +178,8 @@ def test_township_commissioner_and_enterprise_users_are_refused(world, persona):
     c = as_(getattr(world, persona))
     for name in PAGES:
         assert c.get(reverse(f"pipeline:{name}")).status_code == 403, name
-    for name in ("sme_import", "sme_import_template"):
-        assert c.get(reverse(f"pipeline:{name}")).status_code == 403, name
+    for name in ("kind", "template"):
+        assert c.get(reverse(f"exchange:{name}", args=["sme_records"])).status_code == 403, name
     assert c.post(reverse("pipeline:pool_create"), {"start_year": YEAR, "end_year": YEAR}).status_code == 403
     menu = c.get(reverse("core:home"), follow=True).content.decode()
     assert reverse("pipeline:applications") not in menu and reverse("pipeline:pools") not in menu
@@ -380,14 +384,18 @@ def test_pools_create_list_and_members(world):
 # --- 科小入库 --------------------------------------------------------------------------------------------------
 
 
-def xlsx_upload(rows: list[list], name: str = "入库名单.xlsx") -> SimpleUploadedFile:
+def xlsx_bytes(rows: list[list]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     for row in rows:
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
-    return SimpleUploadedFile(name, buf.getvalue())
+    return buf.getvalue()
+
+
+def xlsx_upload(rows: list[list], name: str = "入库名单.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, xlsx_bytes(rows))
 
 
 HEAD = ["统一社会信用代码", "企业名称", "评价年度", "入库登记编号", "入库日期"]
@@ -419,20 +427,42 @@ def test_sme_list_by_year_with_counts_and_export(world):
     assert set(names(city)) == {world.ent_a2.name, world.ent_b.name}
 
 
+def sme_upload(c: Client, upload: SimpleUploadedFile) -> ImportRun:
+    """Upload to the engine's 科小入库名单 page: the checked run (nothing written yet)."""
+    response = c.post(reverse("exchange:kind", args=["sme_records"]), {"file": upload})
+    run = ImportRun.objects.filter(kind="sme_records").order_by("-pk").first()
+    assert response.status_code == 302 and response["Location"] == reverse("exchange:run", args=[run.pk])
+    return run
+
+
+def sme_confirm(c: Client, run: ImportRun) -> ImportRun:
+    assert c.post(reverse("exchange:confirm", args=[run.pk])).status_code == 302
+    run.refresh_from_db()
+    return run
+
+
 def test_sme_import_registers_each_row_and_moves_the_stage(world):
     a3 = firm(world, 51, "甲三（南宁）科技有限公司")
     c = as_(world.staff)
-    template = xlsx_rows(c.get(reverse("pipeline:sme_import_template")))
+    template = xlsx_rows(c.get(reverse("exchange:template", args=["sme_records"])))
     assert list(template[0]) == HEAD
-    assert c.get(reverse("pipeline:sme_import")).status_code == 200
+    page = c.get(reverse("exchange:kind", args=["sme_records"]))
+    assert page.status_code == 200 and "导入科小入库名单" in page.content.decode()
     upload = xlsx_upload([
         HEAD,
         [world.ent_a2.credit_code, world.ent_a2.name, YEAR, f"{YEAR}4501030A0001", dt.datetime(YEAR, 1, 1)],
-        [a3.credit_code, "甲三(南宁)科技有限公司", f"{YEAR}年", f"{YEAR}4501030A0002", f"{YEAR}-01-01"],
+        [a3.credit_code, "甲三(南宁)科技有限公司", f"{YEAR}年", f"{YEAR}4501030a0002", f"{YEAR}-01-01"],
     ])
-    response = c.post(reverse("pipeline:sme_import"), {"file": upload})
-    assert response.status_code == 302 and response["Location"].endswith(f"?year={YEAR}")
+    run = sme_upload(c, upload)
+    assert run.status == RunStatus.READY and (run.added, run.updated, run.unchanged) == (2, 0, 0)
+    text = c.get(reverse("exchange:run", args=[run.pk])).content.decode()
+    assert "将新增 2、更新 0、不变 0" in text and f'href="{reverse("pipeline:sme_records")}"' in text  # 返回科小入库
+    assert not TechSmeRecord.objects.exists()  # (checked, not written)
+    run = sme_confirm(c, run)
+    assert run.status == RunStatus.DONE and (run.added, run.updated, run.unchanged) == (2, 0, 0)
     assert TechSmeRecord.objects.filter(year=YEAR).count() == 2
+    assert TechSmeRecord.objects.get(enterprise=a3).number == f"{YEAR}4501030A0002"  # (as stored: upper case)
+    assert TechSmeRecord.objects.get(enterprise=a3).history.first().history_user == world.staff
     a3.refresh_from_db()
     assert a3.stage == Stage.SME and "科小入库" in a3.stage_changes.order_by("-id").first().note
 
@@ -450,25 +480,31 @@ def test_sme_import_is_all_or_nothing_with_row_and_column_errors(world):
         [world.ent_a.credit_code, world.ent_a.name, YEAR, f"{YEAR}4501030A0005", f"{YEAR}-01-01"],  # already this year
         [world.ent_a.credit_code, world.ent_a.name, 2010, "12", "明天"],  # year, number, date
         [world.ent_a.credit_code, world.ent_a.name, YEAR - 1, f"{YEAR}4501030A0009", f"{YEAR - 2}-03-01"],  # number taken; date
+        [world.ent_a2.credit_code, world.ent_a2.name, YEAR - 2, f"{YEAR}4501030A0001", f"{YEAR - 2}-01-01"],  # number twice
     ])
-    response = c.post(reverse("pipeline:sme_import"), {"file": upload})
-    assert response.status_code == 200
-    errors = {(row, col) for row, col, _msg in response.context["errors"]}
+    run = sme_upload(c, upload)
+    assert run.status == RunStatus.FAILED
+    errors = {(row, col) for row, col, _msg in run.errors}
     assert errors == {
         (3, "统一社会信用代码"), (4, "企业名称"), (5, "统一社会信用代码"), (6, "评价年度"), (7, "评价年度"),
-        (7, "入库登记编号"), (7, "入库日期"), (8, "入库日期"),
+        (7, "入库登记编号"), (7, "入库日期"), (8, "入库日期"), (9, "入库登记编号"),
     }
-    messages = {(row, col): msg for row, col, msg in response.context["errors"]}
+    messages = {(row, col): msg for row, col, msg in run.errors}
     assert "不在您辖区的企业库中" in messages[(5, "统一社会信用代码")]
     assert f"“{world.ent_a2.name}”不一致" in messages[(4, "企业名称")]
-    text = response.content.decode()
-    assert "导入失败，未导入任何数据" in text and "第5行" in text
+    assert f"该企业{YEAR}年的科小入库记录已登记" in messages[(6, "评价年度")]
+    assert f"评价年度应在{services.SME_FIRST_YEAR}至{YEAR}之间" == messages[(7, "评价年度")]
+    assert "8至32位" in messages[(7, "入库登记编号")] and "有效日期" in messages[(7, "入库日期")]
+    assert "应在评价年度" in messages[(8, "入库日期")] and "与第2行的入库登记编号重复" == messages[(9, "入库登记编号")]
+    text = c.get(reverse("exchange:run", args=[run.pk])).content.decode()
+    assert "未导入任何数据" in text and "第5行" in text and "确认导入</button>" not in text
     assert world.ent_b.name not in messages[(5, "统一社会信用代码")]
+    c.post(reverse("exchange:confirm", args=[run.pk]))
     assert TechSmeRecord.objects.count() == 1  # nothing stored
     # once the date is right, the taken number is reported against its column
     upload = xlsx_upload([HEAD, [world.ent_a.credit_code, world.ent_a.name, YEAR - 1, f"{YEAR}4501030A0009",
                                  f"{YEAR - 1}-03-01"]])
-    errors = c.post(reverse("pipeline:sme_import"), {"file": upload}).context["errors"]
+    errors = sme_upload(c, upload).errors
     assert [(r, col) for r, col, _ in errors] == [(2, "入库登记编号")] and "已被登记" in errors[0][2]
 
 
@@ -477,13 +513,73 @@ def test_sme_import_refuses_a_file_that_is_not_a_spreadsheet(world):
     for upload, expected in (
         (SimpleUploadedFile("名单.docx", b"PK\x03\x04 not a sheet"), "只支持 .xlsx、.xls 或 .csv 文件"),
         (SimpleUploadedFile("名单.xlsx", "这不是表格".encode()), "不是有效的 Excel 文件"),
-        (xlsx_upload([["企业", "代码"], ["甲", "1"]]), "缺少列"),
+        (xlsx_upload([["企业", "代码"], ["甲", "1"]]), "没有找到表头"),
+        (xlsx_upload([["统一社会信用代码", "企业名称"], [world.ent_a.credit_code, world.ent_a.name]]),
+         "缺少必填列：评价年度、入库登记编号、入库日期"),
     ):
-        response = c.post(reverse("pipeline:sme_import"), {"file": upload})
-        assert response.status_code == 200
-        assert any(expected in msg for _r, _c, msg in response.context["errors"]), expected
+        run = sme_upload(c, upload)
+        assert run.status == RunStatus.FAILED
+        assert any(expected in msg for _r, _c, msg in run.errors), (expected, run.errors)
     assert not TechSmeRecord.objects.exists()
-    assert as_(world.city_user).get(reverse("pipeline:sme_import")).status_code == 403
+    assert as_(world.city_user).get(reverse("exchange:kind", args=["sme_records"])).status_code == 403
+
+
+def test_sme_reimport_of_a_registered_record_is_unchanged_and_a_different_one_is_refused(world):
+    """Re-importing a list: a record already registered as written is 不变; one that differs from the stored
+    record of that firm and year is an error naming the stored values (an import never changes a record)."""
+    services.sme_record_add(enterprise=world.ent_a, actor=None, year=YEAR, number=f"{YEAR}4501030A0009",
+                            registered_on=dt.date(YEAR, 1, 1))
+    ctx = Context(user=world.staff, region=world.a)
+    same = [world.ent_a.credit_code, world.ent_a.name, YEAR, f"{YEAR}4501030A0009", dt.date(YEAR, 1, 1)]
+    checked = check_file(SME_RECORDS, xlsx_bytes([HEAD, same]), "名单.xlsx", ctx)
+    assert checked.ok and (checked.added, checked.updated, checked.unchanged) == (0, 0, 1)
+    other_date = [*same[:4], dt.date(YEAR - 1, 12, 1)]
+    other_number = [*same[:3], f"{YEAR}4501030A0010", dt.date(YEAR, 1, 1)]
+    checked = check_file(SME_RECORDS, xlsx_bytes([HEAD, other_number]), "名单.xlsx", Context(user=world.staff,
+                                                                                             region=world.a))
+    assert [(r, c) for r, c, _ in checked.errors] == [(2, "评价年度")]
+    assert f"已登记的入库登记编号为{YEAR}4501030A0009" in checked.errors[0][2]
+    checked = check_file(SME_RECORDS, xlsx_bytes([HEAD, other_date]), "名单.xlsx", Context(user=world.staff,
+                                                                                           region=world.a))
+    assert not checked.ok and TechSmeRecord.objects.count() == 1
+
+
+def test_sme_template_round_trip(world):
+    """The template, filled in, imports; the export of the list imports again as all unchanged."""
+    a3 = firm(world, 52, "甲三科技有限公司")
+    c = as_(world.staff)
+    template = c.get(reverse("exchange:template", args=["sme_records"]))
+    wb = openpyxl.load_workbook(io.BytesIO(template.content))
+    ws = wb.worksheets[0]
+    assert [cell.value for cell in ws[1]] == HEAD and str(ws["A2"].value).startswith("说明：")
+    for r, values in enumerate([
+        [world.ent_a2.credit_code, world.ent_a2.name, YEAR, f"{YEAR}4501030A0001", dt.date(YEAR, 1, 2)],
+        [a3.credit_code, a3.name, YEAR - 1, f"{YEAR - 1}4501030A0002", dt.date(YEAR - 1, 5, 20)],
+    ], start=3):
+        for i, value in enumerate(values, start=1):
+            ws.cell(row=r, column=i, value=value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    run = sme_confirm(c, sme_upload(c, SimpleUploadedFile("模板.xlsx", buf.getvalue())))
+    assert run.status == RunStatus.DONE and (run.added, run.updated, run.unchanged) == (2, 0, 0)
+    exported = c.get(reverse("exchange:export", args=["sme_records"]))
+    assert exported.status_code == 200
+    assert [r[:4] for r in xlsx_rows(exported)[1:]] == [
+        (world.ent_a2.credit_code, world.ent_a2.name, YEAR, f"{YEAR}4501030A0001"),
+        (a3.credit_code, a3.name, YEAR - 1, f"{YEAR - 1}4501030A0002"),
+    ]
+    run = sme_upload(c, SimpleUploadedFile("导出.xlsx", exported.content))
+    assert run.status == RunStatus.READY and (run.added, run.updated, run.unchanged) == (0, 0, 2)
+    run = sme_confirm(c, run)
+    assert run.status == RunStatus.DONE and TechSmeRecord.objects.count() == 2
+
+
+def test_the_sme_list_links_to_the_import_pages(world):
+    text = as_(world.staff).get(reverse("pipeline:sme_records")).content.decode()
+    assert f'href="{reverse("exchange:kind", args=["sme_records"])}"' in text and "导入入库名单" in text
+    assert f'href="{reverse("exchange:template", args=["sme_records"])}"' in text
+    text = as_(world.city_user).get(reverse("pipeline:sme_records")).content.decode()  # (no import permission)
+    assert reverse("exchange:kind", args=["sme_records"]) not in text
 
 
 def test_pool_member_counts_ignore_other_pools(world):

@@ -17,10 +17,14 @@ from django.utils import timezone
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.enterprises.models import EnterpriseYear, LabelKind
 from keguan.enterprises.services import enterprise_create, label_add, year_figures_save
+from keguan.exchange.engine import check_file, run_import
+from keguan.exchange.kinds import Context
+from keguan.exchange.models import ImportRun, RunStatus
+from keguan.exchange.sheets import template_xlsx
 from keguan.indicators import registry
 from keguan.indicators.selectors import Engine, districts_of
 from keguan.indicators.services import target_set
-from keguan.rd import imports as imp
+from keguan.rd import exchange as imp
 from keguan.rd.models import CallOutcome, FirmSource, RdCall, RdFirm, RdRound
 from keguan.rd.selectors import round_summary
 from keguan.rd.services import (
@@ -190,34 +194,50 @@ def book(rows, headers=(imp.C_NAME, imp.C_CODE, imp.C_WAN, imp.C_DATE)) -> bytes
     return buf.getvalue()
 
 
+def ctx_for(w, user=None) -> Context:
+    """An import into round A (the ``round`` parameter, as the page and ``--param round=`` give it)."""
+    return Context(user=user or w.staff, region=w.a, params={"round": str(w.round_a.pk)})
+
+
+def amounts_import(w, data: bytes, filename: str = "填报.xlsx"):
+    return run_import(imp.RD_AMOUNTS, data, filename, ctx_for(w))
+
+
 def test_import_stores_amounts_given_in_wan_or_yuan(rd):
     w = rd
     data = book([
         ["青秀测试科技有限公司", w.ent_a.credit_code, 150.5, dt.date(2025, 3, 10)],
         ["青秀第二材料有限公司", w.ent_a2.credit_code, None, None],  # blank: left as it is
     ])
-    result = imp.rd_amounts_import(user=w.staff, rd_round=w.round_a, data=data, filename="填报.xlsx")
-    assert (result.recorded, result.corrected, result.unchanged, result.blank) == (1, 0, 0, 1)
+    result = amounts_import(w, data)
+    assert (result.added, result.updated, result.unchanged, result.skipped) == (1, 0, 0, 1)
     w.firm_a.refresh_from_db()
     assert w.firm_a.amount == Decimal("1505000.00") and w.firm_a.reported_on == dt.date(2025, 3, 10)
     assert w.firm_a.history.first().history_user == w.staff
     # the same in yuan, from a CSV (GBK, as Excel in Chinese saves it), with a date written the Chinese way
     out = io.StringIO()
     csv.writer(out).writerows([[imp.C_CODE, imp.C_YUAN, imp.C_DATE], [w.ent_a2.credit_code, "88,000", "2025年3月1日"]])
-    result = imp.rd_amounts_import(user=w.staff, rd_round=w.round_a, data=out.getvalue().encode("gb18030"), filename="a.csv")
-    assert result.recorded == 1
+    result = amounts_import(w, out.getvalue().encode("gb18030"), "a.csv")
+    assert result.added == 1
     w.firm_a2.refresh_from_db()
     assert w.firm_a2.amount == Decimal("88000.00") and w.firm_a2.reported_on == dt.date(2025, 3, 1)
+    # a corrected amount is an update; an empty date keeps the stored one when the amount is the same
+    result = amounts_import(w, book([["", w.ent_a.credit_code, "150.6", None], ["", w.ent_a2.credit_code, 8.8, None]]))
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 1)
+    w.firm_a.refresh_from_db()
+    w.firm_a2.refresh_from_db()
+    assert w.firm_a.amount == Decimal("1506000.00") and w.firm_a.reported_on == TODAY
+    assert w.firm_a2.reported_on == dt.date(2025, 3, 1)
     # the round's own export goes back in unchanged
     export = login_get(w, w.staff, reverse("rd:round_export", kwargs={"pk": w.round_a.pk}))
-    result = imp.rd_amounts_import(user=w.staff, rd_round=w.round_a, data=export, filename="导出.xlsx")
-    assert (result.recorded, result.corrected, result.unchanged) == (0, 0, 2)
+    result = amounts_import(w, export, "导出.xlsx")
+    assert (result.added, result.updated, result.unchanged) == (0, 0, 2)
     # so does the template, which lists the round's firms with what they reported
-    template = imp.rd_template_xlsx(w.round_a)
+    template = template_xlsx(imp.RD_AMOUNTS, ctx_for(w))
     rows = list(openpyxl.load_workbook(io.BytesIO(template)).active.iter_rows(values_only=True))
     assert rows[0][:4] == (imp.C_NAME, imp.C_CODE, imp.C_WAN, imp.C_DATE)
-    assert {r[1] for r in rows[1:]} == {w.ent_a.credit_code, w.ent_a2.credit_code}
-    assert imp.rd_amounts_import(user=w.staff, rd_round=w.round_a, data=template, filename="模板.xlsx").unchanged == 2
+    assert {r[1] for r in rows[2:]} == {w.ent_a.credit_code, w.ent_a2.credit_code}
+    assert amounts_import(w, template, "模板.xlsx").unchanged == 2
 
 
 def login_get(world, user, url) -> bytes:
@@ -238,18 +258,19 @@ def test_import_is_all_or_nothing_with_row_and_column(rd):
         ["名单外", w.ent_b.credit_code, 5, ""],
         ["负数", w.ent_a2.credit_code, -3, "2025-13-01"],
         ["重复", w.ent_a.credit_code, "一百万", TODAY + dt.timedelta(days=3)],
+        ["太早", w.ent_a2.credit_code, None, "2023-12-31"],  # (and a second row of 负数's firm)
     ])
     with pytest.raises(ImportRejected) as err:
-        imp.rd_amounts_import(user=w.staff, rd_round=w.round_a, data=data, filename="填报.xlsx")
+        amounts_import(w, data)
     errors = err.value.errors
     cells = {(row, col) for row, col, _ in errors}
     assert cells == {(3, imp.C_CODE), (4, imp.C_CODE), (5, imp.C_WAN), (5, imp.C_DATE),
-                     (6, imp.C_CODE), (6, imp.C_WAN), (6, imp.C_DATE)}
+                     (6, imp.C_CODE), (6, imp.C_WAN), (6, imp.C_DATE), (7, imp.C_CODE), (7, imp.C_DATE)}
     text = {(row, col): message for row, col, message in errors}
     assert "不在本轮填报名单中" in text[(4, imp.C_CODE)] and w.ent_b.name not in text[(4, imp.C_CODE)]
-    assert "不能为负数" in text[(5, imp.C_WAN)]
+    assert "填报金额不能为负数" in text[(5, imp.C_WAN)]
     assert "与第2行" in text[(6, imp.C_CODE)] and "不是有效的金额" in text[(6, imp.C_WAN)]
-    assert "晚于今天" in text[(6, imp.C_DATE)]
+    assert "晚于今天" in text[(6, imp.C_DATE)] and "不能早于2024年1月1日" in text[(7, imp.C_DATE)]
     assert [e[0] for e in errors] == sorted(e[0] for e in errors)
     assert not RdFirm.objects.filter(round=w.round_a, amount__isnull=False).exists()  # not even the good row
 
@@ -263,38 +284,114 @@ def test_import_is_all_or_nothing_with_row_and_column(rd):
     ],
 )
 def test_a_file_that_is_not_a_spreadsheet_is_refused(rd, data, name, words):
-    with pytest.raises(ImportRejected) as err:
-        imp.rd_amounts_import(user=rd.staff, rd_round=rd.round_a, data=data, filename=name)
-    assert words in err.value.errors[0][2]
+    checked = check_file(imp.RD_AMOUNTS, data, name, ctx_for(rd))
+    assert words in checked.errors[0][2] and not checked.plans
 
 
 def test_import_headers(rd):
     w = rd
-    for headers, words in (
-        ((imp.C_CODE, imp.C_WAN, imp.C_YUAN), "只能保留一列"),
-        ((imp.C_CODE, "金额"), "缺少列：填报金额（万元）"),
-        ((imp.C_NAME, imp.C_WAN), "缺少列：统一社会信用代码"),
+    for headers, cell, words in (
+        ((imp.C_CODE, imp.C_WAN, imp.C_YUAN), (2, imp.C_YUAN), "只能保留一列"),
+        ((imp.C_CODE, "金额"), (2, imp.C_WAN), "缺少列：填报金额（万元）"),
+        ((imp.C_NAME, imp.C_WAN), (1, "表头"), "缺少必填列：统一社会信用代码"),
     ):
         data = book([[w.ent_a.credit_code, 1, 2][: len(headers)]], headers=headers)
-        with pytest.raises(ImportRejected) as err:
-            imp.rd_amounts_import(user=w.staff, rd_round=w.round_a, data=data, filename="x.xlsx")
-        assert err.value.errors[0][:2] == (1, "表头") and words in err.value.errors[0][2], headers
+        checked = check_file(imp.RD_AMOUNTS, data, "x.xlsx", ctx_for(w))
+        assert checked.errors[0][:2] == cell and words in checked.errors[0][2], headers
+    # both amount columns in one file: each row in the unit of the one it fills
+    data = book([[w.ent_a.credit_code, 1, None], [w.ent_a2.credit_code, None, 2]], headers=(imp.C_CODE, imp.C_WAN, imp.C_YUAN))
+    assert amounts_import(w, data).added == 2
+    assert sorted(RdFirm.objects.filter(round=w.round_a).values_list("amount", flat=True)) == [2, 10000]
+    # a file without an amount column says so once
+    data = book([[w.ent_a.credit_code, 1], [w.ent_a2.credit_code, 2]], headers=(imp.C_CODE, "金额"))
+    assert len(check_file(imp.RD_AMOUNTS, data, "x.xlsx", ctx_for(w)).errors) == 1
 
 
 def test_import_page_shows_every_problem(rd, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     c = login(rd.staff)
-    url = reverse("rd:import", kwargs={"pk": rd.round_a.pk})
-    assert c.get(url).status_code == 200
+    url = reverse("exchange:kind", args=["rd_amounts"])
+    page = c.get(url, {"round": rd.round_a.pk})
+    assert page.status_code == 200 and rd.round_a.title in page.content.decode()
+    assert f'href="{reverse("rd:round", kwargs={"pk": rd.round_a.pk})}"' in page.content.decode()  # 返回研发经费填报
     upload = SimpleUploadedFile("填报.xlsx", book([["x", rd.ent_a.credit_code, -1, ""]]))
-    html = c.post(url, {"file": upload}).content.decode()
-    assert "导入失败，未导入任何数据" in html and "第2行" in html and "填报金额不能为负数" in html
+    response = c.post(url, {"file": upload, "round": rd.round_a.pk})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.params == {"round": str(rd.round_a.pk)}
+    html = c.get(response["Location"]).content.decode()
+    assert "未导入任何数据" in html and "第2行" in html and "填报金额不能为负数" in html
     upload = SimpleUploadedFile("填报.xlsx", book([["x", rd.ent_a.credit_code, 12, ""]]))
-    response = c.post(url, {"file": upload})
-    assert response.status_code == 302
+    response = c.post(url, {"file": upload, "round": rd.round_a.pk})
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == RunStatus.READY and (run.added, run.updated, run.unchanged) == (1, 0, 0)
+    c.post(reverse("exchange:confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
     rd.firm_a.refresh_from_db()
     assert rd.firm_a.amount == Decimal("120000.00") and rd.firm_a.reported_on == TODAY
+    # a round of another district is not a choice
+    round_b = rd_round_create(actor=rd.outsider, district=rd.b, year=2024)
+    assert c.get(url, {"round": round_b.pk}).status_code == 404
+
+
+def test_rd_template_round_trip(rd, login):
+    """The round's template (its firms), filled in, imports; the export imports again as all unchanged."""
+    w = rd
+    c = login(w.staff)
+    query = {"round": w.round_a.pk}
+    response = c.get(reverse("exchange:template", args=["rd_amounts"]), query)
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws = wb.worksheets[0]
+    assert [cell.value for cell in ws[1]][:5] == [imp.C_NAME, imp.C_CODE, imp.C_WAN, imp.C_DATE, imp.C_NOTE]
+    codes = {ws.cell(row=r, column=2).value: r for r in range(3, ws.max_row + 1)}
+    assert set(codes) == {w.ent_a.credit_code, w.ent_a2.credit_code}
+    ws.cell(row=codes[w.ent_a.credit_code], column=3, value=123.45)
+    ws.cell(row=codes[w.ent_a.credit_code], column=4, value=dt.date(2025, 2, 1))
+    ws.cell(row=codes[w.ent_a.credit_code], column=5, value="电话确认")
+    ws.cell(row=codes[w.ent_a2.credit_code], column=3, value="0.01")
+    buf = io.BytesIO()
+    wb.save(buf)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c.post(reverse("exchange:kind", args=["rd_amounts"]), {"file": SimpleUploadedFile("模板.xlsx", buf.getvalue()),
+                                                             **query})
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.READY and (run.added, run.updated, run.unchanged) == (2, 0, 0), run.errors
+    c.post(reverse("exchange:confirm", args=[run.pk]))
+    w.firm_a.refresh_from_db()
+    w.firm_a2.refresh_from_db()
+    assert (w.firm_a.amount, w.firm_a.reported_on, w.firm_a.note) == (Decimal("1234500.00"), dt.date(2025, 2, 1), "电话确认")
+    assert (w.firm_a2.amount, w.firm_a2.reported_on) == (Decimal("100.00"), TODAY)
+    exported = c.get(reverse("exchange:export", args=["rd_amounts"]), query)  # (the district user's own region)
+    assert exported.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(exported.content)).worksheets[0].iter_rows(values_only=True))
+    assert {r[1]: r[2] for r in rows[1:]} == {w.ent_a.credit_code: 123.45, w.ent_a2.credit_code: 0.01}
+    c.post(reverse("exchange:kind", args=["rd_amounts"]), {"file": SimpleUploadedFile("导出.xlsx", exported.content),
+                                                             **query})
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == RunStatus.READY and (run.added, run.updated, run.unchanged) == (0, 0, 2)
+
+
+def test_the_round_page_links_to_the_import_pages(rd, login):
+    html = login(rd.staff).get(reverse("rd:round", kwargs={"pk": rd.round_a.pk})).content.decode()
+    query = f"?region={rd.a.code}&amp;round={rd.round_a.pk}"
+    assert f'href="{reverse("exchange:kind", args=["rd_amounts"])}{query}"' in html and "导入填报金额" in html
+    assert f'href="{reverse("exchange:template", args=["rd_amounts"])}{query}"' in html
+    assert reverse("exchange:kind", args=["rd_amounts"]) in login(rd.staff).get(
+        reverse("exchange:history")).content.decode()
+
+
+def test_the_command_line_imports_into_the_round(rd, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "填报.xlsx"
+    path.write_bytes(book([["", rd.ent_a.credit_code, 7, "2025-03-01"]]))
+    call_command("import", "rd_amounts", str(path), region=rd.a.code, param=[f"round={rd.round_a.pk}"],
+                 stdout=io.StringIO())
+    rd.firm_a.refresh_from_db()
+    assert rd.firm_a.amount == Decimal("70000.00") and rd.firm_a.history.first().history_change_reason
 
 
 # --- pages ------------------------------------------------------------------------------------------------

@@ -143,6 +143,10 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     wanted = request.GET.get("region")
     if wanted:
         region = scoped_region(request.user, wanted)
+    elif k.params:
+        # (a kind exported under a parameter is exported for one region: the user's only one, as on the upload
+        # page, whose links name the region only when there is a choice)
+        region, _ = _region_choice(request, k, required=False)
     params = {}
     if k.params and region is not None:
         try:

@@ -11,6 +11,7 @@ register(Area(
     indicators="keguan.pipeline.indicators", report="keguan.pipeline.report", reports_area=False,
     reminders=("keguan.pipeline.home.reminders",), on_start=("keguan.pipeline.stages.sync_at_start",),
     demo="keguan.pipeline.demo.make_pipeline_demo", demo_order=20, demo_wipe="keguan.pipeline.demo.wipe_pipeline",
+    kinds=("keguan.pipeline.exchange.SME_RECORDS",),
     scope_walk="keguan.pipeline.scope_walk",
     permissions=(
         Permission("pipeline.self_check", "科小/高企自评（本企业）", ENTERPRISE),

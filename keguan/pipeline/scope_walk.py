@@ -21,17 +21,9 @@ from keguan.core.scope_walk import (
     status,
 )
 from keguan.enterprises.scope_walk import drop_qualifications
-from keguan.regions.scope_walk import csv_upload
 
 from . import services as pipeline
 from .models import CultivationPool, ExitReason, HnteBatch, PoolMember
-
-
-def _sme_import(e) -> dict:
-    """One row of a 科小 入库名单 for ``e`` (last year: the scene's records are this year's)."""
-    year = dt.date.today().year - 1
-    row = [e.credit_code, e.name, str(year), f"{year}99{e.pk:06d}", f"{year}-06-01"]
-    return {"file": csv_upload("科小入库.csv", [["统一社会信用代码", "企业名称", "评价年度", "入库登记编号", "入库日期"], row])}
 
 
 def _precheck_pool(e) -> dict:
@@ -147,7 +139,6 @@ WALK = Walk(
         "pipeline:batch_create": Write(EDITORS | {"city"}, lambda _: {"year": dt.date.today().year, "seq": 9}),
         "pipeline:pool_create": Write(EDITORS, lambda _: {"start_year": dt.date.today().year + 2,
                                                           "end_year": dt.date.today().year + 4}),
-        "pipeline:sme_import": Write(EDITORS, _sme_import, target="enterprise"),
     },
     page_shows={
         "pipeline:precheck": "enterprise",
@@ -161,8 +152,6 @@ WALK = Walk(
         "pipeline:precheck_export": status(MANAGERS),
         **{f"pipeline:{name}": status(MANAGERS) for name in (
             *LISTS, "pools", "pool_members", "pool_members_export")},
-        "pipeline:sme_import": status(EDITORS),
-        "pipeline:sme_import_template": status(EDITORS),
     },
     anchors={
         "pipeline.TechSmeRecord": lambda x: enterprise_anchor(x.enterprise),

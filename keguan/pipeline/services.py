@@ -61,8 +61,8 @@ def sme_record_check(
     year_taken: Callable[[int], bool] | None = None,
     number_taken: Callable[[str], bool] | None = None,
 ) -> list[tuple[str, str]]:
-    """The rules of a new 科小 入库 record, stated once for ``sme_record_add`` and the 入库名单 importer:
-    ``(field, message)`` for each problem, in the order they are told (the service refuses with the first).
+    """The rules of a new 科小 入库 record, stated once for ``sme_record_add`` and the 入库名单 import kind
+    (``exchange.SME_RECORDS``): ``(field, message)`` for each problem, in the order they are told (the service refuses with the first).
 
     ``number`` as stored (stripped, upper case). A value the caller could not read (None) is the caller's to
     report; the rules that need it are skipped. Only when the values themselves are sound are the stored

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, certificates, pools, precheck, records, self_check, sme, transfer
+from .views import applications, certificates, pools, precheck, records, self_check, sme
 
 app_name = "pipeline"
 
@@ -38,6 +38,4 @@ urlpatterns = [
     path("pools/<int:pool_pk>/export.xlsx", pools.pool_export_view, name="pool_export"),
     path("sme/", sme.sme_records_view, name="sme_records"),
     path("sme/export.xlsx", sme.sme_export_view, name="sme_export"),
-    path("sme/import/", transfer.sme_import_view, name="sme_import"),
-    path("sme/import/template.xlsx", transfer.sme_import_template_view, name="sme_import_template"),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from keguan.core.excel import build_xlsx
 from keguan.rules.periods import percent
 
-from .imports import C_CODE, C_DATE, C_NAME, C_NOTE, C_WAN
+from .exchange import C_CODE, C_DATE, C_NAME, C_NOTE, C_WAN
 from .models import CallOutcome, RdFirm, RdRound
 from .selectors import RoundSummary
 

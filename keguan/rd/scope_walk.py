@@ -7,17 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 from keguan.core.scope_walk import EDITORS, MANAGERS, TODAY, SceneContext, Walk, Write, status
-from keguan.regions.scope_walk import csv_upload
 
 from . import services as rd
 
 RD_YEAR = dt.date.today().year - 1  # the scene's rounds
 RD_NEW_YEAR = dt.date.today().year - 2  # the round the positive control opens
-
-
-def _rd_import(r) -> dict:
-    code = r.firms.order_by("pk")[0].enterprise.credit_code
-    return {"file": csv_upload("填报.csv", [["统一社会信用代码", "填报金额（万元）"], [code, "12.5"]])}
 
 
 def _rd_spare(r):
@@ -58,7 +52,6 @@ WALK = Walk(
         "rd:create": Write(EDITORS, lambda _: {"year": RD_NEW_YEAR, "title": "", "opened_on": TODAY, "due_on": "",
                                                "note": ""}),
         "rd:round_edit": Write(EDITORS, lambda r: {"title": "范围测试改名", "opened_on": TODAY, "due_on": "", "note": ""}),
-        "rd:import": Write(EDITORS, _rd_import),
         "rd:firm_add": Write(EDITORS, lambda r: {"enterprise": _rd_spare(r).enterprise.credit_code, "note": ""},
                              prepare=lambda r: _rd_spare(r).delete()),
         "rd:firm_report": Write(EDITORS, lambda f: {"amount_wan": "12.5", "reported_on": TODAY, "note": ""}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import firms, rounds, transfer
+from .views import firms, rounds
 
 app_name = "rd"
 
@@ -10,8 +10,6 @@ urlpatterns = [
     path("<int:pk>/", rounds.round_detail_view, name="round"),
     path("<int:pk>/edit/", rounds.round_edit_view, name="round_edit"),
     path("<int:pk>/export.xlsx", rounds.round_export_view, name="round_export"),
-    path("<int:pk>/import/", transfer.rd_import_view, name="import"),
-    path("<int:pk>/import/template.xlsx", transfer.rd_template_view, name="import_template"),
     path("<int:pk>/firms/add/", firms.firm_add_view, name="firm_add"),
     path("firms/<int:pk>/", firms.firm_detail_view, name="firm"),
     path("firms/<int:pk>/report/", firms.firm_report_view, name="firm_report"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -63,3 +64,25 @@ def test_reminder_batch_pool_and_recorded_fact(world, page, login_as):
     expect(page.get_by_test_id("fact")).to_contain_text(f"{today.year - 1}年 重大安全、重大质量事故")
     page.get_by_role("link", name="科小/高企评估").click()
     expect(page.get_by_test_id("sme-status")).to_have_text("不符合条件")
+
+
+def test_sme_list_imported_through_the_engine(world, page, login_as, tmp_path):
+    """科小入库 › 导入入库名单: upload a year's list, read the check, confirm, back on the list."""
+    year = timezone.localdate().year
+    saved = tmp_path / "入库名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["统一社会信用代码", "企业名称", "评价年度", "入库登记编号", "入库日期"])
+    wb.active.append([world.ent_a2.credit_code, world.ent_a2.name, year, f"{year}4501030A0001", dt.date(year, 1, 1)])
+    wb.save(saved)
+
+    login_as("staff")
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="科小入库").click()
+    page.get_by_role("link", name="导入入库名单").click()
+    page.get_by_label("选择文件").set_input_files(str(saved))
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.locator("#run-outcome")).to_contain_text("将新增 1、更新 0、不变 0")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("#run-outcome")).to_contain_text("已导入")
+    page.get_by_role("link", name="返回科小入库").click()
+    expect(page.locator("tr", has_text=world.ent_a2.name)).to_contain_text(f"{year}4501030A0001")

@@ -39,7 +39,7 @@ def sme_records_view(request: HttpRequest) -> HttpResponse:
         "current_year": filters.year,
         "today": today,
         "city_wide": covers_districts(request.user),
-        "can_import": may(request.user, "pipeline.write"),
+        "can_import": may(request.user, "pipeline.import"),
         "link_note": form.link_note(),
         "filtered": bool(request.GET),
     }

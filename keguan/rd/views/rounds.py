@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -162,6 +163,9 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "query": querystring_without(request, "page"),
         "filtered": bool(_filters_note(form)) or filters.invalid,
         "can_write": may(request.user, "rd.write"),
+        # 导入填报金额 / 下载模板: the import engine's pages for this round (``exchange.RD_AMOUNTS``)
+        "can_import": may(request.user, "rd.import") and may(request.user, "rd.write"),
+        "import_query": urlencode({"region": rd_round.district.code, "round": rd_round.pk}),
         "add_form": FirmAddForm(),
         "outcomes": dict(CallOutcome.choices),
         "today": timezone.localdate(),
