@@ -220,7 +220,12 @@ class Param:
 
 
 class ParamError(ValueError):
-    """A parameter the user gave is not one of its choices (or none could be chosen)."""
+    """A parameter the user gave is not one of its choices (``empty``: there is nothing to choose yet, e.g. no
+    R&D round in the district)."""
+
+    def __init__(self, message: str, *, empty: bool = False):
+        super().__init__(message)
+        self.empty = empty
 
 
 def resolve_params(kind: ImportKind, ctx: Context, given: Mapping[str, Any]) -> dict[str, str]:
@@ -232,7 +237,7 @@ def resolve_params(kind: ImportKind, ctx: Context, given: Mapping[str, Any]) -> 
         value = str(given.get(param.name) or "").strip()
         if not value:
             if not options:
-                raise ParamError(f"没有可选的{param.label}")
+                raise ParamError(f"没有可选的{param.label}", empty=True)
             value = options[0][0]
         elif value not in {v for v, _ in options}:
             raise ParamError(f"{param.label}“{value}”不在可选范围内")

@@ -68,21 +68,23 @@ def history(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _params(request: HttpRequest, kind: ImportKind, region) -> tuple[dict[str, str], list[dict]]:
+def _params(request: HttpRequest, kind: ImportKind, region) -> tuple[dict[str, str], list[dict], str]:
     """The kind's parameters from the query string or the form, checked (404 for a value outside the choices),
-    and the page's selects for them."""
+    the page's selects for them, and why nothing can be imported yet (nothing to choose: no round yet)."""
     if not kind.params or region is None:
-        return {}, []
+        return {}, [], ""
     source = request.POST if request.method == "POST" else request.GET
     ctx = Context(user=request.user, region=region)
     try:
         chosen = resolve_params(kind, ctx, source)
     except ParamError as exc:
+        if exc.empty:
+            return {}, [], f"{region.name}{exc}，暂时不能导入{kind.title}"
         raise Http404(str(exc)) from exc
     selects = [{"name": p.name, "label": p.label, "options": p.options(Context(user=request.user, region=region,
                                                                               params=chosen)),
                 "value": chosen[p.name]} for p in kind.params]
-    return chosen, selects
+    return chosen, selects, ""
 
 
 def _query(region, params: dict[str, str], regions) -> str:
@@ -95,9 +97,9 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
     k = kind_or_404(kind)
     demand(request.user, k.import_perm)
     region, regions = _region_choice(request, k, required=True)
-    params, selects = _params(request, k, region)
-    errors: list = []
-    if request.method == "POST":
+    params, selects, blocked = _params(request, k, region)
+    errors: list = [blocked] if blocked else []
+    if request.method == "POST" and not blocked:
         upload = request.FILES.get("file")
         if region is None:
             errors.append("请选择导入到哪个区划" if regions else "您的账号没有可导入的区划")
@@ -117,11 +119,11 @@ def kind_page(request: HttpRequest, kind: str) -> HttpResponse:
               .defer("data", "error_file", "errors")[:10])
     return render(request, "exchange/kind.html", {
         "kind": k, "region": region, "regions": regions, "errors": errors, "recent": recent,
-        "selects": selects, "query": _query(region, params, regions),
+        "selects": selects, "query": _query(region, params, regions), "blocked": blocked,
         "back": k.back(Context(user=request.user, region=region, params=params)) if region is not None else None,
         "may_export": may(request.user, k.export_perm), "max_mb": MAX_UPLOAD // 1048576,
         "background_rows": f"{background_rows():,}",
-    }, status=400 if errors else 200)
+    }, status=400 if errors and not blocked else 200)
 
 
 @require_GET
@@ -129,7 +131,9 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     k = kind_or_404(kind)
     demand(request.user, k.import_perm)
     region, _ = _region_choice(request, k, required=False)
-    params, _selects = _params(request, k, region)
+    params, _selects, blocked = _params(request, k, region)
+    if blocked:
+        raise Http404(blocked)
     ctx = Context(user=request.user, region=region, params=params)
     named = "-".join(label for _, label in k.param_labels(ctx))
     return xlsx_response(template_xlsx(k, ctx), f"{k.title}导入模板{'-' + named if named else ''}.xlsx")

@@ -95,3 +95,14 @@ def test_the_command_line_takes_params(world, tmp_path):
     assert "2024（2024年度）" in str(refused.value) and not Enterprise.objects.filter(credit_code=code(2)).exists()
     call_command("import", "testyears", str(path), region=DISTRICT_A, param=["year=2023"], stdout=io.StringIO())
     assert list(Enterprise.objects.get(credit_code=code(2)).years.values_list("year", flat=True)) == [2023]
+
+
+def test_nothing_to_choose_yet_is_said_on_the_page(world, staff, monkeypatch):
+    monkeypatch.setattr(YearKind, "params", (Param("year", "数据年度", lambda ctx: []),))
+    page = staff.get(reverse("exchange:kind", args=["testyears"]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "没有可选的数据年度，暂时不能导入测试年度数据" in text
+    assert "上传并检查" not in text
+    data = xlsx([HEAD, good(3)])
+    staff.post(reverse("exchange:kind", args=["testyears"]), {"file": SimpleUploadedFile("年度.xlsx", data)})
+    assert not ImportRun.objects.exists()
