@@ -85,7 +85,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         "indicators/targets.html",
         {"rows": rows, "indicators": indicators, "year": year, "editable": editable, "city": city,
          "years": target_years(), "importable": editable and year in target_years(),
-         "exportable": may(request.user, "indicators.city")},
+         "exportable": may(request.user, "indicators.city") and year in target_years()},
     )
 
 
