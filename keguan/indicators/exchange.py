@@ -76,7 +76,6 @@ class TargetKind(ImportKind):
     region_level = RegionLevel.CITY
     key = (C_CODE,)
     params = (Param("year", "目标年度", _years),)
-    field_headers = {"region": C_CODE, "year": C_CODE}
     instructions = (
         "每行一个区县，每列一个指标的全年目标（按表头中的单位填写）；区县代码必填，区县名称可不填，填写时须与代码一致。",
         "模板已列出本市各区县和所选年度的现有目标。某个指标的格子留空表示不设（或清除）该目标；文件中没有的指标列不会改动。",
