@@ -826,7 +826,6 @@ def test_create_forms_refuse_foreign_references(scene):
         attempts.append(("enterprises:edit", {**enterprise_profile(own_ent), "township": foreign_ent.township_id}))
         attempts.append(("enterprises:edit", {**enterprise_profile(own_ent), "district": foreign_ent.district_id}))
         attempts.append(("enterprises:edit", {**enterprise_profile(own_ent), "credit_code": foreign_ent.credit_code}))
-        attempts.append(("regions:village_import", village_import(foreign_ent.township)))
         attempts.append(("accounts:organisation_create", new_organisation(foreign_ent.district)))
         attempts.append(("accounts:organisation_create", {**new_organisation(own_district), "region": foreign_ent.township_id}))
         for name, data in attempts:
@@ -847,6 +846,19 @@ def test_create_forms_refuse_foreign_references(scene):
         assert "检查未通过" in response_text(result.response), persona
         found = leaks(response_text(result.response), forbidden, submitted_text(data))
         assert not found, (persona, "exchange:kind", found)
+        # A village list naming a foreign township goes through the engine: the upload becomes a run of the
+        # user's own district that fails its check; no village is written and nothing foreign is shown.
+        data = village_import(foreign_ent.township)
+        result = attempt(c.post, reverse("exchange:kind", args=["villages"]), data, follow=True,
+                         user=scene.personas[persona])
+        where = (persona, "exchange:kind villages", submitted_text(data))
+        text = response_text(result.response)
+        assert result.response.status_code == 200, (*where, result.response.status_code)
+        assert result.changed == ["exchange.ImportRun"] and not result.outside, (*where, result.changed)
+        assert "检查未通过" in text and f"不是{own_district.name}辖区内的乡镇/街道代码" in text, where
+        assert foreign_ent.township.name not in text and foreign_ent.district.name not in text, where
+        found = leaks(text, forbidden, submitted_text(data))
+        assert not found, (*where, found)
 
 
 # --------------------------------------------------------------------------------------------------------

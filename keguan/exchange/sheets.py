@@ -37,6 +37,14 @@ ERROR_HEADER = "错误说明"
 ROW_HEADER = "原行号"
 
 
+_NOT_IN_SHEET_TITLES = str.maketrans({c: "" for c in "[]:*?/\\"})
+
+
+def sheet_title(title: str) -> str:
+    """A kind's title as a sheet's name: Excel refuses []:*?/\\ and more than 31 characters (村/社区名单 → 村社区名单)."""
+    return title.translate(_NOT_IN_SHEET_TITLES)[:31] or "Sheet1"
+
+
 def _save(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -70,7 +78,7 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
     prefilled = filled is not None
     wb = Workbook()
     ws = wb.active
-    ws.title = kind.title[:31]
+    ws.title = sheet_title(kind.title)
     lists = None
     for i, column in enumerate(kind.columns, start=1):
         letter = get_column_letter(i)
@@ -161,7 +169,7 @@ def export_xlsx(kind: ImportKind, ctx: Context, rows: Iterable[Sequence] | None 
     rows = iter(kind.export_rows(ctx) if rows is None else rows)
     first = next(rows, None)  # a kind refuses bad filters here, before the workbook is opened
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=kind.title[:31])
+    ws = wb.create_sheet(title=sheet_title(kind.title))
     formats = [c.number_format for c in kind.columns]
     hidden = [c.perm is not None and not ctx.may(c.perm) for c in kind.columns]
     for i, column in enumerate(kind.columns, start=1):
@@ -194,7 +202,7 @@ def errors_xlsx(kind: ImportKind, checked: Checked) -> bytes:
     number in the uploaded file (原行号). Both extra columns are ignored on upload, so the corrected rows can
     be imported by themselves."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=kind.title[:31])
+    ws = wb.create_sheet(title=sheet_title(kind.title))
     for i, column in enumerate(kind.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     n = len(kind.columns)

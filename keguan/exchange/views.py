@@ -152,6 +152,11 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         # page, whose links name the region only when there is a choice)
         region, _ = _region_choice(request, k, required=False)
     params = {}
+    if k.params and region is None:
+        # the upload page leaves the region out of its links when the user has only one (the city of the
+        # targets): the parameters (the year) are then those of that region
+        only = list(target_regions(request.user, k)[:2])
+        region = only[0] if len(only) == 1 else None
     if k.params and region is not None:
         try:
             params = resolve_params(k, Context(user=request.user, region=region), request.GET)
@@ -165,7 +170,8 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         content = export_xlsx(k, ctx, scope_name=scope_name)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
-    return xlsx_response(content, f"{k.title}_{scope_name}_{timezone.localdate():%Y%m%d}.xlsx")
+    named = "-".join(label for _, label in k.param_labels(ctx)) if params else ""
+    return xlsx_response(content, f"{k.title}_{scope_name}{'_' + named if named else ''}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def scoped_region(user, wanted: str):

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from keguan.core.scope_walk import EDITORS, MANAGERS, SceneContext, Walk, Write, status
-from keguan.regions.scope_walk import csv_upload
 
 from . import registry
 from .models import ReportedValue, Target
@@ -18,12 +17,6 @@ def _targetable() -> list:
 
 def _targets_form(district) -> dict:
     return {"year": 2024, **{f"t-{i.code}-{district.pk}": "5" for i in _targetable()}}
-
-
-def _targets_upload(district) -> dict:
-    first = _targetable()[0]
-    rows = [["区县代码", f"{first.name}（{first.unit}）"], [district.code, "5"]]
-    return {"year": 2024, "file": csv_upload("目标.csv", rows)}
 
 
 def _reported_form(_: Any) -> dict:
@@ -42,13 +35,11 @@ def _scene(ctx: SceneContext) -> dict:
 WALK = Walk(
     writes={
         "indicators:targets": Write(frozenset({"city"}), _targets_form, target="district", readers=EDITORS),
-        "indicators:targets_upload": Write(frozenset({"city"}), _targets_upload, target="district"),
         "indicators:reported": Write(EDITORS | {"city"}, _reported_form),
     },
     page_status={
         "indicators:dashboard": status(MANAGERS),
         "indicators:city_export": status({"city"}),
-        "indicators:targets_template": status({"city"}),
     },
     anchors={
         "indicators.ReportedValue": lambda x: (x.region, None),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import timezone
 
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.periods import Period, competition_ranks
@@ -11,6 +14,13 @@ from keguan.rules.periods import Period, competition_ranks
 from . import registry
 from .models import ReportedValue, Target
 from .registry import Indicator, Kind, Timing
+
+
+def target_years(today: dt.date | None = None) -> list[int]:
+    """The years targets are set for on the targets page and imported for: next year, this year and the
+    three before, newest first."""
+    year = (today or timezone.localdate()).year
+    return list(range(year + 1, year - 4, -1))
 
 
 def districts_of(region: Region) -> list[Region]:

@@ -8,10 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from keguan.core.errors import ImportRejected, ServiceError
-from keguan.core.excel import build_xlsx
+from keguan.core.errors import ServiceError
 from keguan.core.permissions import may
-from keguan.core.tabular import read_table
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.periods import Period
 
@@ -40,8 +38,9 @@ def _decimal(raw, *, field: str = "value") -> Decimal:
 
 
 @transaction.atomic
-def target_set(*, actor, indicator: str, district: Region, year: int, value) -> Target | None:
-    """Set (or with value None/'' clear) a district's yearly target."""
+def target_set(*, actor, indicator: str, district: Region, year: int, value, reason: str = "") -> Target | None:
+    """Set (or with value None/'' clear) a district's yearly target; ``reason`` goes into the history (an
+    import names its file)."""
     ind = registry.get(indicator)
     if not ind.targetable:
         raise ServiceError(f"“{ind.name}”不设目标", field="indicator")
@@ -54,7 +53,7 @@ def target_set(*, actor, indicator: str, district: Region, year: int, value) -> 
     if value in (None, ""):
         if current is not None:
             current._history_user = actor
-            current._change_reason = "清除目标"
+            current._change_reason = (f"{reason}：清除目标" if reason else "清除目标")[:100]
             current.delete()
         return None
     amount = _decimal(value)
@@ -65,7 +64,7 @@ def target_set(*, actor, indicator: str, district: Region, year: int, value) -> 
     current.value = amount
     current.set_by = actor
     current._history_user = actor
-    current._change_reason = "设定市定目标"
+    current._change_reason = (f"{reason}：设定市定目标" if reason else "设定市定目标")[:100]
     current.save()
     return current
 
@@ -96,51 +95,3 @@ def reported_value_set(*, actor, indicator: str, region: Region, period: str, va
     current._change_reason = "填报数值"
     current.save()
     return current
-
-
-def targets_template_xlsx(*, city: Region, year: int) -> bytes:
-    districts = Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY).order_by("code")
-    inds = [i for i in registry.all_indicators() if i.targetable]
-    existing = {(t.indicator, t.region_id): t.value for t in Target.objects.filter(region__in=districts, year=year)}
-    headers = ["区县代码", "区县", *[f"{i.name}（{i.unit}）" for i in inds]]
-    rows = [[d.code, d.name, *[existing.get((i.code, d.pk)) for i in inds]] for d in districts]
-    note = (
-        f"{city.name}{year}年市定目标。\n每行一个区县，每列一个指标；留空表示不设目标。区县代码和表头请勿修改。\n"
-        "上传后系统逐格检查，有任何错误时整个文件都不会导入。"
-    )
-    return build_xlsx(title=f"{year}年目标", headers=headers, rows=rows, note=note,
-                      widths=[10, 12, *[max(14, len(h) * 2) for h in headers[2:]]])
-
-
-def targets_import(*, actor, city: Region, year: int, data: bytes, filename: str) -> int:
-    inds = [i for i in registry.all_indicators() if i.targetable]
-    columns = {f"{i.name}（{i.unit}）": i for i in inds}
-    rows = read_table(data, filename, required=["区县代码"], optional=["区县", *columns])
-    districts = {d.code: d for d in Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)}
-    errors: list[tuple[int | None, str, str]] = []
-    plan: list[tuple[str, Region, Decimal | None]] = []
-    present = set(rows[0].values) if rows else set()
-    if not any(c in present for c in columns):
-        raise ImportRejected([(1, "表头", "没有可识别的指标列，请使用下载的模板")])
-    for row in rows:
-        district = districts.get(row.text("区县代码"))
-        if district is None:
-            errors.append((row.number, "区县代码", f"“{row.text('区县代码')}”不是{city.name}的区县代码"))
-            continue
-        for header, ind in columns.items():
-            if header not in row.values:
-                continue
-            raw = row.text(header)
-            if raw == "":
-                plan.append((ind.code, district, None))
-                continue
-            try:
-                plan.append((ind.code, district, _decimal(raw)))
-            except ServiceError as exc:
-                errors.append((row.number, header, exc.message))
-    if errors:
-        raise ImportRejected(errors)
-    with transaction.atomic():
-        for code, district, value in plan:
-            target_set(actor=actor, indicator=code, district=district, year=year, value=value)
-    return sum(1 for *_, v in plan if v is not None)

@@ -8,7 +8,5 @@ urlpatterns = [
     path("", dashboard.dashboard_view, name="dashboard"),
     path("city.xlsx", dashboard.city_export_view, name="city_export"),
     path("targets/", targets.targets_view, name="targets"),
-    path("targets/template.xlsx", targets.targets_template_view, name="targets_template"),
-    path("targets/upload/", targets.targets_upload_view, name="targets_upload"),
     path("reported/", targets.reported_view, name="reported"),
 ]

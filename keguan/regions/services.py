@@ -8,6 +8,8 @@ from importlib import resources
 
 from django.db import transaction
 
+from keguan.core.errors import ServiceError
+
 from .models import Region, RegionLevel
 
 PACKAGE_SOURCE = "民政部区划表(2025-12-31)"
@@ -101,3 +103,19 @@ def villages_create(*, township: Region, villages: list[tuple[str, str]], source
     ]
     Region.objects.bulk_create(objs, batch_size=2000)
     return objs
+
+
+@transaction.atomic
+def village_rename(*, village: Region, name: str, source: str) -> Region:
+    """Rename a village (村委会 become 社区, a list corrects a name); ``source`` says where the name came from."""
+    if village.level != RegionLevel.VILLAGE:
+        raise ServiceError("只能修改村/社区的名称", field="name")
+    name = name.strip()
+    if not name:
+        raise ServiceError("名称不能为空", field="name")
+    if len(name) > 64:
+        raise ServiceError("名称过长（最多64字）", field="name")
+    village.name = name
+    village.source = source[:32]
+    village.save(update_fields=["name", "source"])
+    return village

@@ -10,20 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from keguan.core.errors import ServiceError
-from keguan.core.excel import xlsx_response
 from keguan.core.permissions import may
-from keguan.core.uploads import import_page
 from keguan.regions.models import RegionLevel
 from keguan.rules.periods import Period
 
 from .. import registry
 from ..models import ReportedValue
 from ..present import fmt_value
-from ..selectors import city_of, districts_of, targets_for
-from ..services import reported_value_set, target_set, targets_import, targets_template_xlsx
+from ..selectors import city_of, districts_of, target_years, targets_for
+from ..services import reported_value_set, target_set
 from .dashboard import dashboard_region
 
 
@@ -86,42 +84,8 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/targets.html",
         {"rows": rows, "indicators": indicators, "year": year, "editable": editable, "city": city,
-         "years": list(range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1))},
-    )
-
-
-@require_GET
-def targets_template_view(request: HttpRequest) -> HttpResponse:
-    region = dashboard_region(request.user)
-    if not _is_city_staff(request.user):
-        raise PermissionDenied("市定目标由市局设定")
-    city = city_of(region) or region
-    year = _year(request)
-    return xlsx_response(targets_template_xlsx(city=city, year=year), f"{city.name}{year}年市定目标.xlsx")
-
-
-@require_http_methods(["GET", "POST"])
-def targets_upload_view(request: HttpRequest) -> HttpResponse:
-    region = dashboard_region(request.user)
-    if not _is_city_staff(request.user):
-        raise PermissionDenied("市定目标由市局设定")
-    city = city_of(region) or region
-    year = _year(request)
-
-    def done(count: int) -> HttpResponse:
-        messages.success(request, f"已导入{year}年市定目标 {count} 项")
-        return redirect(f"{reverse('indicators:targets')}?year={year}")
-
-    return import_page(
-        request,
-        run=lambda data, name: targets_import(actor=request.user, city=city, year=year, data=data, filename=name),
-        on_success=done,
-        context={
-            "title": f"导入{city.name}{year}年市定目标",
-            "crumbs": [("目标考核", ""), ("市定目标", f"{reverse('indicators:targets')}?year={year}")],
-            "template_url": f"{reverse('indicators:targets_template')}?year={year}",
-            "instructions": ["下载模板（已含当前目标），每行一个区县、每列一个指标，留空表示不设目标。"],
-        },
+         "years": target_years(), "importable": editable and year in target_years(),
+         "exportable": may(request.user, "indicators.city") and year in target_years()},
     )
 
 
