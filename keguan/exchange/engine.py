@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from keguan.core.errors import ImportRejected, ServiceError
+from keguan.core.reading import Layout, Problem, cell, match_headers, read_grid
 
 from .kinds import ADD, UNCHANGED, UPDATE, Context, ImportKind, Plan, Row
 from .readers import CellError, as_text
-from .reading import Layout, Problem, cell, match_headers, read_grid
 
 NOTE_MARK = "说明："  # every cell of the template's notes row (row 2) starts with it
 PROGRESS_EVERY = 500

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from keguan.core.errors import ImportRejected, ServiceError
+from keguan.core.reading import MAX_UPLOAD
 from keguan.core.scope import scoped
 from keguan.regions.models import Region
 
@@ -25,7 +26,6 @@ from . import progress
 from .engine import Checked, apply, check_file, count_rows
 from .kinds import Context, ImportKind, ParamError, resolve_params
 from .models import ImportRun, RunStatus
-from .reading import MAX_UPLOAD
 from .registry import get_kind
 from .sheets import errors_xlsx
 

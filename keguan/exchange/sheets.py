@@ -25,10 +25,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from keguan.core.excel import safe_cell
+from keguan.core.reading import MAX_ROWS
 
 from .engine import NOTE_MARK, Checked
 from .kinds import Context, ImportKind
-from .reading import MAX_ROWS
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 NOTE_FILL = PatternFill("solid", fgColor="FFF2CC")

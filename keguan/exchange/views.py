@@ -17,12 +17,12 @@ from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
 from keguan.core.pagination import paginate, querystring_without
 from keguan.core.permissions import demand, may
+from keguan.core.reading import MAX_UPLOAD
 from keguan.core.scope import get_for_user, scoped
 
 from . import progress
 from .kinds import Context, ImportKind, ParamError, resolve_params
 from .models import ImportRun, RunStatus
-from .reading import MAX_UPLOAD
 from .registry import all_kinds, get_kind, kind_or_404
 from .services import background_rows, context_for, run_confirm, run_start, target_regions
 from .sheets import export_xlsx, template_xlsx

@@ -218,7 +218,7 @@ def test_a_huge_used_range_is_refused_quickly_without_reading_it(world, ctx):
 
 
 def test_too_many_rows_are_refused(world, ctx, monkeypatch):
-    from keguan.exchange import reading
+    from keguan.core import reading
 
     monkeypatch.setattr(reading, "MAX_ROWS", 5)
     checked = check_file(FIRMS, xlsx([HEAD, *(good(i) for i in range(1, 8))]), "a.xlsx", ctx)

@@ -6,8 +6,8 @@ import pytest
 
 from keguan.core import areas
 from keguan.core.errors import ImportRejected
+from keguan.core.reading import XLS_MAGIC, read_grid
 from keguan.exchange import registry
-from keguan.exchange.reading import XLS_MAGIC, read_grid
 
 from .kinds import FIRMS, REFUSING
 

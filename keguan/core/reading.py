@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from python_calamine import CalamineWorkbook
 
-from keguan.core.errors import ImportRejected
+from .errors import ImportRejected
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes
 MAX_COLUMNS = 200
