@@ -26,6 +26,23 @@ DISTRICT_A = "450103"  # 青秀区
 DISTRICT_B = "450105"  # 江南区
 
 
+def workbook(rows, headers=None) -> bytes:
+    """An .xlsx holding ``headers`` (when given) then ``rows``: the files the import tests upload."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if headers is not None:
+        ws.append(list(headers))
+    for r in rows:
+        ws.append(list(r))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def credit_code(district: str, n: int) -> str:
     first17 = f"91{district}{n:08d}0"
     return first17 + credit_code_check_char(first17)

@@ -4,9 +4,6 @@ The kind's rows and messages are tested in tests/exchange/test_enterprises_kind.
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,20 +12,13 @@ from keguan.enterprises.models import Enterprise
 from keguan.exchange.engine import check_file
 from keguan.exchange.kinds import Context
 from keguan.exchange.models import ImportRun, RunStatus
-from tests.conftest import DISTRICT_A, credit_code
+from tests.conftest import DISTRICT_A, credit_code, workbook
 
 KIND_PAGE = reverse("exchange:kind", args=["enterprises"])
 
 
 def book(rows, headers=(ent.C_NAME, ent.C_CODE)) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(rows, headers)
 
 
 def test_the_list_leads_to_the_import_page(world, login):

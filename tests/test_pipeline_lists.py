@@ -31,7 +31,7 @@ from keguan.pipeline.selectors import (
     renewal_horizon,
 )
 from keguan.rules.explain import add_years
-from tests.conftest import credit_code
+from tests.conftest import credit_code, workbook
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
@@ -385,13 +385,7 @@ def test_pools_create_list_and_members(world):
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(rows)
 
 
 def xlsx_upload(rows: list[list], name: str = "入库名单.xlsx") -> SimpleUploadedFile:

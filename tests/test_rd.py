@@ -37,7 +37,7 @@ from keguan.rd.services import (
 )
 from keguan.reports.builder import build_draft
 from keguan.rules.periods import Period
-from tests.conftest import DISTRICT_A, credit_code
+from tests.conftest import DISTRICT_A, credit_code, workbook
 
 TODAY = timezone.localdate()
 FIGURES = {
@@ -184,14 +184,7 @@ def test_calls_are_logged(rd):
 
 
 def book(rows, headers=(imp.C_NAME, imp.C_CODE, imp.C_WAN, imp.C_DATE)) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(rows, headers)
 
 
 def ctx_for(w, user=None) -> Context:

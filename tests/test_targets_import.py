@@ -22,6 +22,7 @@ from keguan.indicators import registry
 from keguan.indicators.exchange import C_CODE, C_NAME, TARGETS
 from keguan.indicators.models import Target
 from keguan.indicators.services import target_set
+from tests.conftest import workbook
 
 YEAR = timezone.localdate().year
 HNTE = "有效高新技术企业（家）"
@@ -30,14 +31,7 @@ RD = "研发经费填报额（万元）"
 
 
 def xlsx(rows, headers=(C_CODE, C_NAME, HNTE, NEW_HNTE)) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(list(r))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(rows, headers)
 
 
 def ctx(world, year=YEAR):

@@ -19,17 +19,11 @@ from keguan.exchange.registry import get_kind
 from keguan.regions.exchange import C_CODE, C_NAME, C_TOWN, VILLAGES
 from keguan.regions.models import Region, RegionLevel
 from keguan.regions.services import villages_create
+from tests.conftest import workbook
 
 
 def xlsx(rows, headers=(C_CODE, C_NAME, C_TOWN)) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(list(r))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(rows, headers)
 
 
 def villages(region):
