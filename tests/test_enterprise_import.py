@@ -4,11 +4,14 @@ The kind's rows and messages are tested in tests/exchange/test_enterprises_kind.
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from keguan.enterprises import exchange as ent
-from keguan.enterprises.models import Enterprise
+from keguan.enterprises.models import Enterprise, Stage
 from keguan.exchange.engine import check_file
 from keguan.exchange.kinds import Context
 from keguan.exchange.models import ImportRun, RunStatus
@@ -59,3 +62,32 @@ def test_the_lists_export_imports_back_unchanged(world, login):
     checked = check_file(ent.ENTERPRISES, exported, "导出.xlsx", Context(user=world.staff, region=world.a))
     assert checked.ok, checked.errors
     assert (checked.added, checked.updated, checked.unchanged) == (0, 0, 2)
+
+
+def test_template_round_trip(world, login):
+    """The template as downloaded, filled below its notes and example rows, imports; its export imports back as
+    all unchanged."""
+    c = login(world.staff)
+    template = c.get(reverse("exchange:template", args=["enterprises"]))
+    assert template.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(template.content))
+    ws = wb.worksheets[0]
+    headers = [cell.value for cell in ws[1]]
+    assert headers[:2] == [ent.C_NAME, ent.C_CODE] and ws.data_validations.dataValidation  # drop-downs
+    row = {ent.C_NAME: "模板往返科技有限公司", ent.C_CODE: credit_code(DISTRICT_A, 41), ent.C_TOWN: world.a_town.name,
+           ent.C_INDUSTRY: "39", ent.C_STAGE: "科技型中小企业", ent.C_PHONE: "0771-5551234"}
+    ws.append([row.get(h) for h in headers])
+    buf = io.BytesIO()
+    wb.save(buf)
+    ctx = Context(user=world.staff, region=world.a)
+    checked = check_file(ent.ENTERPRISES, buf.getvalue(), "模板.xlsx", ctx)
+    assert checked.ok and (checked.added, checked.updated, checked.unchanged) == (1, 0, 0), checked.errors
+    from keguan.exchange.engine import run_import
+
+    run_import(ent.ENTERPRISES, buf.getvalue(), "模板.xlsx", Context(user=world.staff, region=world.a))
+    firm = Enterprise.objects.get(credit_code=row[ent.C_CODE])
+    assert firm.township == world.a_town and firm.stage == Stage.SME and firm.contact_phone == "0771-5551234"
+    exported = c.get(reverse("exchange:export", args=["enterprises"]))
+    assert exported.status_code == 200
+    again = check_file(ent.ENTERPRISES, exported.content, "导出.xlsx", Context(user=world.staff, region=world.a))
+    assert again.ok and (again.added, again.updated, again.unchanged) == (0, 0, 3)
