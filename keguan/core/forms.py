@@ -39,6 +39,10 @@ class BootstrapMixin:
     def add_service_error(self, exc: ServiceError) -> None:
         field = exc.field if exc.field in self.fields else None  # type: ignore[attr-defined]
         self.add_error(field, exc.message)  # type: ignore[attr-defined]
+        current = getattr(exc, "current", None)  # a stale edit: shown again, the form carries the stored version
+        if current is not None and "version" in self.fields and self.is_bound:  # type: ignore[attr-defined]
+            self.data = self.data.copy()  # type: ignore[attr-defined]
+            self.data[self.add_prefix("version")] = str(current)  # type: ignore[attr-defined]
         self._style()
 
 

@@ -21,7 +21,7 @@ from keguan.regions.models import Region, RegionLevel
 from . import hooks
 from .industry import DIVISIONS, division_label
 from .models import Enterprise, SizeClass, Stage, TechField
-from .services import enterprise_change_stage, enterprise_create, enterprise_update
+from .services import counts_deferred, enterprise_change_stage, enterprise_create, enterprise_update
 
 C_NAME, C_CODE, C_REP, C_DATE = "企业名称", "统一社会信用代码", "法定代表人", "注册日期"
 C_DISTRICT, C_TOWN, C_INDUSTRY, C_FIELD = "所属区县", "所属乡镇/街道", "行业", "高新技术领域"
@@ -158,6 +158,9 @@ class EnterpriseKind(ImportKind):
         enterprise_update(enterprise=enterprise, actor=ctx.user, reason=f"{ctx.reason}更新", **plan.data)
         if stage and stage != enterprise.stage:
             enterprise_change_stage(enterprise=enterprise, actor=ctx.user, stage=stage, on=ctx.today, note=ctx.reason)
+
+    def writing(self, ctx: Context):
+        return counts_deferred()  # the district's counter rows are moved once, at the end
 
     def back(self, ctx: Context) -> tuple[str, str]:
         from django.urls import reverse

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
 from keguan.core.scope import covers_districts, home_district, in_scope, within_township
+from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
@@ -89,6 +90,7 @@ class EnterpriseFilterForm(BootstrapMixin, forms.Form):
 class EnterpriseForm(BootstrapMixin, forms.ModelForm):
     district = RegionChoiceField(label="所属区县", queryset=Region.objects.none())
     township = RegionChoiceField(label="所属乡镇/街道", queryset=Region.objects.none(), required=False)
+    version = VersionField()  # the version the form was read at (optimistic locking)
 
     class Meta:
         model = Enterprise
@@ -100,6 +102,7 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         self.user = user
         self.fields["district"].queryset = districts_in_scope(user=user)
         self.fields["township"].queryset = townships_in_scope(user=user)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         if home_district(user) is not None and not self.instance.pk:
             self.fields["district"].initial = home_district(user).pk
         self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
@@ -157,6 +160,8 @@ class LabelForm(BootstrapMixin, forms.Form):
 
 
 class YearFiguresForm(BootstrapMixin, forms.ModelForm):
+    version = VersionField()  # the version the form was read at; 0 for a new year (optimistic locking)
+
     class Meta:
         model = EnterpriseYear
         fields = ["year", *YEAR_FIELDS]
@@ -165,6 +170,7 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
         self.fields["year"].min_value = 1990
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         if self.instance.pk:
             self.fields["year"].disabled = True
 
@@ -184,4 +190,4 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         pass
 
     def figures(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "year"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("year", "version")}

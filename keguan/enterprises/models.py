@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
+from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
 
 from .industry import DIVISION_CHOICES, section_of
@@ -66,7 +67,7 @@ class LabelLevel(models.TextChoices):
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
-class Enterprise(models.Model):
+class Enterprise(Versioned):
     name = models.CharField("企业名称", max_length=128)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     legal_rep = models.CharField("法定代表人", max_length=32, blank=True)
@@ -176,7 +177,7 @@ YEAR_FIELDS = (
 )
 
 
-class EnterpriseYear(models.Model):
+class EnterpriseYear(Versioned):
     """年度数据: one row per enterprise and fiscal year. Money in yuan, two decimals."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="years")

@@ -4,6 +4,8 @@ change in the history (django-simple-history keeps who, when and the old → new
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -11,6 +13,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
+from keguan.core.versioning import StaleEdit, claim
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
@@ -97,10 +100,15 @@ def enterprise_create(*, actor, reason: str = "新建企业", **data: Any) -> En
 
 
 @transaction.atomic
-def enterprise_update(*, enterprise: Enterprise, actor, reason: str = "修改企业信息", **data: Any) -> Enterprise:
+def enterprise_update(
+    *, enterprise: Enterprise, actor, reason: str = "修改企业信息", version: int | None = None, **data: Any
+) -> Enterprise:
+    """Change the firm's profile. ``version``: the version the edit form was read at; a stale one is refused
+    with what changed since (``keguan.core.versioning``)."""
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
+    claim(enterprise, version, fields=list(PROFILE_FIELDS))
     clean = _check_profile(data, instance=enterprise)
     changed = False
     for key, value in clean.items():
@@ -140,6 +148,11 @@ def enterprise_change_stage(
     the pipeline says so through ``hooks.stage_lock``); staff then change the records, not the stage."""
     if stage not in STAGE_ORDER:
         raise ServiceError("未知的培育阶段", field="stage")
+    # The firm's row is locked first and its stage read from it: two changes at once (two clerks, a clerk and
+    # the daily sync) queue here, and the second starts from the stage the first left, so the stage history
+    # stays one chain (its from_stage is always the stored stage).
+    stored = _stored_place(enterprise)
+    enterprise.stage = stored[1]
     if not by_records:
         locked = hooks.stage_lock(enterprise)
         if locked:
@@ -160,7 +173,6 @@ def enterprise_change_stage(
         note=note,
         created_by=actor,
     )
-    stored = _stored_place(enterprise)
     enterprise.stage = stage
     enterprise.stage_since = on
     enterprise._history_user = actor
@@ -168,6 +180,13 @@ def enterprise_change_stage(
     enterprise.save(update_fields=["stage", "stage_since", "updated_at"])
     _count_move(stored, (stored[0], stage))  # update_fields: the stored district stays
     return change
+
+
+def enterprise_lock(enterprise: Enterprise) -> None:
+    """Lock the firm's row until the transaction ends (PostgreSQL; SQLite writes one transaction at a time):
+    the services of the firm's records (years, 科小/高企/培育库 …) call it first, so two entries for one firm
+    at once are checked one after the other, each seeing what the other wrote."""
+    list(Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True))
 
 
 # ------------------------------------------------------------------ the district × stage counter
@@ -193,6 +212,36 @@ def _count_move(before: Place | None, after: Place | None) -> None:
         deltas[before] = -1
     if after is not None:
         deltas[after] = deltas.get(after, 0) + 1
+    pending = _DEFERRED.get()
+    if pending is not None:  # an import: applied once, at its end
+        for place, delta in deltas.items():
+            pending[place] = pending.get(place, 0) + delta
+        return
+    _apply_counts(deltas)
+
+
+_DEFERRED: ContextVar[dict[Place, int] | None] = ContextVar("keguan_deferred_stage_counts", default=None)
+
+
+@contextmanager
+def counts_deferred():
+    """Within this block the counter's moves are added up and applied once when it ends (inside the caller's
+    transaction): an import of thousands of firms then locks each district's counter rows only for its last
+    moment, not for its whole run, and a clerk changing a stage elsewhere in the district does not wait for
+    it. Nothing is applied when the block fails (its transaction is rolled back anyway)."""
+    if _DEFERRED.get() is not None:  # already deferring: the outer block applies
+        yield
+        return
+    token = _DEFERRED.set({})
+    try:
+        yield
+        deltas = _DEFERRED.get()
+    finally:
+        _DEFERRED.reset(token)
+    _apply_counts({place: delta for place, delta in deltas.items() if delta})
+
+
+def _apply_counts(deltas: dict[Place, int]) -> None:
     for (district_id, stage), delta in sorted(deltas.items()):
         rows = DistrictStageCount.objects.filter(district_id=district_id, stage=stage)
         if rows.update(n=F("n") + delta):
@@ -268,14 +317,27 @@ def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def year_figures_save(*, enterprise: Enterprise, actor, year: int, **values: Any) -> EnterpriseYear:
+def year_figures_save(
+    *, enterprise: Enterprise, actor, year: int, version: int | None = None, **values: Any
+) -> EnterpriseYear:
+    """Fill in or change one year's figures. ``version``: the version the form was read at — 0 for a new
+    year's form: when that year was filled in meanwhile, the same figures again are a repeated submit (nothing
+    to do) and other figures are refused, as a stale edit is (``keguan.core.versioning``)."""
     unknown = set(values) - set(YEAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
     this_year = timezone.localdate().year
     if year < 1990 or year > this_year:
         raise ServiceError(f"年度应在1990至{this_year}之间", field="year")
+    enterprise_lock(enterprise)  # one writer of a firm's years at a time
     row = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+    if row is not None and version == 0:
+        if all(getattr(row, key) == value for key, value in values.items()):
+            return row  # the same form submitted twice
+        raise StaleEdit(f"{year}年度数据已由他人填报，与您填写的不同。您填写的内容仍在下方，请核对后再次保存"
+                        "（再次保存即以您填写的为准）", [], current=row.version)
+    if row is not None:
+        claim(row, version, fields=list(YEAR_FIELDS))
     # Check the row as it will be stored: a partial update is checked against the stored figures.
     stored = {key: getattr(row, key) for key in YEAR_FIELDS} if row else {}
     problems = check_year_figures({**stored, **values})

@@ -215,7 +215,7 @@ def apply(kind: ImportKind, checked: Checked, ctx: Context, *, progress: Progres
     if not checked.ok:
         raise ImportRejected(checked.errors)
     todo = [p for p in checked.plans if p.action != UNCHANGED]
-    with transaction.atomic():
+    with transaction.atomic(), kind.writing(ctx):
         for i, plan in enumerate(todo, start=1):
             try:
                 kind.write(plan, ctx)

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -276,6 +277,12 @@ class ImportKind:
 
     def export_rows(self, ctx: Context) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
+
+    def writing(self, ctx: Context) -> AbstractContextManager:
+        """A context around the whole write (every ``write`` and ``finish``, inside the transaction): e.g. the
+        registry's ``counts_deferred``, so per-district counters are moved once at the end of an import
+        instead of being locked for its whole run. Default: nothing."""
+        return nullcontext()
 
     def template_rows(self, ctx: Context) -> Iterable[Sequence[Any]] | None:
         """Rows (in column order) to fill the template with instead of the example row; None: the example."""

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from django.urls import reverse
 
 from keguan.enterprises.models import Enterprise
+from keguan.enterprises.services import counts_deferred
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
 from keguan.exchange.readers import CellError, Date, Text, Year, as_text, credit_code
 
@@ -137,6 +138,9 @@ class SmeRecordKind(ImportKind):
             return None
         data = {"year": year, "number": number, "registered_on": registered_on}
         return Plan.decide(stored, data, enterprise=firm.pk)
+
+    def writing(self, ctx: Context):
+        return counts_deferred()  # each entry moves the firm's stage: the counter moves once, at the end
 
     def write(self, plan: Plan, ctx: Context) -> None:
         # (only additions reach here: a row differing from its stored record is an error of the check)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from keguan.core.errors import ServiceError
 from keguan.enterprises.models import Enterprise
+from keguan.enterprises.services import enterprise_lock
 from keguan.regions.models import Region, RegionLevel
 
 from .models import (
@@ -89,6 +90,7 @@ def sme_record_check(
 
 @transaction.atomic
 def sme_record_add(*, enterprise: Enterprise, actor, year: int, number: str, registered_on: dt.date) -> TechSmeRecord:
+    enterprise_lock(enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     number = (number or "").strip().upper()
     problems = sme_record_check(
         year=year, number=number, registered_on=registered_on, today=timezone.localdate(),
@@ -108,6 +110,7 @@ def sme_record_add(*, enterprise: Enterprise, actor, year: int, number: str, reg
 @transaction.atomic
 def sme_record_remove(*, record: TechSmeRecord, actor, on: dt.date, reason: str) -> TechSmeRecord:
     """移出: the record stays (it was true until ``on``); the firm is no longer 入库 from that day."""
+    enterprise_lock(record.enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     if record.removed_on is not None:
         raise ServiceError("该入库记录已移出", field="on")
     if not reason.strip():
@@ -124,6 +127,7 @@ def sme_record_remove(*, record: TechSmeRecord, actor, on: dt.date, reason: str)
 @transaction.atomic
 def sme_record_delete(*, record: TechSmeRecord, actor) -> None:
     """Delete a record entered by mistake."""
+    enterprise_lock(record.enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     enterprise = record.enterprise
     record._history_user = actor
     record._change_reason = "删除误录的科小入库记录"
@@ -150,6 +154,7 @@ def batch_create(*, year: int, seq: int, deadline: dt.date | None = None, note: 
 def application_create(
     *, enterprise: Enterprise, actor, batch: HnteBatch, on: dt.date, note: str = ""
 ) -> HnteApplication:
+    enterprise_lock(enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     _not_future(on, "on", "登记日期")
     if HnteApplication.objects.filter(enterprise=enterprise, batch=batch).exists():
         raise ServiceError(f"该企业已登记{batch}的申报", field="batch")
@@ -182,6 +187,7 @@ def application_move(
 ) -> HnteApplication:
     """Move an application to a later status (or to 未通过). Moving to 认定 records the certificate, closes the
     firm's pool membership as "认定为高新技术企业" and moves its stage."""
+    enterprise_lock(application.enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     app = HnteApplication.objects.select_for_update().get(pk=application.pk)
     allowed = dict(app.next_statuses())
     if app.is_final:
@@ -235,6 +241,7 @@ def _certificate_create(*, enterprise, actor, number: str, issued_on: dt.date, a
 @transaction.atomic
 def certificate_add(*, enterprise: Enterprise, actor, number: str, issued_on: dt.date) -> HnteCertificate:
     """A certificate won before keguan (or recorded late): no application behind it."""
+    enterprise_lock(enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     cert = _certificate_create(enterprise=enterprise, actor=actor, number=number, issued_on=issued_on)
     sync_stage(enterprise, actor=actor)
     return cert
@@ -242,6 +249,7 @@ def certificate_add(*, enterprise: Enterprise, actor, number: str, issued_on: dt
 
 @transaction.atomic
 def certificate_delete(*, certificate: HnteCertificate, actor) -> None:
+    enterprise_lock(certificate.enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     if certificate.application_id is not None:
         raise ServiceError("该证书来自已认定的申报记录，不能单独删除")
     enterprise = certificate.enterprise
@@ -292,6 +300,7 @@ def _check_join(pool: CultivationPool, enterprise: Enterprise, on: dt.date) -> N
 
 @transaction.atomic
 def pool_add(*, pool: CultivationPool, enterprise: Enterprise, actor, on: dt.date, reason: str) -> PoolMember:
+    enterprise_lock(enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     _not_future(on, "on", "入库日期")
     if not reason.strip():
         raise ServiceError("请填写入库理由（如：预审符合高企条件、研发投入达标）", field="reason")
@@ -329,6 +338,7 @@ def pool_add_many(
 
 @transaction.atomic
 def pool_exit(*, member: PoolMember, actor, on: dt.date, reason: str, note: str = "") -> PoolMember:
+    enterprise_lock(member.enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     if member.exited_on is not None:
         raise ServiceError("该企业已出库", field="on")
     if reason not in ExitReason.values:
@@ -357,6 +367,7 @@ def follow_move(enterprise: Enterprise) -> None:
 @transaction.atomic
 def fact_add(*, enterprise: Enterprise, actor, kind: str, year: int, note: str = "") -> RecordedFact:
     """A fact the official rules ask about (an accident, a national award …), for the self-check and pre-check."""
+    enterprise_lock(enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     if kind not in FactKind.values:
         raise ServiceError("请选择事项", field="kind")
     this_year = timezone.localdate().year
@@ -371,6 +382,7 @@ def fact_add(*, enterprise: Enterprise, actor, kind: str, year: int, note: str =
 
 @transaction.atomic
 def fact_delete(*, fact: RecordedFact, actor) -> None:
+    enterprise_lock(fact.enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     fact._history_user = actor
     fact._change_reason = "删除登记事项"
     fact.delete()
@@ -383,6 +395,7 @@ def fact_delete(*, fact: RecordedFact, actor) -> None:
 def visit_add(
     *, enterprise: Enterprise, actor, visited_on: dt.date, topic: str, tutor: str, content: str, next_step: str = ""
 ) -> TutoringVisit:
+    enterprise_lock(enterprise)  # one entry for a firm at a time (keguan.enterprises.services)
     _not_future(visited_on, "visited_on", "辅导日期")
     if not content.strip():
         raise ServiceError("请填写辅导情况", field="content")

@@ -130,7 +130,7 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             # The form has already written its values onto the instance; reload before the service diffs.
             fresh = enterprise_get(user=request.user, pk=pk, write=True)
-            enterprise_update(enterprise=fresh, actor=request.user, **data)
+            enterprise_update(enterprise=fresh, actor=request.user, version=form.cleaned_data.get("version"), **data)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
