@@ -155,3 +155,11 @@ def test_forwarded_address_counts_only_behind_a_trusted_proxy(world, client, set
     client.post(reverse("accounts:login"), {"username": "y", "password": WRONG}, REMOTE_ADDR="10.1.1.1",
                 HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4")
     assert LoginLog.objects.filter(username="y").get().ip == "1.2.3.4"
+
+
+def test_admin_login_while_locked_shows_keguan_login_page(world, client):
+    fail(client, "staff", 5)
+    r = client.post("/admin/login/", {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7")
+    assert r.status_code == 403
+    page = r.content.decode()
+    assert "账号已暂时锁定" in page and 'name="username"' in page
