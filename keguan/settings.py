@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into keguan's login page (status 403)
 ]
 
 ROOT_URLCONF = "keguan.urls"
@@ -163,9 +165,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes, keguan.accounts.throttle): an account is locked after KEGUAN_LOGIN_FAILURES
+# wrong passwords from any address, an address after KEGUAN_LOGIN_ADDRESS_FAILURES for any accounts, for
+# KEGUAN_LOGIN_LOCKOUT_MINUTES. Behind a reverse proxy set KEGUAN_TRUSTED_PROXY=true and the header the proxy
+# writes the client's address to (KEGUAN_CLIENT_IP_HEADER, its last address counts); otherwise the header is
+# ignored (a client could forge it) and the peer address counts.
+KEGUAN_LOGIN_FAILURES = env_int("KEGUAN_LOGIN_FAILURES", 5)
+KEGUAN_LOGIN_ADDRESS_FAILURES = env_int("KEGUAN_LOGIN_ADDRESS_FAILURES", 20)
+KEGUAN_LOGIN_LOCKOUT_MINUTES = env_int("KEGUAN_LOGIN_LOCKOUT_MINUTES", 30)
+KEGUAN_TRUSTED_PROXY = env_bool("KEGUAN_TRUSTED_PROXY", False)
+KEGUAN_CLIENT_IP_HEADER = env_str("KEGUAN_CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_HANDLER = "keguan.accounts.throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = "keguan.accounts.throttle.account_limit"
+AXES_COOLOFF_TIME = "keguan.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "keguan.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "keguan.accounts.throttle.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout lasts its minutes from the locking failure
+AXES_RESET_ON_SUCCESS = False  # the handler clears the account's own failures on a successful login
+AXES_DISABLE_ACCESS_LOG = True  # keguan's login log records the logins
+AXES_VERBOSE = False
 
 # Session timeout: 30 minutes of inactivity by default.
 SESSION_COOKIE_AGE = env_int("KEGUAN_SESSION_MINUTES", 30) * 60

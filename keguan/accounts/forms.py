@@ -7,6 +7,7 @@ from keguan.core.forms import BootstrapMixin
 from keguan.core.scope import scoped
 from keguan.regions.models import Region, RegionLevel
 
+from . import throttle
 from .models import MANAGEABLE_ROLES, Role, User
 
 
@@ -20,6 +21,8 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
         # ModelBackend refuses a disabled account before confirm_login_allowed() is reached, so the "inactive"
         # message would never show; give it when the password is right (a wrong one still gets invalid_login).
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if getattr(self.request, "axes_locked_out", False):  # locked (axes): say so, and check no password
+            return forms.ValidationError(throttle.locked_message(self.request, username), code="locked")
         user = User.objects.filter(username=username, is_active=False).first() if username else None
         if user is not None and password and user.check_password(password):
             return forms.ValidationError(self.error_messages["inactive"], code="inactive")

@@ -21,6 +21,15 @@ def new_organisation(district) -> dict:
     return {"kind": "university", "name": "范围测试大学", "region": district.pk, "credit_code": ""}
 
 
+def lock(u) -> None:
+    """The positive control of 解锁: the account must be locked first (an attempt record at the limit)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    AccessAttempt.objects.create(username=u.username, ip_address="192.0.2.1", user_agent="scope-walk",
+                                 failures_since_start=settings.KEGUAN_LOGIN_FAILURES)
+
+
 def _user_anchor(u) -> tuple[Any, int | None]:
     return u.region, u.enterprise_id
 
@@ -31,6 +40,7 @@ WALK = Walk(
         "accounts:organisation_create": Write(MANAGERS, new_organisation, target="district"),
         "accounts:user_create": Write(MANAGERS, new_user, target="district"),
         "accounts:user_toggle": Write(MANAGERS, lambda u: {}),
+        "accounts:user_unlock": Write(MANAGERS, lambda u: {}, prepare=lock),
         "accounts:user_password": Write(MANAGERS, lambda u: {"password": NEW_PASSWORD}),
         # only the system administrator adjusts the role → permission table
         "accounts:roles": Write(frozenset(), lambda _: {"role": Role.DISTRICT_STAFF, "permission": "rd.write",

@@ -9,7 +9,8 @@ from keguan.core.permissions import may
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_phone
 
-from .models import MANAGEABLE_ROLES, Organisation, OrganisationKind, Role, RolePermission, User
+from . import throttle
+from .models import MANAGEABLE_ROLES, LoginLog, Organisation, OrganisationKind, Role, RolePermission, User
 
 # The region level each role works at.
 ROLE_LEVELS: dict[str, tuple[int, ...]] = {
@@ -106,6 +107,22 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     user._history_user = actor
     user._change_reason = "启用账号" if active else "停用账号"
     user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User, ip: str | None = None) -> User:
+    """Lift the login lockout of ``user`` (its failures are forgotten), with a line in the login log and
+    in the account's history ("由XX解锁")."""
+    _check_manage(actor, user.role, user.region)
+    if not throttle.is_locked(user.username):
+        raise ServiceError(f"账号 {user.username} 未被锁定")
+    throttle.unlock(user.username)
+    LoginLog.objects.create(username=user.username, user=user, region=user.region, success=True, event="unlock",
+                            ip=ip, user_agent=f"由{actor.display_name}解锁"[:255])
+    user._history_user = actor
+    user._change_reason = f"由{actor.display_name}解锁"
+    user.save(update_fields=["is_active"])  # nothing changes but the history line
     return user
 
 

@@ -4,12 +4,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .models import LoginLog, User
+from .throttle import client_ip
 
 
 def _client(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    ip = request.META.get("REMOTE_ADDR") or None
+    ip = client_ip(request)
     return ip, (request.META.get("HTTP_USER_AGENT") or "")[:255]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("users/", views.user_list_view, name="user_list"),
     path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/toggle/", views.user_toggle_view, name="user_toggle"),
+    path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
     path("users/<int:pk>/password/", views.user_password_view, name="user_password"),
     path("organisations/", views.organisation_list_view, name="organisation_list"),
     path("organisations/new/", views.organisation_create_view, name="organisation_create"),

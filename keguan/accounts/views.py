@@ -22,7 +22,8 @@ from .forms import (
 )
 from .models import OrganisationKind
 from .selectors import login_log_list, organisation_list, user_get, user_list
-from .services import organisation_create, user_create, user_reset_password, user_set_active
+from .services import organisation_create, user_create, user_reset_password, user_set_active, user_unlock
+from .throttle import client_ip, locked_usernames
 
 
 class LoginView(auth_views.LoginView):
@@ -56,10 +57,11 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = user_list(user=request.user, q=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
     page = paginate(request, qs)
+    locked = locked_usernames(u.username for u in page.object_list)
     return render(
         request,
         "accounts/user_list.html",
-        {"form": form, "page": page, "query": querystring_without(request, "page")},
+        {"form": form, "page": page, "query": querystring_without(request, "page"), "locked": locked},
     )
 
 
@@ -90,6 +92,19 @@ def user_toggle_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"账号 {target.username} 已{'启用' if target.is_active else '停用'}")
+    return redirect("accounts:user_list")
+
+
+@require_POST
+def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request.user)
+    target = user_get(user=request.user, pk=pk)
+    try:
+        user_unlock(actor=request.user, user=target, ip=client_ip(request))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"账号 {target.username} 已解锁")
     return redirect("accounts:user_list")
 
 
