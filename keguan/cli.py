@@ -16,7 +16,8 @@ OWN = {
     "worker": "运行后台任务（大文件导入；keguan serve 会自动启动）",
     "report": "生成工作总结 Word 文档（keguan report --region 450103 --period 2022H1 --out 总结.docx）",
     "assess": "按官方规则评估名单中的企业（科小、高企），输出 JSON 行，不保存（keguan assess 名单.xlsx）",
-    "backup": "备份数据库到数据目录的 backups/ 下",
+    "backup": "备份数据库到数据目录的 backups/ 下（文件仅本账户可读）",
+    "restore": "从备份文件恢复到空的安装，并迁移到本版本（keguan restore 备份文件 --yes）",
     "syncstages": "按资质记录核定培育阶段（证书到期回落等），建议每天运行一次",
     "recount": "按企业库重新统计各区县各阶段企业数（直接改库或批量写入后）",
 }

@@ -414,6 +414,8 @@ def test_district_staff_runs_a_round_from_the_pages(world, login):
     assert 'name="amount_wan"' in row_form and "<tr" in row_form and "<html" not in row_form
     bad = c.post(url, {"amount_wan": "-5", "reported_on": "2025-03-01", "note": ""}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 200 and "填报金额不能为负数" in bad.content.decode()
+    huge = c.post(url, {"amount_wan": "10000000000", "reported_on": "2025-03-01", "note": ""}, HTTP_HX_REQUEST="true")
+    assert huge.status_code == 200 and "填报金额不能超过 9,999,999,999.999999 万元" in huge.content.decode()
     good = c.post(url, {"amount_wan": "150", "reported_on": "2025-03-01", "note": ""}, HTTP_HX_REQUEST="true")
     assert good.status_code == 200 and good["HX-Trigger"] == "rd-changed"
     assert "1,500,000" not in good.content.decode() and "150.00" in good.content.decode() and "已填报" in good.content.decode()

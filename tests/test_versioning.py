@@ -12,7 +12,6 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from keguan.core.errors import ServiceError
-from keguan.core.versioning import StaleEdit
 from keguan.enterprises.models import DistrictStageCount, Enterprise, Stage, StageChange
 from keguan.enterprises.services import (
     counts_deferred,
@@ -71,7 +70,7 @@ def test_a_stale_year_form_is_refused_and_a_repeated_new_year_is_one_row(world, 
     again = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, version=0,
                               **{k: getattr(row, k) for k in figures})
     assert again.pk == row.pk and world.ent_a.years.filter(year=2023).count() == 1
-    with pytest.raises(StaleEdit):
+    with pytest.raises(ServiceError, match="2023年数据已存在"):
         year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, version=0,
                           **{**{k: getattr(row, k) for k in figures}, "employees": 7})
 

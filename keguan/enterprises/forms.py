@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
@@ -12,7 +13,13 @@ from keguan.rules.identifiers import validate_credit_code, validate_phone
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
 from .models import YEAR_FIELDS, Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
 from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
-from .services import PROFILE_FIELDS
+from .services import (
+    PROFILE_FIELDS,
+    enterprise_resubmitted,
+    year_figure_limit,
+    year_figures_same,
+    year_row_exists_message,
+)
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -100,6 +107,7 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.resubmitted: Enterprise | None = None
         self.fields["district"].queryset = districts_in_scope(user=user)
         self.fields["township"].queryset = townships_in_scope(user=user)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
@@ -138,6 +146,10 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         code = self.cleaned_data.get("credit_code")
         if code:
             other = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+            if other is not None and not self.instance.pk:
+                if enterprise_resubmitted(other, actor=self.user, data=self.profile_data()):
+                    self.resubmitted = other  # the view shows that firm: this submit already succeeded
+                    return
             if other is not None:
                 # Name the holder only when the user may see it: a code must not reveal another district's firm.
                 holder = f"“{other.name}”" if in_scope(self.user, other) else "辖区外的企业"
@@ -171,6 +183,11 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         self.enterprise = enterprise
         self.fields["year"].min_value = 1990
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        for key in YEAR_FIELDS:
+            limit, message = year_figure_limit(key)
+            self.fields[key].validators.append(MaxValueValidator(limit, message=message))
+            if key == "net_assets":
+                self.fields[key].validators.append(MinValueValidator(-limit, message=message))
         if self.instance.pk:
             self.fields["year"].disabled = True
 
@@ -182,8 +199,13 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         year = data.get("year")
-        if year and not self.instance.pk and EnterpriseYear.objects.filter(enterprise=self.enterprise, year=year).exists():
-            self.add_error("year", f"{year}年数据已存在，请在列表中点“修改”")
+        stored = None
+        if year and not self.instance.pk:
+            stored = EnterpriseYear.objects.filter(enterprise=self.enterprise, year=year).first()
+        if stored is not None and not self.errors:
+            # The same figures again: a second submit of this form, which the view answers as saved.
+            if not year_figures_same(stored, self.figures()):
+                self.add_error("year", year_row_exists_message(year))
         return data
 
     def validate_unique(self) -> None:

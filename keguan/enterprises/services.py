@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, DecimalField, F
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
-from keguan.core.versioning import StaleEdit, claim
+from keguan.core.versioning import claim
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
@@ -45,6 +46,44 @@ PROFILE_FIELDS = (
 )
 
 
+class DuplicateEnterprise(ServiceError):
+    """The credit code is taken by ``existing``. ``resubmitted``: the same user created that firm with the same
+    data moments ago, so this is a double submit of the form that created it (the view then shows that firm)."""
+
+    def __init__(self, existing: Enterprise, *, resubmitted: bool = False):
+        super().__init__(
+            f"统一社会信用代码 {existing.credit_code} 已被“{existing.name}”使用，同一企业不能重复录入",
+            field="credit_code",
+        )
+        self.existing = existing
+        self.resubmitted = resubmitted
+
+
+RESUBMIT_WINDOW = dt.timedelta(minutes=10)
+
+
+def enterprise_resubmitted(existing: Enterprise, *, actor, data: dict[str, Any]) -> bool:
+    """True when ``actor`` created ``existing`` within the last ten minutes with these profile ``data``: a
+    second submit of the same new-firm form (a double click, a reload, a retry after a slow answer)."""
+    created = existing.history.filter(history_type="+").order_by("history_date").first()
+    if created is None or actor is None or created.history_user_id != actor.pk:
+        return False
+    if created.history_date < timezone.now() - RESUBMIT_WINDOW:
+        return False
+    for key, value in data.items():
+        if key in ("credit_code", "stage_since") or not hasattr(existing, key):
+            continue
+        if key == "contact_phone" and value:
+            phone = validate_phone(value)
+            value = phone.value if phone.ok else value
+        if isinstance(value, str):
+            value = value.strip()
+        stored = getattr(existing, key)
+        if (stored or None) != (value or None):
+            return False
+    return True
+
+
 def _check_profile(data: dict[str, Any], *, instance: Enterprise | None) -> dict[str, Any]:
     clean = dict(data)
     if "credit_code" in clean:
@@ -57,10 +96,7 @@ def _check_profile(data: dict[str, Any], *, instance: Enterprise | None) -> dict
             dup = dup.exclude(pk=instance.pk)
         other = dup.first()
         if other is not None:
-            raise ServiceError(
-                f"统一社会信用代码 {result.value} 已被“{other.name}”使用，同一企业不能重复录入",
-                field="credit_code",
-            )
+            raise DuplicateEnterprise(other)
     if clean.get("contact_phone"):
         phone = validate_phone(clean["contact_phone"])
         if not phone.ok:
@@ -84,13 +120,26 @@ def enterprise_create(*, actor, reason: str = "新建企业", **data: Any) -> En
     unknown = set(data) - set(PROFILE_FIELDS) - {"stage", "stage_since"}
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
-    clean = _check_profile(data, instance=None)
+    try:
+        clean = _check_profile(data, instance=None)
+    except DuplicateEnterprise as exc:
+        exc.resubmitted = enterprise_resubmitted(exc.existing, actor=actor, data=data)
+        raise
     stage = clean.pop("stage", Stage.ATTRACTED)
     since = clean.pop("stage_since", None) or timezone.localdate()
     enterprise = Enterprise(**clean, stage=stage, stage_since=since)
     enterprise._history_user = actor
     enterprise._change_reason = reason
-    enterprise.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent submit may store the same code first
+            enterprise.save()
+    except IntegrityError:
+        existing = Enterprise.objects.filter(credit_code=clean["credit_code"]).first()
+        if existing is None:
+            raise
+        raise DuplicateEnterprise(
+            existing, resubmitted=enterprise_resubmitted(existing, actor=actor, data=data)
+        ) from None
     StageChange.objects.create(
         enterprise=enterprise, district=enterprise.district, from_stage="", to_stage=stage, changed_on=since,
         note=reason, created_by=actor,
@@ -292,9 +341,31 @@ def label_remove(*, label: EnterpriseLabel, actor) -> None:
 
 
 
+# What a year row may hold: money fits DecimalField(max_digits=16, decimal_places=2); counts stay sensible.
+MONEY_LIMIT = Decimal("99999999999999.99")
+COUNT_LIMIT = 10_000_000
+
+
+def year_figure_limit(key: str) -> tuple[Decimal | int, str]:
+    """The largest value of year field ``key`` and the Chinese message naming it."""
+    field = EnterpriseYear._meta.get_field(key)
+    label = field.verbose_name
+    if isinstance(field, DecimalField):
+        return MONEY_LIMIT, f"{label}不能超过 99,999,999,999,999.99 元（约 100 万亿元），请核对单位"
+    return COUNT_LIMIT, f"{label}不能超过 1000 万，请核对"
+
+
 def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
-    """Cross-field checks on one year's figures: (field, message) pairs."""
+    """Range and cross-field checks on one year's figures: (field, message) pairs."""
     problems: list[tuple[str, str]] = []
+    for key in YEAR_FIELDS:
+        v = values.get(key)
+        if v is not None:
+            limit, message = year_figure_limit(key)
+            if abs(v) > limit:
+                problems.append((key, message))
+    if problems:
+        return problems
     emp, st = values.get("employees"), values.get("st_staff")
     if emp is not None and st is not None and st > emp:
         problems.append(("st_staff", f"科技人员（{st}人）不能多于从业人员（{emp}人）"))
@@ -316,13 +387,27 @@ def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def year_row_exists_message(year: int) -> str:
+    return f"{year}年数据已存在，请在年度数据中修改"
+
+
+def year_figures_same(row: EnterpriseYear, values: dict[str, Any]) -> bool:
+    """True when ``row`` already holds ``values``: saving them again changes nothing."""
+    return all(getattr(row, key) == value for key, value in values.items())
+
+
+def _stored_year(enterprise: Enterprise, year: int) -> EnterpriseYear | None:
+    return EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+
+
 @transaction.atomic
 def year_figures_save(
-    *, enterprise: Enterprise, actor, year: int, version: int | None = None, **values: Any
+    *, enterprise: Enterprise, actor, year: int, version: int | None = None, new: bool = False, **values: Any
 ) -> EnterpriseYear:
-    """Fill in or change one year's figures. ``version``: the version the form was read at — 0 for a new
-    year's form: when that year was filled in meanwhile, the same figures again are a repeated submit (nothing
-    to do) and other figures are refused, as a stale edit is (``keguan.core.versioning``)."""
+    """Store one year's figures (a new row or an update). ``version``: the version an edit form was read at
+    (a stale one is refused with what changed, ``keguan.core.versioning``). ``new`` (or version 0): the user
+    filled in a new year; when that year already holds the same figures (a second submit) nothing changes,
+    other figures are refused."""
     unknown = set(values) - set(YEAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
@@ -330,12 +415,11 @@ def year_figures_save(
     if year < 1990 or year > this_year:
         raise ServiceError(f"年度应在1990至{this_year}之间", field="year")
     enterprise_lock(enterprise)  # one writer of a firm's years at a time
-    row = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
-    if row is not None and version == 0:
-        if all(getattr(row, key) == value for key, value in values.items()):
+    row = _stored_year(enterprise, year)
+    if (new or version == 0) and row is not None:
+        if year_figures_same(row, values):
             return row  # the same form submitted twice
-        raise StaleEdit(f"{year}年度数据已由他人填报，与您填写的不同。您填写的内容仍在下方，请核对后再次保存"
-                        "（再次保存即以您填写的为准）", [], current=row.version)
+        raise ServiceError(year_row_exists_message(year), field="year")
     if row is not None:
         claim(row, version, fields=list(YEAR_FIELDS))
     # Check the row as it will be stored: a partial update is checked against the stored figures.
@@ -351,7 +435,14 @@ def year_figures_save(
         setattr(row, key, value)
     row._history_user = actor
     row._change_reason = reason
-    row.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent submit may store the same year first
+            row.save()
+    except IntegrityError:
+        stored = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+        if stored is not None and year_figures_same(stored, values):
+            return stored
+        raise ServiceError(year_row_exists_message(year), field="year") from None
     return row
 
 

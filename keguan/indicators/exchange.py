@@ -42,7 +42,7 @@ class TargetNumber(Number):
     written (12, 3.5) rather than with four zeros."""
 
     def __init__(self) -> None:
-        super().__init__(places=4, min=0, max_digits=20)
+        super().__init__(places=4, min=0, max=10**12, max_digits=20)
         self.number_format = "General"
 
 

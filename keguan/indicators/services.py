@@ -25,6 +25,10 @@ def _check_city_staff(actor, district: Region) -> None:
         raise PermissionDenied("只有市局人员可以设定本市各区县的目标")
 
 
+# Targets and reported values are stored with 4 decimals in 20 digits; no indicator comes near a trillion.
+VALUE_LIMIT = Decimal("1e12")
+
+
 def _decimal(raw, *, field: str = "value") -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
@@ -34,6 +38,8 @@ def _decimal(raw, *, field: str = "value") -> Decimal:
         raise ServiceError(f"“{raw}”不是数字", field=field)
     if value < 0:
         raise ServiceError("数值不能为负数", field=field)
+    if value > VALUE_LIMIT:
+        raise ServiceError(f"“{raw}”过大：数值不能超过 1 万亿（10¹²）", field=field)
     return value
 
 

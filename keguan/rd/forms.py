@@ -10,6 +10,7 @@ from keguan.regions.models import Region
 
 from .models import CallOutcome, RdRound
 from .selectors import SORT_LABELS, STATUS_CHOICES, default_year
+from .services import MAX_AMOUNT
 
 WAN = Decimal(10000)
 
@@ -80,6 +81,8 @@ class AmountForm(BootstrapMixin, forms.Form):
         value = self.cleaned_data["amount_wan"]
         if value is not None and value < 0:
             raise forms.ValidationError("填报金额不能为负数")
+        if value is not None and value * WAN > MAX_AMOUNT:
+            raise forms.ValidationError("填报金额不能超过 9,999,999,999.999999 万元（约 100 万亿元），请核对单位")
         return value
 
     def amount_yuan(self) -> Decimal:

@@ -130,7 +130,7 @@ def parse_amount(value, *, field: str = "amount", label: str = "填报金额") -
         raise ServiceError(f"{label}不能为负数", field=field)
     amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if amount > MAX_AMOUNT:
-        raise ServiceError(f"{label}过大，请核对单位", field=field)
+        raise ServiceError(f"{label}过大（最多 99,999,999,999,999.99 元），请核对单位", field=field)
     return amount
 
 

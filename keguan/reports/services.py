@@ -38,6 +38,12 @@ def report_generate(*, actor, region: Region, period: Period) -> ReportVersion:
     )
 
 
+# Edited text: a paragraph, a title and a whole version (a generated summary runs to a few thousand characters).
+PARAGRAPH_LIMIT = 5_000
+TITLE_LIMIT = 200
+VERSION_LIMIT = 200_000
+
+
 @transaction.atomic
 def report_edit(*, actor, version: ReportVersion, texts: dict[str, str], note: str = "") -> ReportVersion:
     """A new version with edited paragraph texts (keys from ``paragraph_keys``). A paragraph whose text is
@@ -46,19 +52,30 @@ def report_edit(*, actor, version: ReportVersion, texts: dict[str, str], note: s
     check_reporter(actor, region)
     draft = Draft.from_json(version.draft)
     changed = 0
-    for key, para in paragraph_keys(draft):
+    for number, (key, para) in enumerate(paragraph_keys(draft), start=1):
         if key not in texts:
             continue
         new = texts[key].replace("\r\n", "\n").strip()
         if new != para.text.strip():
+            if len(new) > PARAGRAPH_LIMIT:
+                raise ServiceError(
+                    f"段落 {number} 有 {len(new)} 字，每段最多 {PARAGRAPH_LIMIT} 字，请分段或删减", field=key
+                )
             para.runs = [Run(new)]
             changed += 1
     for key, attr_owner, attr in title_keys(draft):
+        if key in texts and len(texts[key].strip()) > TITLE_LIMIT and texts[key].strip() != getattr(attr_owner, attr):
+            raise ServiceError(f"标题最多 {TITLE_LIMIT} 字", field=key)
         if key in texts and texts[key].strip() and texts[key].strip() != getattr(attr_owner, attr):
             setattr(attr_owner, attr, texts[key].strip())
             changed += 1
     if not changed:
         raise ServiceError("没有修改任何内容")
+    total = sum(len(p.text) for _, p in paragraph_keys(draft)) + sum(
+        len(getattr(owner, attr) or "") for _, owner, attr in title_keys(draft)
+    )
+    if total > VERSION_LIMIT:
+        raise ServiceError(f"全文有 {total} 字，一个版本最多 {VERSION_LIMIT} 字，请删减")
     return ReportVersion.objects.create(
         region=region, period=version.period, number=_next_number(region, version.period), draft=draft.to_json(),
         origin="edited", note=note or f"在第{version.number}版基础上修改{changed}处", created_by=actor,

@@ -86,8 +86,10 @@ def year_edit_view(request: HttpRequest, pk: int, year: int | None = None) -> Ht
     if request.method == "POST" and form.is_valid():
         the_year = instance.year if instance else form.cleaned_data["year"]
         try:
-            year_figures_save(enterprise=enterprise, actor=request.user, year=the_year,
-                              version=form.cleaned_data.get("version"), **form.figures())
+            year_figures_save(
+                enterprise=enterprise, actor=request.user, year=the_year, new=instance is None,
+                version=form.cleaned_data.get("version") if instance is not None else None, **form.figures(),
+            )
         except ServiceError as exc:
             form.add_service_error(exc)
         else:

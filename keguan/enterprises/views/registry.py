@@ -25,7 +25,9 @@ from ..selectors import (
     enterprise_stage_timeline,
     enterprise_years,
 )
-from ..services import enterprise_create, enterprise_delete, enterprise_update
+from ..services import DuplicateEnterprise, enterprise_create, enterprise_delete, enterprise_update
+
+RESUBMITTED = "该企业已登记（可能是重复提交）"
 
 
 def _filtered(request: HttpRequest):
@@ -108,8 +110,17 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        if form.resubmitted is not None:  # the same form sent again: the first submit created the firm
+            messages.info(request, RESUBMITTED)
+            return redirect("enterprises:detail", pk=form.resubmitted.pk)
         try:
             enterprise = enterprise_create(actor=request.user, **form.profile_data())
+        except DuplicateEnterprise as exc:
+            if not exc.resubmitted:
+                form.add_service_error(exc)
+            else:
+                messages.info(request, RESUBMITTED)
+                return redirect("enterprises:detail", pk=exc.existing.pk)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:

@@ -64,18 +64,21 @@ def version_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_for_user(ReportVersion.objects.select_related("region"), request.user, pk)
     check_reporter(request.user, version.region)  # a city may read its districts' summaries, not edit them
     draft = Draft.from_json(version.draft)
-    error = ""
+    error, error_key = "", None
+    texts: dict[str, str] = {}
     if request.method == "POST":
         texts = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "note")}
         try:
             new = report_edit(actor=request.user, version=version, texts=texts, note=request.POST.get("note", "")[:200])
         except ServiceError as exc:
-            error = exc.message
+            error, error_key = exc.message, exc.field
         else:
             messages.success(request, f"已保存为第{new.number}版")
             return redirect("reports:version", pk=new.pk)
-    fields = [(k, obj, getattr(obj, attr)) for k, obj, attr in title_keys(draft)]
-    paras = [(k, p.text) for k, p in paragraph_keys(draft)]
+    if error_key is None:
+        texts = {}  # nothing to point at: show the stored version again
+    fields = [(k, obj, texts.get(k, getattr(obj, attr))) for k, obj, attr in title_keys(draft)]
+    paras = [(k, texts.get(k, p.text), error if k == error_key else "") for k, p in paragraph_keys(draft)]
     return render(request, "reports/edit.html", {"v": version, "titles": fields, "paras": paras, "error": error,
                                                  "draft": draft})
 
