@@ -151,10 +151,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--data-dir", default="/tmp/kg-bench-serve")
     parser.add_argument("--user", default="city_staff")
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL database to (re)load the demo city into, e.g. "
+                             "postgres://postgres@127.0.0.1:5432/keguan_serve_bench (default: SQLite in --data-dir)")
     args = parser.parse_args()
     data_dir = Path(args.data_dir)
-    env = env_for(data_dir)
-    if not (data_dir / "keguan.sqlite3").exists():
+    env = env_for(data_dir, args.database_url)
+    if args.database_url or not (data_dir / "keguan.sqlite3").exists():
         print("keguan demo --scale 0.1 …", flush=True)
         subprocess.run([sys.executable, "-m", "keguan.cli", "demo", "--scale", "0.1"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
