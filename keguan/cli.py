@@ -19,6 +19,7 @@ OWN = {
     "backup": "备份数据库到数据目录的 backups/ 下（文件仅本账户可读）",
     "restore": "从备份文件恢复到空的安装，并迁移到本版本（keguan restore 备份文件 --yes）",
     "syncstages": "按资质记录核定培育阶段（证书到期回落等），建议每天运行一次",
+    "check-deploy": "检查生产部署的设置（Django 的 check --deploy 加 keguan 自己的检查），有错误时退出代码为 1",
     "recount": "按企业库重新统计各区县各阶段企业数（直接改库或批量写入后）",
 }
 
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
         print("\n以及 Django 的全部管理命令（keguan migrate、keguan shell、keguan dbshell …），")
         print("每个命令的选项见 keguan <命令> --help。")
         return
+    if argv and argv[0] == "check-deploy":
+        argv[0] = "check_deploy"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["keguan", *argv])

@@ -199,8 +199,22 @@ SESSION_COOKIE_AGE = env_int("KEGUAN_SESSION_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("KEGUAN_SECURE_COOKIES", False)
+# Production behind nginx with TLS (README “生产部署”):
+#   KEGUAN_HTTPS=true        → http:// is redirected to https://, HSTS for a year (KEGUAN_HSTS_SECONDS), secure cookies
+#   KEGUAN_BEHIND_PROXY=true → the proxy's X-Forwarded-Proto tells Django the request came in over HTTPS
+#   KEGUAN_FORWARDED_HOST=true → the proxy's X-Forwarded-Host is the host (only when the proxy sets it itself)
+KEGUAN_HTTPS = env_bool("KEGUAN_HTTPS", False)
+KEGUAN_BEHIND_PROXY = env_bool("KEGUAN_BEHIND_PROXY", False)
+SESSION_COOKIE_SECURE = env_bool("KEGUAN_SECURE_COOKIES", KEGUAN_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = KEGUAN_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's and the monitor's plain-HTTP health check
+SECURE_HSTS_SECONDS = env_int("KEGUAN_HSTS_SECONDS", 31_536_000) if KEGUAN_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEGUAN_HSTS_SUBDOMAINS", KEGUAN_HTTPS)
+SECURE_HSTS_PRELOAD = False
+if KEGUAN_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("KEGUAN_FORWARDED_HOST", False)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

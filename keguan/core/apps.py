@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Every area declares itself in its own area.py; its indicators and report part register themselves
         # when the modules its declaration names are imported.
-        from . import areas
+        from . import areas, checks  # noqa: F401 (checks: registers the deployment checks)
 
         areas.autodiscover()
         areas.load_modules()
