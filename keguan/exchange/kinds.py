@@ -51,6 +51,7 @@ The smallest complete kind is ``tests/exchange/kinds.py``; ``keguan/enterprises/
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -246,7 +247,7 @@ def resolve_params(kind: ImportKind, ctx: Context, given: Mapping[str, Any]) -> 
     return out
 
 
-class ImportKind:
+class ImportKind(ABC):
     """Base class of import kinds; see the module docstring. Subclasses set the class attributes and
     implement ``prepare`` (optional), ``check``, ``write`` and ``export_rows``."""
 
@@ -262,21 +263,26 @@ class ImportKind:
     field_headers: Mapping[str, str] = {}  # ServiceError.field → header, for fields no column names
 
     def prepare(self, ctx: Context, keys: set[tuple]) -> None:
-        """Load the lookups ``check`` needs (the stored records with these natural keys …)."""
+        """Load the lookups ``check`` needs (the stored records with these natural keys …). Optional."""
+        return None
 
+    @abstractmethod
     def check(self, row: Row, ctx: Context) -> Plan | None:
-        raise NotImplementedError
+        """One row's cross-field and database checks; see the module docstring."""
 
+    @abstractmethod
     def write(self, plan: Plan, ctx: Context) -> None:
-        raise NotImplementedError
+        """Store one plan through the area's services; see the module docstring."""
 
     def finish(self, ctx: Context) -> None:
         """After the last ``write``, in the same transaction: flush what ``write`` gathered for a service
         that takes many rows at once (villages per township), recount. A ``ServiceError`` here rolls the
-        whole file back too (reported without a row)."""
+        whole file back too (reported without a row). Optional."""
+        return None
 
+    @abstractmethod
     def export_rows(self, ctx: Context) -> Iterable[Sequence[Any]]:
-        raise NotImplementedError
+        """The records in the user's scope, in column order; see the module docstring."""
 
     def writing(self, ctx: Context) -> AbstractContextManager:
         """A context around the whole write (every ``write`` and ``finish``, inside the transaction): e.g. the
