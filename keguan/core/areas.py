@@ -87,7 +87,7 @@ class Area:
     on_start: tuple[str, ...] = ()  # dotted callables () -> str | None run by ``keguan serve`` at start
     demo: str = ""  # dotted callable (districts=, today=, seed=)
     demo_order: int = 100
-    demo_wipe: str = ""  # dotted callable (city) removing the area's demo records of a city
+    demo_wipe: str = ""  # dotted callable (enterprise_ids, district_ids) removing the area's demo records
     kinds: tuple[str, ...] = ()  # dotted import/export kinds
     scope_walk: str = ""  # the module declaring how the scope walker covers the area's URLs
     reports_area: bool = True  # whether the area has a part in the work summary (for area choices)

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from keguan.core.excel import safe_cell
+from keguan.core.excel import FORMULA_START, safe_cell
 from keguan.core.reading import MAX_ROWS
 
 from .engine import NOTE_MARK, Checked
@@ -63,6 +63,17 @@ def note_text(kind: ImportKind, column, ctx: Context) -> str:
     return NOTE_MARK + ("；".join(parts) if parts else "选填")
 
 
+def _put(cell, value, number_format: str | None = None) -> None:
+    """``value`` into a cell of a normal (not write-only) sheet: text that looks like a formula stays text
+    (quote prefix, as ``safe_cell`` does for write-only sheets), a number or date gets the column's format."""
+    cell.value = value
+    if isinstance(value, str):
+        if value.startswith(FORMULA_START):
+            cell.data_type, cell.quotePrefix = "s", True
+    elif number_format and value is not None:
+        cell.number_format = number_format
+
+
 def _value_cell(ws, value, number_format: str | None):
     if isinstance(value, str):
         return safe_cell(ws, value)
@@ -94,15 +105,7 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
         note.alignment = Alignment(vertical="top", wrap_text=True)
         example = None if prefilled else column.example_value(ctx)
         if example is not None:
-            c = ws.cell(row=3, column=i)
-            if isinstance(example, str) and example[:1] in "=+-@\t\r":
-                c.value = example
-                c.data_type = "s"
-                c.quotePrefix = True
-            else:
-                c.value = example
-            if column.number_format and not isinstance(example, str):
-                c.number_format = column.number_format
+            _put(ws.cell(row=3, column=i), example, column.number_format)
         if column.number_format == "@":
             ws.column_dimensions[letter].number_format = "@"
         options = column.options(ctx)
@@ -117,11 +120,7 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
                     lists.sheet_state = "hidden"
                 col = get_column_letter(lists.max_column + (1 if lists["A1"].value is not None else 0))
                 for r, option in enumerate(options, start=1):
-                    c = lists[f"{col}{r}"]
-                    c.value = option
-                    if option[:1] in "=+-@\t\r":
-                        c.data_type = "s"
-                        c.quotePrefix = True
+                    _put(lists[f"{col}{r}"], option)
                 formula = f"{quote_sheetname(lists.title)}!${col}$1:${col}${len(options)}"
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                                 errorTitle="不在可选范围内", error=f"请从下拉列表中选择“{column.header}”")
@@ -130,14 +129,7 @@ def template_xlsx(kind: ImportKind, ctx: Context) -> bytes:
     if prefilled:
         for r, values in enumerate(filled, start=3):
             for i, value in enumerate(values, start=1):
-                c = ws.cell(row=r, column=i)
-                if isinstance(value, str) and value[:1] in "=+-@\t\r":
-                    c.value, c.data_type, c.quotePrefix = value, "s", True
-                else:
-                    c.value = value
-                fmt = kind.columns[i - 1].number_format
-                if fmt and value is not None and not isinstance(value, str):
-                    c.number_format = fmt
+                _put(ws.cell(row=r, column=i), value, kind.columns[i - 1].number_format)
     ws.row_dimensions[2].height = 48
     ws.freeze_panes = "A3"
     ws["A1"].comment = Comment(
