@@ -25,9 +25,9 @@ class MenuGroup:
     items: list[MenuItem] = field(default_factory=list)
 
 
-# Pages reached from one menu entry but living under another's URL: (path prefix, whose user, the path of
-# the entry to light up). Enterprise contacts reach their firm's pages from 本企业信息; staff open a firm's
-# self-check from the pre-check list.
+# Pages reached from one menu entry but living under another's URL: the path whose entry lights up instead.
+# Enterprise contacts reach their firm's pages from 本企业信息; staff open a firm's self-check from the
+# pre-check list and its 资质与培育 page from 企业库.
 def _menu_path(user, path: str) -> str:
     if getattr(user, "enterprise_id", None) and path.startswith(f"/enterprises/{user.enterprise_id}/"):
         return "/enterprises/mine/"

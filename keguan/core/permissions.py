@@ -39,14 +39,15 @@ class Permission:
 
 
 _PERMS: dict[str, Permission] = {}
-_AREA: dict[str, str] = {}
 
 
 def register_permission(perm: Permission, *, area: str) -> Permission:
+    """Add ``perm`` to the table; ``area`` is the declaring area, whose code the permission's must start with."""
+    if perm.area != area:
+        raise ImproperlyConfigured(f"permission {perm.code} declared by area {area}: it should read {area}.<action>")
     if perm.code in _PERMS and _PERMS[perm.code] != perm:
         raise ImproperlyConfigured(f"permission {perm.code} declared twice")
     _PERMS[perm.code] = perm
-    _AREA[perm.code] = area
     return perm
 
 
@@ -96,13 +97,13 @@ def demand(user, code: str, message: str | None = None) -> None:
 
 
 def require(code: str, message: str | None = None) -> Callable:
-    """View decorator: 403 unless the signed-in user may do ``code``."""
-    get_permission_later = code
+    """View decorator: 403 unless the signed-in user may do ``code`` (checked at each request: the areas
+    register their permissions after the views' modules may have been imported)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            demand(request.user, get_permission_later, message)
+            demand(request.user, code, message)
             return view(request, *args, **kwargs)
 
         wrapped.kg_permission = code  # type: ignore[attr-defined]
