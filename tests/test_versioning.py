@@ -63,15 +63,15 @@ def test_a_stale_year_form_is_refused_and_a_repeated_new_year_is_one_row(world, 
     response = c.post(url, {**data, "employees": 99})
     assert response.status_code == 200 and "保存失败" in response.content.decode()
     assert world.ent_a.years.get(year=2024).employees == 101
-    # a new year's form (version 0) sent twice: one row, the second is the same figures again
+    # a new year's form sent twice: one row, the second is the same figures again
     figures = {k: v for k, v in data.items() if k not in ("year", "version")}
-    row = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, version=0,
+    row = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, new=True,
                             **{k: world.ent_a.years.get(year=2024).__dict__[k] for k in figures})
-    again = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, version=0,
+    again = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, new=True,
                               **{k: getattr(row, k) for k in figures})
     assert again.pk == row.pk and world.ent_a.years.filter(year=2023).count() == 1
     with pytest.raises(ServiceError, match="2023年数据已存在"):
-        year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, version=0,
+        year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, new=True,
                           **{**{k: getattr(row, k) for k in figures}, "employees": 7})
 
 

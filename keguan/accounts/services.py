@@ -178,6 +178,8 @@ def organisation_create(*, actor: User, kind: str, name: str, region: Region, cr
 def role_permission_set(*, actor: User, role: str, permission: str, granted: bool) -> None:
     """Grant (``granted``) a permission to a role or withdraw it. Only the system administrator may; a
     change back to the default removes the override. Recorded with who and when (change history)."""
+    from django.core.exceptions import ImproperlyConfigured
+
     from keguan.core.permissions import defaults_for, get_permission
 
     if actor is None or not actor.is_superuser:
@@ -186,7 +188,7 @@ def role_permission_set(*, actor: User, role: str, permission: str, granted: boo
         raise ServiceError(f"未知角色：{role}", field="role")
     try:
         get_permission(permission)
-    except Exception as exc:
+    except ImproperlyConfigured as exc:
         raise ServiceError(f"未知权限：{permission}", field="permission") from exc
     current = RolePermission.objects.select_for_update().filter(role=role, permission=permission).first()
     if granted == (permission in defaults_for(role)):

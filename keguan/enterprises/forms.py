@@ -172,7 +172,7 @@ class LabelForm(BootstrapMixin, forms.Form):
 
 
 class YearFiguresForm(BootstrapMixin, forms.ModelForm):
-    version = VersionField()  # the version the form was read at; 0 for a new year (optimistic locking)
+    version = VersionField()  # the version an edit form was read at (optimistic locking; unused for a new year)
 
     class Meta:
         model = EnterpriseYear

@@ -235,7 +235,7 @@ def enterprise_lock(enterprise: Enterprise) -> None:
     """Lock the firm's row until the transaction ends (PostgreSQL; SQLite writes one transaction at a time):
     the services of the firm's records (years, 科小/高企/培育库 …) call it first, so two entries for one firm
     at once are checked one after the other, each seeing what the other wrote."""
-    list(Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True))
+    _stored_place(enterprise)
 
 
 # ------------------------------------------------------------------ the district × stage counter
@@ -405,9 +405,9 @@ def year_figures_save(
     *, enterprise: Enterprise, actor, year: int, version: int | None = None, new: bool = False, **values: Any
 ) -> EnterpriseYear:
     """Store one year's figures (a new row or an update). ``version``: the version an edit form was read at
-    (a stale one is refused with what changed, ``keguan.core.versioning``). ``new`` (or version 0): the user
-    filled in a new year; when that year already holds the same figures (a second submit) nothing changes,
-    other figures are refused."""
+    (a stale one is refused with what changed, ``keguan.core.versioning``). ``new``: the user filled in a new
+    year; when that year already holds the same figures (a second submit) nothing changes, other figures are
+    refused."""
     unknown = set(values) - set(YEAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
@@ -416,7 +416,7 @@ def year_figures_save(
         raise ServiceError(f"年度应在1990至{this_year}之间", field="year")
     enterprise_lock(enterprise)  # one writer of a firm's years at a time
     row = _stored_year(enterprise, year)
-    if (new or version == 0) and row is not None:
+    if new and row is not None:
         if year_figures_same(row, values):
             return row  # the same form submitted twice
         raise ServiceError(year_row_exists_message(year), field="year")
