@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keguan.enterprises import services as enterprise_services
+from keguan.enterprises.figures import MONEY_FIELDS
 from keguan.enterprises.models import Enterprise, EnterpriseYear
 from keguan.enterprises.services import DuplicateEnterprise, enterprise_create, year_figures_save
 from keguan.exchange.engine import check_file
@@ -22,10 +23,10 @@ from tests.conftest import credit_code, workbook
 
 THIS_YEAR = timezone.localdate().year
 YEAR = THIS_YEAR - 1
-FIGURES = {
-    "employees": "80", "st_staff": "20", "sales_revenue": "30000000", "total_cost": "25000000",
-    "rd_domestic": "1500000", "rd_abroad": "0", "total_assets": "40000000", "net_assets": "20000000",
-    "hightech_income": "20000000", "ip_class1": "1", "ip_class2": "3",
+FIGURES = {  # as typed in the form: money in 万元
+    "employees": "80", "st_staff": "20", "sales_revenue": "3000", "total_cost": "2500",
+    "rd_domestic": "150", "rd_abroad": "0", "total_assets": "4000", "net_assets": "2000",
+    "hightech_income": "2000", "ip_class1": "1", "ip_class2": "3",
 }
 
 
@@ -117,7 +118,7 @@ def test_new_year_posted_twice_saves_once(world, login):
 
 
 def test_a_concurrent_new_year_row_is_not_an_integrity_error(world, monkeypatch):
-    values = {k: Decimal(v) if "." in v or len(v) > 3 else int(v) for k, v in FIGURES.items()}
+    values = {k: Decimal(v) * 10000 if k in MONEY_FIELDS else int(v) for k, v in FIGURES.items()}
     year_figures_save(enterprise=world.ent_a, actor=world.staff, year=YEAR, new=True, **values)
     monkeypatch.setattr(enterprise_services, "_stored_year", lambda enterprise, year: None)
     same = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=YEAR, new=True, **values)
@@ -139,7 +140,7 @@ def test_year_figures_out_of_range_are_inline_errors(world, login):
     r = c.post(url, big)
     assert r.status_code == 200
     html = r.content.decode()
-    assert "从业人员（人）不能超过 1000 万" in html and "资产总额（元）不能超过 99,999,999,999,999.99 元" in html
+    assert "从业人员（人）不能超过 1000 万" in html and "资产总额超出上限（约 100 万亿元），请核对金额单位" in html
     assert not world.ent_a.years.filter(year=YEAR).exists()
 
 

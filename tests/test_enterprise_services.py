@@ -58,6 +58,13 @@ def figures(**over):
     return {**FIGURES, **over}
 
 
+def year_form_data(values: dict) -> dict:
+    """Year figures as typed in the form: money in 万元."""
+    from keguan.enterprises.figures import MONEY_FIELDS
+
+    return {k: str(v / 10000 if k in MONEY_FIELDS else v) for k, v in values.items()}
+
+
 def form_data(e: Enterprise, **over) -> dict:
     data = {
         "name": e.name,
@@ -672,7 +679,7 @@ def test_sibling_district_staff_gets_404_on_edit(world, login):
 def test_year_form_shows_cross_field_errors_and_saves(world, login):
     c = login(world.ent_user)
     url = reverse("enterprises:year_create", args=[world.ent_a.pk])
-    data = {"year": 2023, **{k: str(v) for k, v in figures(employees=10, st_staff=12).items()}}
+    data = {"year": 2023, **year_form_data(figures(employees=10, st_staff=12))}
     r = c.post(url, data)
     assert r.status_code == 200
     assert "科技人员（12人）不能多于从业人员（10人）" in r.content.decode()
@@ -686,6 +693,34 @@ def test_year_form_shows_cross_field_errors_and_saves(world, login):
     assert row.history.first().history_user == world.ent_user
     # another firm's figures are out of reach
     assert c.post(reverse("enterprises:year_create", args=[world.ent_a2.pk]), data).status_code == 404
+
+
+def test_year_form_takes_money_in_wan_and_questions_a_unit_slip(world, login):
+    c = login(world.staff)
+    url = reverse("enterprises:year_create", args=[world.ent_a.pk])
+    data = {"year": 2023, **year_form_data(figures(employees=50)), "sales_revenue": "0.32", "hightech_income": "0"}
+    page = c.get(url).content.decode()
+    assert "销售收入（万元）" in page and "金额单位：万元" in page
+    # 50 staff and 0.32 万元 of sales: most likely 元 typed as 万元 — asked, not saved
+    r = c.post(url, data)
+    html = r.content.decode()
+    assert r.status_code == 200 and "销售收入却不足 1 万元" in html and "请确认金额单位是万元" in html
+    assert not world.ent_a.years.filter(year=2023).exists()
+    # the clerk corrects it to 3200 万元: saved as 32,000,000 元 and shown as 3,200.00 万元 on the firm's page
+    r = c.post(url, {**data, "sales_revenue": "3200"})
+    assert r.status_code == 302
+    row = world.ent_a.years.get(year=2023)
+    assert row.sales_revenue == Decimal("32000000.00")
+    assert "3,200.00" in c.get(reverse("enterprises:detail", args=[world.ent_a.pk])).content.decode()
+    # the edit form shows the stored amount in 万元 again, exact to the fen
+    year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, version=row.version,
+                      total_cost=Decimal("12345678.91"))
+    edit = c.get(reverse("enterprises:year_edit", args=[world.ent_a.pk, 2023])).content.decode()
+    assert 'value="3200.00"' in edit and 'value="1234.567891"' in edit
+    # a figure the user confirms is saved as typed
+    r = c.post(reverse("enterprises:year_edit", args=[world.ent_a.pk, 2023]),
+               {**data, "year": 2023, "version": row.version + 1, "confirm_unusual": "on"})
+    assert r.status_code == 302 and world.ent_a.years.get(year=2023).sales_revenue == Decimal("3200.00")
 
 
 # --- list: search, filters, sorting, pagination ----------------------------------------------------
@@ -931,3 +966,19 @@ def test_export_is_scoped_for_other_roles(world, login):
         "青秀第二材料有限公司",
         "江南邻区机械有限公司",
     }
+
+
+def test_self_check_warns_of_a_figure_typed_in_the_wrong_unit(world, login):
+    from django.utils import timezone
+
+    last = timezone.localdate().year - 1
+    year_figures_save(enterprise=world.ent_a, actor=world.staff, year=last, new=True,
+                      **figures(employees=60, sales_revenue=Decimal("3200"), hightech_income=Decimal("0"),
+                                rd_domestic=Decimal("100")))
+    c = login(world.staff)
+    html = c.get(reverse("pipeline:self_check_for", args=[world.ent_a.pk])).content.decode()
+    assert f"{last}年度数据可能有误" in html and "销售收入却不足 1 万元（0.32 万元）" in html
+    year_figures_save(enterprise=world.ent_a, actor=world.staff, year=last,
+                      version=world.ent_a.years.get(year=last).version, sales_revenue=Decimal("32000000"))
+    html = c.get(reverse("pipeline:self_check_for", args=[world.ent_a.pk])).content.decode()
+    assert "数据可能有误" not in html

@@ -206,3 +206,16 @@ def test_scope_levels_agree_with_the_region_levels():
     from keguan.regions.models import RegionLevel
 
     assert (scope.COUNTY_LEVEL, scope.TOWNSHIP_LEVEL) == (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+
+
+def test_the_menu_lights_up_the_area_of_the_page_not_the_home_page(world):
+    def active(user, path: str) -> list[str]:
+        response = _client(user).get(path)
+        assert response.status_code == 200, (user, path)
+        return [item.label for group in response.context["menu"] for item in group.items if item.active]
+
+    records = reverse("pipeline:records", args=[world.ent_a.pk])
+    for user in (world.staff, world.leader, world.expert, world.city_user):
+        assert active(user, "/") == ["首页"]
+        assert "首页" not in active(user, records), user
+    assert active(world.staff, records) == ["企业库"]

@@ -394,3 +394,22 @@ def test_screen_agrees_with_the_rules():
     assert screen_tech_sme(FirmFacts(assessed_on=on, national_award=True), rows) is None  # a direct qualification
     odd = [figures_row(on.year - 1, [10, 1, Decimal("0.001"), *[Decimal(0)] * 6, 0, 0])]  # a fraction of a cent
     assert screen_tech_sme(facts, odd) is None and screen_hnte(facts, odd) is None
+
+
+def test_precheck_searches_by_name_or_code_and_ranks_title_holders_last(world, login, field):
+    from keguan.pipeline import services as pipeline_services
+
+    c = login(world.staff)
+    url = reverse("pipeline:precheck")
+    assert names(c.get(url, {"q": "差分"})) == ["甲差分科技有限公司"]
+    assert names(c.get(url, {"q": field["ok"].credit_code})) == ["甲合格科技有限公司"]
+    assert names(c.get(url, {"q": field["ok"].credit_code.lower()[:17]})) == ["甲合格科技有限公司"]
+    assert names(c.get(url, {"q": "乙区"})) == []  # another district's firm stays out of reach
+    # the best firm already registered as 科小 this year: listed after every candidate, and said so
+    today = timezone.localdate()
+    pipeline_services.sme_record_add(enterprise=field["best"], actor=world.staff, year=today.year,
+                                     number=f"{today.year}450103A0000777", registered_on=today)
+    response = c.get(url)
+    listed = names(response)
+    assert listed[0] == "甲合格科技有限公司" and listed[-1] == "甲最佳科技有限公司"
+    assert f"已是科小（{today.year}年入库）" in response.content.decode()

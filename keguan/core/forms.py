@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from .errors import ServiceError
@@ -51,3 +53,34 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+WAN = 10_000  # 1 万元 = 10,000 元
+
+
+def wan_field(label: str, *, signed: bool = False, required: bool = False) -> forms.DecimalField:
+    """A money field in 万元, as on the forms bureaus and firms fill in. Six decimals keep every stored amount
+    (kept in 元 with two decimals) exact when it is shown again."""
+    return forms.DecimalField(
+        label=f"{label}（万元）",
+        required=required,
+        max_digits=18,
+        decimal_places=6,
+        min_value=None if signed else 0,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={"max_decimal_places": "金额以万元为单位，最多保留 6 位小数（精确到分）"},
+    )
+
+
+def yuan_from_wan(value):
+    """万元 → 元 (two decimals)."""
+    return None if value is None else (Decimal(value) * WAN).quantize(Decimal("0.01"))
+
+
+def wan_from_yuan(value):
+    """元 → 万元 for a form's initial value: two decimals unless more are needed to be exact."""
+    if value is None:
+        return None
+    wan = Decimal(value) / WAN
+    two = wan.quantize(Decimal("0.01"))
+    return two if two == wan else wan.normalize()

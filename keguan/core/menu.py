@@ -54,7 +54,8 @@ def menu_for(user, path: str) -> list[MenuGroup]:
                 continue
             item = MenuItem(entry.label, url, entry.icon)
             groups.setdefault(area.group, MenuGroup(area.group)).items.append(item)
-            if path.startswith(url) and (best is None or len(url) > len(best.url)):
+            matches = path == url if url == "/" else path.startswith(url)  # 首页 lights up on itself only
+            if matches and (best is None or len(url) > len(best.url)):
                 best = item
     if best is not None:
         best.active = True

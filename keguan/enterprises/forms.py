@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.forms import BootstrapMixin, DateInput, wan_field, wan_from_yuan, yuan_from_wan
 from keguan.core.scope import covers_districts, home_district, in_scope, within_township
 from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
+from .figures import MONEY_FIELDS, MONEY_REQUIRED, money_label, unusual_year_figures
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
 from .models import YEAR_FIELDS, Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
 from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
@@ -166,13 +169,20 @@ class StageChangeForm(BootstrapMixin, forms.Form):
 
 
 class LabelForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label="称号", choices=LabelKind.choices)
-    level = forms.ChoiceField(label="级别", choices=LabelLevel.choices)
+    kind = forms.ChoiceField(label="称号", choices=[("", "请选择"), *LabelKind.choices])
+    level = forms.ChoiceField(
+        label="级别",
+        choices=[("", "请选择"), *((v, "不分级别" if v == LabelLevel.NONE else label) for v, label in LabelLevel.choices)],
+    )
     year = forms.IntegerField(label="认定年度", min_value=1990, max_value=2100, initial=lambda: timezone.localdate().year)
 
 
 class YearFiguresForm(BootstrapMixin, forms.ModelForm):
+    """One year's figures. Money is typed in 万元 (as on the forms firms and bureaus fill in) and stored in 元;
+    figures that look mistyped (a unit slip, R&D above sales) are saved only once the user confirms them."""
+
     version = VersionField()  # the version an edit form was read at (optimistic locking; unused for a new year)
+    confirm_unusual = forms.BooleanField(label="以上提示的数据已核对无误，确认保存", required=False)
 
     class Meta:
         model = EnterpriseYear
@@ -181,23 +191,38 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, enterprise: Enterprise, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
+        self.unusual: list[tuple[str, str]] = []
         self.fields["year"].min_value = 1990
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         for key in YEAR_FIELDS:
+            if key in MONEY_FIELDS:
+                self.fields[key] = wan_field(money_label(key), signed=key == "net_assets", required=key in MONEY_REQUIRED)
+                if key == "net_assets":
+                    self.fields[key].help_text = "资产总额减负债总额，可为负"
+                if self.instance.pk:
+                    self.initial[key] = wan_from_yuan(getattr(self.instance, key))
+                continue
             limit, message = year_figure_limit(key)
             self.fields[key].validators.append(MaxValueValidator(limit, message=message))
-            if key == "net_assets":
-                self.fields[key].validators.append(MinValueValidator(-limit, message=message))
         if self.instance.pk:
             self.fields["year"].disabled = True
+        self.order_fields(["year", *YEAR_FIELDS, "version", "confirm_unusual"])
 
     def clean(self):
         from .services import check_year_figures
 
         data = super().clean()
+        for key in MONEY_FIELDS:
+            data[key] = yuan_from_wan(data.get(key)) if data.get(key) is not None else data.get(key)
+            if data[key] is None and key not in MONEY_REQUIRED:
+                data[key] = Decimal("0")
         for field, message in check_year_figures(data):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
+        if not self.errors:
+            self.unusual = unusual_year_figures(data)
+            if self.unusual and not data.get("confirm_unusual"):
+                self.add_error("confirm_unusual", "数据与常见情况不符，请核对上面的提示；确认无误请勾选此项后再保存")
         year = data.get("year")
         stored = None
         if year and not self.instance.pk:
@@ -212,4 +237,4 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         pass
 
     def figures(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("year", "version")}
+        return {k: v for k, v in self.cleaned_data.items() if k in YEAR_FIELDS}

@@ -20,9 +20,9 @@ from keguan.rules.identifiers import credit_code_check_char
 from .models import Stage
 
 FIGURES = {
-    "employees": 120, "st_staff": 25, "sales_revenue": "31000000", "total_cost": "26000000",
-    "rd_domestic": "1600000", "rd_abroad": "0", "total_assets": "41000000", "net_assets": "21000000",
-    "hightech_income": "21000000", "ip_class1": 2, "ip_class2": 4,
+    "employees": 120, "st_staff": 25, "sales_revenue": "3100", "total_cost": "2600",  # money in 万元
+    "rd_domestic": "160", "rd_abroad": "0", "total_assets": "4100", "net_assets": "2100",
+    "hightech_income": "2100", "ip_class1": 2, "ip_class2": 4,
 }
 
 

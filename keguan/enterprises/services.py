@@ -351,7 +351,7 @@ def year_figure_limit(key: str) -> tuple[Decimal | int, str]:
     field = EnterpriseYear._meta.get_field(key)
     label = field.verbose_name
     if isinstance(field, DecimalField):
-        return MONEY_LIMIT, f"{label}不能超过 99,999,999,999,999.99 元（约 100 万亿元），请核对单位"
+        return MONEY_LIMIT, f"{str(label).removesuffix('（元）')}超出上限（约 100 万亿元），请核对金额单位"
     return COUNT_LIMIT, f"{label}不能超过 1000 万，请核对"
 
 

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.forms import BootstrapMixin, DateInput, wan_field, wan_from_yuan, yuan_from_wan
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.enterprises.models import Stage
 from keguan.regions.models import Region
@@ -14,10 +13,10 @@ from keguan.rules.hnte import HNTE_2016, HnteEstimates
 
 from .selectors import RULE_CHOICES, STATUS_ORDER, TECH_SME
 
-WAN = Decimal(10000)
-
 
 class PrecheckFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label="企业名称/信用代码", required=False, max_length=64,
+                        widget=forms.TextInput(attrs={"placeholder": "名称关键字或统一社会信用代码"}))
     rule = forms.ChoiceField(label="预审项目", required=False, choices=RULE_CHOICES)
     status = forms.ChoiceField(label="预审结果", required=False)
     district = RegionChoiceField(
@@ -46,17 +45,6 @@ def _count(label: str, help_text: str = "") -> forms.IntegerField:
     )
 
 
-def _wan(label: str, *, signed: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=f"{label}（万元）",
-        required=False,
-        max_digits=16,
-        decimal_places=6,
-        min_value=None if signed else Decimal(0),
-        widget=forms.NumberInput(attrs={"step": "any"}),
-    )
-
-
 BAND_CHOICES = [("", "未估计"), *((b, f"{b}档（{lo}–{hi}分）") for b, lo, hi in HNTE_2016.expert_bands)]
 OBTAINED_CHOICES = [
     ("", "未估计"),
@@ -73,14 +61,14 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
     # What if: the last fiscal year's figures
     employees = _count("从业人员（人）")
     st_staff = _count("科技人员（人）")
-    sales_revenue = _wan("销售收入")
-    total_income = _wan("总收入")
-    total_cost = _wan("成本费用总额")
-    rd_domestic = _wan("境内研发费用")
-    rd_abroad = _wan("境外研发费用")
-    hightech_income = _wan("高新技术产品（服务）收入")
-    total_assets = _wan("资产总额")
-    net_assets = _wan("净资产", signed=True)
+    sales_revenue = wan_field("销售收入")
+    total_income = wan_field("总收入")
+    total_cost = wan_field("成本费用总额")
+    rd_domestic = wan_field("境内研发费用")
+    rd_abroad = wan_field("境外研发费用")
+    hightech_income = wan_field("高新技术产品（服务）收入")
+    total_assets = wan_field("资产总额")
+    net_assets = wan_field("净资产", signed=True)
     ip_class1 = _count("Ⅰ类知识产权（件）")
     ip_class2 = _count("Ⅱ类知识产权（件）")
     # Recorded facts: 科小 direct qualifications
@@ -162,11 +150,7 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
             if value is None:
                 attrs["placeholder"] = "未填，按销售收入计" if name == "total_income" else "未填报"
             else:
-                shown = (
-                    f"{(Decimal(value) / WAN).quantize(Decimal('0.01')):f}"
-                    if name in self.MONEY
-                    else str(value)
-                )
+                shown = f"{wan_from_yuan(value):f}" if name in self.MONEY else str(value)
                 attrs["placeholder"] = shown
 
     def clean_on(self):
@@ -180,7 +164,7 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
         for name in self.FIGURES:
             value = self.cleaned_data.get(name)
             if value is not None:
-                out[name] = (value * WAN).quantize(Decimal("0.01")) if name in self.MONEY else value
+                out[name] = yuan_from_wan(value) if name in self.MONEY else value
         return out
 
     def facts(self) -> dict[str, Any]:

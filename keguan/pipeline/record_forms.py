@@ -56,11 +56,14 @@ class CertificateForm(BootstrapMixin, forms.Form):
     issued_on = forms.DateField(label="发证日期", widget=DateInput())
 
 
+POOL_REASON = "经科小/高企预审，列入高企培育"  # the reason a firm joins a pool unless the clerk writes another
+
+
 class PoolJoinForm(BootstrapMixin, forms.Form):
     prefix = "pool"
     pool = forms.ModelChoiceField(label="培育库", queryset=CultivationPool.objects.none())
     on = forms.DateField(label="入库日期", widget=DateInput(), initial=_today)
-    reason = forms.CharField(label="入库理由", max_length=200)
+    reason = forms.CharField(label="入库理由", max_length=200, initial=POOL_REASON)
 
     def __init__(self, *args, pools=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +99,7 @@ class PrecheckPoolForm(BootstrapMixin, forms.Form):
 
     pool = forms.ModelChoiceField(label="加入培育库", queryset=CultivationPool.objects.none())
     on = forms.DateField(label="入库日期", widget=DateInput(), initial=_today)
-    reason = forms.CharField(label="入库理由", max_length=200)
+    reason = forms.CharField(label="入库理由", max_length=200, initial=POOL_REASON)
     enterprise = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
 
     def __init__(self, *args, pools=None, **kwargs):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BigIntegerField, Exists, Func, OuterRef
+from django.db.models import BigIntegerField, Exists, Func, OuterRef, Q
 from django.utils import timezone
 
 from keguan.core.scope import scoped
@@ -31,7 +31,7 @@ from keguan.rules.hnte import (
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
 from ..assess import FIGURE_FIELDS, figures_row, year_figures
-from ..models import HnteCertificate, RecordedFact
+from ..models import HnteCertificate, RecordedFact, TechSmeRecord
 from ..screen import (
     ASSETS,
     COST,
@@ -71,6 +71,7 @@ class PrecheckFilters:
     district: int | None = None
     township: int | None = None
     stage: str = ""
+    q: str = ""  # part of the name, or the credit code (or its start)
     invalid: bool = False  # a filter outside the user's scope (or malformed): match nothing
 
     @classmethod
@@ -81,6 +82,7 @@ class PrecheckFilters:
             district=data["district"].pk if data.get("district") else None,
             township=data["township"].pk if data.get("township") else None,
             stage=data.get("stage") or "",
+            q=(data.get("q") or "").strip(),
         )
 
 
@@ -145,6 +147,7 @@ class Candidate:
     rank: int = 0
     result: TechSmeResult | HnteResult | Unmet | None = None
     recorded: dict = field(default_factory=dict)  # FirmFacts the records hold (recorded facts, certificate)
+    holds: str = ""  # the title the firm already holds on the day (e.g. "已是科小（2026年入库）"): ranked last
 
     @property
     def stage_label(self) -> str:
@@ -305,7 +308,7 @@ def _rank_key(rule: str):
             closeness = (-(s.score or 0), -(s.high or 0))
         else:
             closeness = ()
-        return (order.get(s.status, 9), *closeness, c.name, c.pk)
+        return (bool(c.holds), order.get(s.status, 9), *closeness, c.name, c.pk)
 
     return key
 
@@ -314,7 +317,8 @@ def precheck_run(*, user, filters: PrecheckFilters, on: dt.date | None = None) -
     """Every firm in ``user``'s scope that has yearly figures, screened by one rule (``filters.rule``),
     ranked: those that pass first (highest score first), then 高企 candidates whose innovation score the
     experts decide (highest computed points first), then those that fail — the fewest failed conditions and
-    the highest score first, 科小 firms above a size ceiling after the others —, data problems last.
+    the highest score first, 科小 firms above a size ceiling after the others —, data problems last; firms that
+    already hold the title on the day (a 科小 record of the year, a valid 高企 certificate) come after all others.
     The status filter applies after counting and ranking (``rank`` is the place in the whole list)."""
     on = on or timezone.localdate()
     rule = filters.rule if filters.rule in RULE_SHORT else TECH_SME
@@ -327,6 +331,10 @@ def precheck_run(*, user, filters: PrecheckFilters, on: dt.date | None = None) -
         in_scope = in_scope.filter(township_id=filters.township)
     if filters.stage:
         in_scope = in_scope.filter(stage=filters.stage)
+    if filters.q:
+        code = filters.q.upper()
+        in_scope = in_scope.filter(Q(name__contains=filters.q) | Q(credit_code__startswith=code) if len(code) >= 6
+                                   else Q(name__contains=filters.q))
     firms = in_scope.filter(Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"))))
     last = on.year - 1
     first = last - (HNTE_2016.rd_years - 1) if rule == HNTE else last
@@ -372,11 +380,20 @@ def _add_recorded(candidates: dict[int, Candidate], in_scope, rule: str, on: dt.
     for pk, recorded in by_firm.items():
         if pk in candidates:
             candidates[pk].recorded.update(facts_in_force(recorded, on))
-    if rule == TECH_SME:
-        valid = HnteCertificate.objects.filter(enterprise__in=in_scope.values("pk"), issued_on__lte=on, expires_on__gte=on)
-        for pk, issued in valid.values_list("enterprise_id", "issued_on").order_by("issued_on"):
-            if pk in candidates:
+    valid = HnteCertificate.objects.filter(enterprise__in=in_scope.values("pk"), issued_on__lte=on, expires_on__gte=on)
+    for pk, issued, expires in valid.values_list("enterprise_id", "issued_on", "expires_on").order_by("issued_on"):
+        if pk in candidates:
+            if rule == TECH_SME:
                 candidates[pk].recorded["hnte_certificate_issued_on"] = issued
+            else:
+                candidates[pk].holds = f"已是高企（证书有效期至{expires:%Y年%-m月%-d日}）"
+    if rule == TECH_SME:
+        records = TechSmeRecord.objects.filter(
+            enterprise__in=in_scope.values("pk"), year=on.year, registered_on__lte=on
+        ).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+        for pk, year in records.values_list("enterprise_id", "year"):
+            if pk in candidates:
+                candidates[pk].holds = f"已是科小（{year}年入库）"
 
 
 def _candidates(firms, in_scope, first: int, last: int) -> dict[int, Candidate]:

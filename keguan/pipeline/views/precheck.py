@@ -74,7 +74,7 @@ def precheck_view(request: HttpRequest) -> HttpResponse:
 
 def _pool_form(user, data=None) -> PrecheckPoolForm:
     pools = current_pools(user=user, year=timezone.localdate().year)
-    return PrecheckPoolForm(data, pools=pools, initial={"reason": "经科小/高企预审，列入高企培育"})
+    return PrecheckPoolForm(data, pools=pools)
 
 
 @require_POST

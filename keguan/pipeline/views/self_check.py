@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from keguan.core.permissions import may
 from keguan.core.scope import can_write
+from keguan.enterprises.figures import unusual_year_figures
 from keguan.enterprises.models import Enterprise
 from keguan.enterprises.selectors import enterprise_get, enterprise_years
 
@@ -46,7 +47,8 @@ def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
             what_if, facts = form.what_if(), form.facts()
             estimates = form.estimates(hnte_years(firm_facts(enterprise, on=on)))
             estimated = form.estimated()
-    form.show_current(_figures_of_year(rows, on.year - 1))
+    current = _figures_of_year(rows, on.year - 1)
+    form.show_current(current)
     result = assess_enterprise(
         enterprise, rows=rows, on=on, what_if=what_if, facts=facts, estimates=estimates
     )
@@ -67,6 +69,8 @@ def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
         "inputs_given": bool(what_if or facts or estimated or on != today),
         "can_fill": can_write(request.user, enterprise),
         "fill_url": reverse("enterprises:year_create", args=[enterprise.pk]),
+        "unusual": unusual_year_figures({**current, **what_if}),
+        "unusual_year": on.year - 1,
     }
     return render(request, "pipeline/self_check.html", context)
 
