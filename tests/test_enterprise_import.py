@@ -91,3 +91,31 @@ def test_template_round_trip(world, login):
     assert exported.status_code == 200
     again = check_file(ent.ENTERPRISES, exported.content, "导出.xlsx", Context(user=world.staff, region=world.a))
     assert again.ok and (again.added, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_credit_code_of_another_province_is_imported_with_a_note_to_check(world, login):
+    c = login(world.staff)
+    beijing = credit_code("110105", 7)
+    upload = SimpleUploadedFile("企业.xlsx", book([["外省代码有限公司", beijing], ["本省代码有限公司", credit_code(DISTRICT_A, 8)]]))
+    c.post(KIND_PAGE, {"file": upload})
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.READY and run.warning_count == 1
+    assert run.warnings[0][:2] == [2, ent.C_CODE]  # the first data row
+    page = c.get(reverse("exchange:run", args=[run.pk])).content.decode()
+    assert "有 1 处数据请核对" in page and "登记机关在北京市" in page and "广西壮族自治区" in page
+    c.post(reverse("exchange:confirm", args=[run.pk]))
+    assert Enterprise.objects.filter(name="外省代码有限公司", district=world.a).exists()
+
+
+def test_the_form_saves_a_code_of_another_province_and_says_so(world, login):
+    from tests.test_enterprise_services import form_data
+
+    c = login(world.staff)
+    data = form_data(world.ent_a, credit_code=credit_code("330106", 9), version=world.ent_a.version)
+    response = c.post(reverse("enterprises:edit", args=[world.ent_a.pk]), data, follow=True)
+    html = response.content.decode()
+    assert "企业信息已保存" in html and "登记机关在浙江省" in html
+    response = c.post(reverse("enterprises:edit", args=[world.ent_a.pk]),
+                      form_data(world.ent_a, credit_code=credit_code(DISTRICT_A, 9), version=world.ent_a.version + 1),
+                      follow=True)
+    assert "企业信息已保存" in response.content.decode() and "登记机关在" not in response.content.decode()

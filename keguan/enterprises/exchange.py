@@ -21,7 +21,13 @@ from keguan.regions.models import Region, RegionLevel
 from . import hooks
 from .industry import DIVISIONS, division_label
 from .models import Enterprise, SizeClass, Stage, TechField
-from .services import counts_deferred, enterprise_change_stage, enterprise_create, enterprise_update
+from .services import (
+    counts_deferred,
+    credit_code_elsewhere,
+    enterprise_change_stage,
+    enterprise_create,
+    enterprise_update,
+)
 
 C_NAME, C_CODE, C_REP, C_DATE = "企业名称", "统一社会信用代码", "法定代表人", "注册日期"
 C_DISTRICT, C_TOWN, C_INDUSTRY, C_FIELD = "所属区县", "所属乡镇/街道", "行业", "高新技术领域"
@@ -134,6 +140,10 @@ class EnterpriseKind(ImportKind):
             value = row[header]
             if value is not None and value != "":
                 data[name] = value
+        if code[2:4] != ctx.cache.setdefault("province", district.code[:2]):
+            note = credit_code_elsewhere(code, district)
+            if note:
+                row.warn(C_CODE, note)
         stored = ctx.cache["stored"].get(code)
         if stored is not None and stored.district_id != district.pk:
             other = Region.objects.filter(pk=stored.district_id).values_list("name", flat=True).first()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from keguan.core.errors import ServiceError
 from keguan.core.versioning import claim
 from keguan.regions.models import Region, RegionLevel
-from keguan.rules.identifiers import validate_credit_code, validate_phone
+from keguan.rules.identifiers import PROVINCES, credit_code_province, validate_credit_code, validate_phone
 
 from . import hooks
 from .models import (
@@ -451,3 +451,14 @@ def year_figures_delete(*, row: EnterpriseYear, actor) -> None:
     row._history_user = actor
     row._change_reason = "删除年度数据"
     row.delete()
+
+
+def credit_code_elsewhere(credit_code: str, district) -> str | None:
+    """A note when the credit code's registration authority (digits 3–8) lies in another province than
+    ``district``: possible (a firm that moved keeps its code) but often a mistyped code or the wrong district.
+    None when they agree or the code names no province."""
+    province = credit_code_province(credit_code)
+    if province is None or not district.code or credit_code[2:4] == district.code[:2]:
+        return None
+    return (f"统一社会信用代码第3–8位（{credit_code[2:8]}）表示登记机关在{province}，与所属区县{district.name}"
+            f"（{PROVINCES.get(district.code[:2], '')}）不在同一省份，请核对代码和所属区县")

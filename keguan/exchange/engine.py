@@ -45,6 +45,7 @@ class Checked:
     skipped: int = 0  # rows the kind's check passed over (returned no plan and no error)
     plans: list[Plan] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # figures to check; they do not stop the import
     layout: Layout | None = None
     failed_rows: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # row → [(header, message)]
     failed_cells: dict[int, dict[str, object]] = field(default_factory=dict)  # row → {header: cell as written}
@@ -193,6 +194,7 @@ def check_file(
     kind.prepare(ctx, set(keys_seen))
     for i, row in enumerate(rows, start=1):
         plan = kind.check(row, ctx)
+        result.warnings.extend((row.number, header, message) for header, message in row.warnings)
         if row.errors:
             result.failed_rows[row.number] = row.errors
             result.failed_cells[row.number] = row.raws

@@ -103,9 +103,10 @@ class Row(dict):
     the file does not have), so ``row[header]`` costs a dict lookup; ``row.number`` is its row number as Excel
     shows it, ``row.has(header)`` whether the file has the column at all (an absent optional column leaves
     the stored value alone), ``row.raw(header)`` the cell as written, ``row.error(header, message)`` reports a
-    problem (the row is then not written, nor is any other)."""
+    problem (the row is then not written, nor is any other), ``row.warn(header, message)`` a figure to check
+    (shown before the import is confirmed; the row is written)."""
 
-    __slots__ = ("number", "raws", "present", "errors")
+    __slots__ = ("number", "raws", "present", "errors", "warnings")
 
     def __init__(self, number: int, values: dict[str, Any], raws: dict[str, Any], present: frozenset[str]):
         super().__init__(values)
@@ -113,6 +114,7 @@ class Row(dict):
         self.raws = raws
         self.present = present
         self.errors: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []
 
     def __missing__(self, header: str) -> Any:
         raise KeyError(f"{header!r} is not a column of this kind")
@@ -130,6 +132,10 @@ class Row(dict):
 
     def error(self, header: str, message: str) -> None:
         self.errors.append((header, message))
+
+    def warn(self, header: str, message: str) -> None:
+        """A figure that is possible but looks wrong: shown before the user confirms; the row is imported."""
+        self.warnings.append((header, message))
 
     @property
     def ok(self) -> bool:

@@ -50,6 +50,8 @@ class ImportRun(models.Model):
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     errors = models.JSONField("问题", default=list, blank=True)  # [[row, column, message], …], at most MAX_STORED
     error_count = models.PositiveIntegerField("问题数", default=0)
+    warnings = models.JSONField("提示", default=list, blank=True)  # [[row, column, message], …]: to check, not errors
+    warning_count = models.PositiveIntegerField("提示数", default=0)
     ignored_columns = models.JSONField("忽略的列", default=list, blank=True)  # headers the kind does not read
     params = models.JSONField("导入参数", default=dict, blank=True)  # the kind's ``params`` (round, year …)
     error_file = models.BinaryField("错误行文件", null=True, blank=True, editable=False)

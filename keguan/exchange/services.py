@@ -58,6 +58,8 @@ def _store_check(run: ImportRun, kind: ImportKind, checked: Checked) -> None:
     run.failed = checked.failed
     run.error_count = len(checked.errors)
     run.errors = [list(e) for e in checked.errors[:MAX_STORED_ERRORS]]
+    run.warning_count = len(checked.warnings)
+    run.warnings = [list(w) for w in checked.warnings[:MAX_STORED_ERRORS]]
     run.error_file = errors_xlsx(kind, checked) if checked.failed_rows else None
     run.checked_at = timezone.now()
     run.status = RunStatus.READY if checked.ok else RunStatus.FAILED

@@ -25,7 +25,13 @@ from ..selectors import (
     enterprise_stage_timeline,
     enterprise_years,
 )
-from ..services import DuplicateEnterprise, enterprise_create, enterprise_delete, enterprise_update
+from ..services import (
+    DuplicateEnterprise,
+    credit_code_elsewhere,
+    enterprise_create,
+    enterprise_delete,
+    enterprise_update,
+)
 
 RESUBMITTED = "该企业已登记（可能是重复提交）"
 
@@ -125,8 +131,15 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
             form.add_service_error(exc)
         else:
             messages.success(request, f"已新建企业“{enterprise.name}”")
+            _note_elsewhere(request, enterprise)
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/form.html", {"form": form, "e": None})
+
+
+def _note_elsewhere(request: HttpRequest, enterprise) -> None:
+    note = credit_code_elsewhere(enterprise.credit_code, enterprise.district)
+    if note:
+        messages.warning(request, note)
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,6 +159,7 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_error(exc)
         else:
             messages.success(request, "企业信息已保存")
+            _note_elsewhere(request, fresh)
             return redirect("enterprises:detail", pk=pk)
     return render(request, "enterprises/form.html", {"form": form, "e": enterprise})
 
