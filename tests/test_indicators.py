@@ -148,3 +148,15 @@ def test_a_firm_that_moves_counts_in_its_new_district_history(world):
     new_sme = registry.get("ent_new_tech_sme")
     this_year = Period.parse(str(THIS_YEAR))
     assert engine.value(new_sme, world.b, this_year) == 1 and engine.value(new_sme, world.a, this_year) == 0
+
+
+def test_each_indicator_has_one_name_and_its_definition_on_hover(world, login):
+    names = [ind.name for ind in registry.all_indicators()]
+    assert len(names) == len(set(names))
+    assert all(ind.description for ind in registry.all_indicators())
+    assert "培育库在库企业（按入库记录）" not in names and "高企培育库在库企业" in names
+    html = login(world.staff).get(reverse("indicators:dashboard")).content.decode()
+    hnte = registry.get("ent_hnte_valid")
+    assert f'title="{hnte.description}"' in html
+    home = login(world.staff).get("/").content.decode()
+    assert 'data-testid="hnte-valid-note"' in home and "不含已列为创新型领军企业的高企" in home

@@ -711,7 +711,7 @@ def test_home_and_list_counts_equal_independent_counts(scene, persona):
     assert response.status_code == 200
     ctx = response.context
     by_stage = Counter(e.stage for e in mine)
-    assert {v: n for v, _label, n in ctx["stage_counts"]} == {v: by_stage.get(v, 0) for v in Stage.values}
+    assert {v: n for v, _label, n, _d in ctx["stage_counts"]} == {v: by_stage.get(v, 0) for v in Stage.values}
     assert ctx["total"] == len(mine)
     # per sub-area: districts of a city, townships of a district; a township sees itself
     region = user.region

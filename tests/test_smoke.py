@@ -22,7 +22,7 @@ def test_home_counts_by_stage_for_district_staff(world, login):
     # district A has one 高企 and one 科小; B's 培育库 firm is not counted
     assert 'data-testid="stage-hnte"' in html
     page = c.get("/")
-    counts = {v: n for v, _l, n in page.context["stage_counts"]}
+    counts = {v: n for v, _l, n, _d in page.context["stage_counts"]}
     assert counts["hnte"] == 1 and counts["tech_sme"] == 1 and counts["pool"] == 0
 
 

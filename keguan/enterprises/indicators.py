@@ -132,11 +132,16 @@ def _entries(stage: str):
     return lambda ids, period, memo=None: entries_in(ids, period, stage, memo)
 
 
+# The pool's firms are counted from its 入库/出库 records (the pipeline's ``pl_pool_members``), not here.
+STOCK_DESCRIPTIONS = {
+    "ent_total": "期末在企业库中的企业数（各培育阶段合计，每家企业计一次）",
+    "ent_hnte_valid": "期末处于“高新技术企业”或“创新型领军企业”阶段的企业数，即高企证书在有效期内的企业（含领军企业）",
+}
+
 for order, (code, name, stages) in enumerate(
     [
         ("ent_total", "在库企业总数", tuple(Stage.values)),
         ("ent_tech_sme", "科技型中小企业（在库）", (Stage.SME,)),
-        ("ent_pool", "高企培育库在库企业", (Stage.POOL,)),
         ("ent_hnte_valid", "有效高新技术企业", (Stage.HNTE, Stage.LEADER)),
         ("ent_leader", "创新型领军企业", (Stage.LEADER,)),
     ]
@@ -145,7 +150,8 @@ for order, (code, name, stages) in enumerate(
         Indicator(
             code=code, name=name, unit="家", measure="家", area=AREA, timing=Timing.STOCK,
             by_district=_stock(stages), records_url=_stock_url(stages), order=10 + order,
-            description=f"期末处于“{'、'.join(Stage(s).label for s in stages)}”阶段的企业数（按阶段变更记录）",
+            description=STOCK_DESCRIPTIONS.get(code)
+            or f"期末处于“{'、'.join(Stage(s).label for s in stages)}”阶段的企业数（按阶段变更记录）",
             targetable=code != "ent_total",
         )
     )

@@ -26,6 +26,16 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER = {value: i for i, value in enumerate(Stage.values)}
 
+# What each stage counts, shown on hover wherever firms are counted by stage: a firm is in one stage at a time,
+# so "高新技术企业" here excludes the leaders, while the indicator "有效高新技术企业" includes them.
+STAGE_DEFINITIONS = {
+    Stage.ATTRACTED: "已登记、尚未评价入库科技型中小企业的企业",
+    Stage.SME: "已评价入库科技型中小企业、尚未进入高企培育库的企业",
+    Stage.POOL: "已进入高企培育库、尚未认定为高新技术企业的企业",
+    Stage.HNTE: "高企证书在有效期内的企业（不含已列为创新型领军企业的高企；两者合计即“有效高新技术企业”）",
+    Stage.LEADER: "列为创新型领军企业的企业（均为有效高企）",
+}
+
 
 class TechField(models.TextChoices):
     """《国家重点支持的高新技术领域》 in the official order."""

@@ -16,8 +16,6 @@ def build(ctx) -> list[Paragraph]:
     p.add("，其中有效国家高新技术企业").fig(ctx.fig("ent_hnte_valid"))
     if ctx.value("ent_leader"):
         p.add("（含创新型领军企业").fig(ctx.fig("ent_leader")).add("）")
-    if not ctx.value("pl_pool_members"):  # otherwise the pipeline's paragraph states the pool from its records
-        p.add("，高企培育库在库企业").fig(ctx.fig("ent_pool"))
     p.add("，科技型中小企业").fig(ctx.fig("ent_tech_sme")).add("。")
     out.append(p)
 
