@@ -83,3 +83,20 @@ def test_cli_report_writes_a_docx(world, tmp_path):
     call_command("report", region=world.a.code, period=str(YEAR), out=str(out))
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert f"青秀区科学技术局{YEAR}年工作总结" in text
+
+
+def test_template_page_explains_placeholders_and_offers_the_default_and_a_sample(world, login):
+    c = login(world.staff)
+    html = c.get(reverse("reports:templates")).content.decode()
+    assert 'data-testid="placeholders"' in html and "章节循环" in html and "署名单位" in html and "成文日期" in html
+    default = c.get(reverse("reports:template_default"))
+    assert default.status_code == 200 and default.content == default_template()
+    assert "attachment" in default["Content-Disposition"]
+    sample = c.get(reverse("reports:template_sample"))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(sample.content)).paragraphs)
+    assert "{{" not in text and "{%" not in text and "工作总结" in text
+    # a bureau's own template tried on the sample, and another district's is out of reach
+    c.post(reverse("reports:templates"), {"name": "本局模板", "file": SimpleUploadedFile("t.docx", default_template())})
+    own = ReportTemplate.objects.get()
+    assert c.get(reverse("reports:template_sample"), {"template": own.pk}).status_code == 200
+    assert login(world.outsider).get(reverse("reports:template_sample"), {"template": own.pk}).status_code == 404

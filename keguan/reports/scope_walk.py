@@ -63,7 +63,8 @@ WALK = Walk(
         "reports:template_toggle": Write(REPORTERS, lambda t: {}),
     },
     page_status={name: status(REPORTERS) for name in ("reports:home", "reports:plans", "reports:issues",
-                                                       "reports:templates")},
+                                                       "reports:templates", "reports:template_default",
+                                                       "reports:template_sample")},
     anchors={
         "reports.PlanItem": lambda x: (x.region, None),
         "reports.IssueItem": lambda x: (x.region, None),

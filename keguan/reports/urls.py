@@ -16,4 +16,6 @@ urlpatterns = [
     path("issues/<int:pk>/delete/", registers.issue_delete_view, name="issue_delete"),
     path("templates/", registers.templates_view, name="templates"),
     path("templates/<int:pk>/toggle/", registers.template_toggle_view, name="template_toggle"),
+    path("templates/default.docx", registers.template_default_view, name="template_default"),
+    path("templates/sample.docx", registers.template_sample_view, name="template_sample"),
 ]

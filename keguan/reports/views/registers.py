@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keguan.core.errors import ServiceError
 from keguan.core.scope import get_for_user, scoped
 
+from ..docx.render import default_template, render_docx, sample_draft
 from ..forms import IssueItemForm, PlanItemForm, TemplateUploadForm
 from ..models import IssueItem, PlanItem, PlanStatus, ReportTemplate
 from ..registry import area_choices
@@ -75,6 +78,21 @@ def issue_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:issues")
 
 
+# The placeholders a bureau's own template uses, explained in the words of the people who edit it in Word.
+PLACEHOLDERS = [
+    ("{{ title }}", "标题", "青秀区科学技术局2026年上半年工作总结"),
+    ("{%p if opening %} … {{ opening }} … {%p endif %}", "开头段落（没有时整段省去）", "2026年上半年，在区委、区政府的坚强领导下……"),
+    ("{%p for ch in chapters %} … {%p endfor %}", "逐章重复其间的内容（章节循环，须成对出现）", "一、主要工作成效；二、存在问题；三、下一步工作计划"),
+    ("{{ ch.title }}", "章标题（一级标题），写在章节循环内", "一、主要工作成效"),
+    ("{%p for para in ch.paragraphs %}{{ para }}{%p endfor %}", "章下的各段正文", "企业梯队培育稳步推进。……"),
+    ("{%p for part in ch.parts %} … {{ part.title }} … {%p endfor %}", "章下的各节（二级标题）及其段落 part.paragraphs",
+     "（一）创新主体培育"),
+    ("{{ author }}", "署名单位", "青秀区科学技术局"),
+    ("{{ date }}", "成文日期", "2026年7月5日"),
+    ("{{ region_name }} / {{ period_label }}", "区划名称 / 期间（可选）", "青秀区 / 2026年上半年"),
+]
+
+
 @require_http_methods(["GET", "POST"])
 def templates_view(request: HttpRequest) -> HttpResponse:
     region = _reporter_region(request.user)
@@ -89,7 +107,32 @@ def templates_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "模板已上传并启用，下载工作总结时将使用该模板")
             return redirect("reports:templates")
     templates = scoped(ReportTemplate, request.user).filter(region=region).select_related("uploaded_by").defer("content")
-    return render(request, "reports/templates.html", {"form": form, "templates": templates})
+    return render(request, "reports/templates.html",
+                  {"form": form, "templates": templates, "placeholders": PLACEHOLDERS})
+
+
+@require_GET
+def template_default_view(request: HttpRequest) -> HttpResponse:
+    """The default template, to start a bureau's own from (its placeholders already in place)."""
+    _reporter_region(request.user)
+    return _docx(default_template(), "工作总结默认模板.docx")
+
+
+@require_GET
+def template_sample_view(request: HttpRequest) -> HttpResponse:
+    """A sample summary rendered with the default template, or with one of the bureau's (``?template=<pk>``),
+    so the user sees where each placeholder's text lands."""
+    _reporter_region(request.user)
+    content = None
+    if request.GET.get("template", "").isdigit():
+        content = get_for_user(ReportTemplate.objects.all(), request.user, int(request.GET["template"])).content
+    return _docx(render_docx(sample_draft(), bytes(content) if content is not None else None), "工作总结模板示例.docx")
+
+
+def _docx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @require_POST
