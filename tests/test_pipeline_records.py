@@ -547,3 +547,18 @@ def test_demo_reload_after_staff_edits_leaves_no_orphans(world):
     connection.check_constraints()  # the deferred foreign keys hold: nothing points at a removed firm or pool
     assert not Enterprise.objects.filter(pk=firm.pk).exists()
     assert PoolMember.objects.filter(enterprise__district=world.a).exists()
+
+
+def test_the_experts_home_lists_the_firms_it_serves_with_their_last_visit(world, login):
+    from keguan.enterprises.models import Enterprise, Stage
+
+    firm = Enterprise.objects.get(pk=world.ent_a2.pk)
+    assert firm.stage == Stage.SME
+    svc.visit_add(enterprise=firm, actor=world.staff, visited_on=dt.date(2025, 3, 2), topic="hnte",
+                  tutor="区科技局", content="宣讲高企政策", next_step="准备知识产权材料")
+    home = login(world.expert).get("/")
+    html = home.content.decode()
+    assert 'data-testid="served-panel"' in html and firm.name in html
+    assert "2025-03-02" in html and "准备知识产权材料" in html
+    assert world.ent_b.name not in html  # another district's firm
+    assert 'data-testid="served-panel"' not in login(world.staff).get("/").content.decode()  # bureau staff have lists

@@ -9,7 +9,7 @@ register(Area(
     code="pipeline", title="梯队培育", order=21, app="keguan.pipeline", menu_group="创新主体培育",
     urls="keguan.pipeline.urls", url_prefix="pipeline/",
     indicators="keguan.pipeline.indicators", report="keguan.pipeline.report", reports_area=False,
-    reminders=("keguan.pipeline.home.reminders",), on_start=("keguan.pipeline.stages.sync_at_start",),
+    reminders=("keguan.pipeline.home.reminders",), home=("keguan.pipeline.home.served_panel",), on_start=("keguan.pipeline.stages.sync_at_start",),
     demo="keguan.pipeline.demo.make_pipeline_demo", demo_order=20, demo_wipe="keguan.pipeline.demo.wipe_pipeline",
     kinds=("keguan.pipeline.exchange.SME_RECORDS",),
     scope_walk="keguan.pipeline.scope_walk",

@@ -71,13 +71,16 @@ from .records import (
     certificate_of,
     enterprise_records,
     fact_of,
+    firms_to_serve,
     membership_of,
     pools_for,
     records_history,
     sme_record_of,
+    visits_recorded_by,
 )
 
 __all__ = [
+    "firms_to_serve", "visits_recorded_by",
     "CENTS_COLUMNS", "CERT_EXPIRED", "CERT_EXPIRING", "CERT_RENEW", "CERT_STATES", "CERT_VALID", "HNTE", "MEMBER_ALL",
     "MEMBER_IN", "MEMBER_OUT", "MEMBER_STATES", "RENEWAL_MONTHS", "RULE_CHOICES", "RULE_SHORT", "SME_REMOVED",
     "SME_STATES", "SME_VALID", "STAGE_LABELS", "STATUS_ORDER", "TECH_SME", "ApplicationFilters", "Candidate", "Cents",

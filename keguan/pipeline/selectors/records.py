@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -126,3 +126,27 @@ def records_history(enterprise: Enterprise, limit: int = 100) -> list[HistoryEnt
                            subject=lambda r: f"{r.visited_on:%Y-%m-%d}辅导", model=TutoringVisit)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+SERVED_STAGES = ("pool", "tech_sme")  # the firms field staff help towards 高企, in this order
+
+
+def firms_to_serve(*, user, limit: int = 15) -> tuple[list[Enterprise], int]:
+    """The firms in ``user``'s area in the 培育库 or 科小 stage, 培育库 first and the least recently tutored
+    first (never tutored before all), each with ``last_visit`` and ``last_next_step``; and how many there are."""
+    firms = scoped(Enterprise, user).filter(stage__in=SERVED_STAGES)
+    latest = TutoringVisit.objects.filter(enterprise=OuterRef("pk")).order_by("-visited_on", "-id")
+    rows = list(
+        firms.annotate(last_visit=Subquery(latest.values("visited_on")[:1]),
+                       last_next_step=Subquery(latest.values("next_step")[:1]),
+                       pool_first=Case(When(stage="pool", then=Value(0)), default=Value(1)))
+        .select_related("township")
+        .order_by("pool_first", F("last_visit").asc(nulls_first=True), "name")[:limit]
+    )
+    return rows, firms.count()
+
+
+def visits_recorded_by(*, user, limit: int = 8) -> list[TutoringVisit]:
+    """The tutoring visits ``user`` recorded, newest first."""
+    return list(scoped(TutoringVisit, user).filter(created_by=user).select_related("enterprise")
+                .order_by("-visited_on", "-id")[:limit])
