@@ -67,6 +67,15 @@ def _compare(engine: Engine, ind, region: Region, period: Period) -> dict:
     return {"title": f"各区县{ind.name}（{ind.unit}）", "names": names, "values": values, "highlight": region.name}
 
 
+PHONE_CARDS = 6  # cards a phone shows before "展开其余指标"
+
+
+def key_cards_first(cards: list) -> list:
+    """The cards the city holds the district to first (a target set), then those with a value, then the empty
+    ones; the registry's order within each (a phone shows the first ``PHONE_CARDS``)."""
+    return sorted(cards, key=lambda c: (c.target is None, not c.has_value))
+
+
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     region = dashboard_region(request.user)
@@ -76,7 +85,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     city = city_of(region) or region
     engine = Engine(districts_of(city))
     if region.level == RegionLevel.COUNTY:
-        cards = [score_view(s) for s in scores(region, period, indicators, engine=engine)]
+        cards = key_cards_first([score_view(s) for s in scores(region, period, indicators, engine=engine)])
         chart_code = request.GET.get("chart") or next((c.code for c in cards if c.has_value), indicators[0].code)
         chart_ind = registry.get(chart_code) if chart_code in {i.code for i in indicators} else indicators[0]
         charts = {"trend": _trend(engine, chart_ind, region, period), "compare": _compare(engine, chart_ind, region, period)}
@@ -84,7 +93,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             request,
             "indicators/dashboard_district.html",
             {"form": form, "period": period, "region": region, "cards": cards, "charts": charts, "chart_ind": chart_ind,
-             "city": city},
+             "city": city, "phone_cards": PHONE_CARDS, "more_cards": max(0, len(cards) - PHONE_CARDS)},
         )
     return city_dashboard(request, region, form, period, indicators, engine)
 

@@ -49,3 +49,22 @@ if (window.matchMedia && window.matchMedia("(max-width: 575.98px)").matches) {
     form.parentNode.insertBefore(button, form);
   });
 }
+// On a phone a long set of cards shows its first few; the button under it unfolds the rest.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[data-unfold]");
+  if (!button) return;
+  var box = document.getElementById(button.getAttribute("data-unfold"));
+  if (!box) return;
+  box.classList.remove("kg-phone-fold");
+  button.setAttribute("aria-expanded", "true");
+  button.remove();
+});
+// A table wider than the screen says that it scrolls sideways.
+function kgMarkScrolling() {
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    box.classList.toggle("kg-scrolls", box.scrollWidth > box.clientWidth + 2);
+  });
+}
+kgMarkScrolling();
+window.addEventListener("resize", kgMarkScrolling);
+document.body.addEventListener("htmx:afterSettle", kgMarkScrolling);

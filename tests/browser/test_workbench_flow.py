@@ -1,0 +1,111 @@
+"""The workbench as a district clerk and a field expert click through it: money typed in 万元 reads the same on the
+firm's page, in the self-check and in the summary; a unit slip is questioned before it is saved; a required
+reason left empty is a Chinese message on the page, not the browser's English bubble; the pre-check finds a
+firm by name; the menu lights up the page's area; the expert's home lists its firms; a phone dashboard shows the
+key cards first."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+YEAR = timezone.localdate().year - 1  # the world has figures for 2024 only: this year's row is the firm's alone
+
+
+def _fill_year(page, **values):
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(str(value))
+
+
+def test_a_figure_typed_in_wan_reads_the_same_everywhere(world, page, login_as):
+    login_as("staff")
+    page.goto(f"/enterprises/{world.ent_a.pk}/")
+    page.get_by_role("link", name="填报年度数据").click()
+    expect(page.get_by_text("金额单位：万元")).to_be_visible()
+    _fill_year(page, **{"年度": YEAR, "从业人员（人）": 80, "科技人员（人）": 20, "销售收入（万元）": "0.32",
+                        "成本费用总额（万元）": 2500, "境内研发费用（万元）": 150, "资产总额（万元）": 4000,
+                        "净资产（万元）": 2000})
+    page.get_by_role("button", name="保存").click()
+    # 80 staff and 0.32 万元 of sales: asked, not saved
+    warning = page.get_by_test_id("unusual")
+    expect(warning).to_contain_text("销售收入却不足 1 万元")
+    page.get_by_label("销售收入（万元）", exact=True).fill("3200")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text(f"{YEAR}年度数据已保存")).to_be_visible()
+    row = page.locator("tr", has_text=str(YEAR)).first
+    expect(page.get_by_role("columnheader", name="销售收入（万元）")).to_be_visible()
+    expect(row).to_contain_text("3,200.00")
+    expect(row).to_contain_text("150.00")
+    # the self-check shows the same figure, in the same unit, as what a "what if" would replace
+    page.goto(f"/pipeline/self-check/{world.ent_a.pk}/")
+    expect(page.get_by_label("销售收入（万元）", exact=True)).to_have_attribute("placeholder", "3200.00")
+    expect(page.get_by_test_id("unusual")).to_have_count(0)
+    # the summary states the district's R&D spending of that year: this firm's 150 万元
+    page.goto("/reports/")
+    page.wait_for_load_state("load")
+    page.select_option("#id_period", str(YEAR))
+    page.get_by_role("button", name="生成初稿").click()
+    expect(page.locator('#report-preview .kg-fig[data-indicator="rd_expense"]').first).to_contain_text("150.00万元")
+
+
+def test_required_reason_is_prefilled_and_errors_are_chinese_on_the_page(world, page, login_as):
+    from keguan.pipeline.models import CultivationPool
+
+    CultivationPool.objects.create(district=world.a, name="青秀区高企培育库", start_year=YEAR, end_year=YEAR + 2)
+    login_as("staff")
+    page.goto(f"/pipeline/{world.ent_a2.pk}/records/")
+    # the menu lights up 企业库 (the breadcrumb's area), not 首页
+    menu = page.get_by_role("navigation", name="主菜单")
+    expect(menu.locator("a.active")).to_have_text("企业库")
+    form = page.get_by_test_id("pool-form")
+    expect(form.get_by_label("入库理由")).to_have_value("经科小/高企预审，列入高企培育")
+    form.get_by_label("入库理由").fill("")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("pool-form")).to_contain_text("这个字段是必填项")
+    page.get_by_test_id("pool-form").get_by_label("入库理由").fill("经科小/高企预审，列入高企培育")
+    page.get_by_test_id("pool-form").get_by_role("button").click()
+    expect(page.get_by_text("青秀区高企培育库").first).to_be_visible()
+
+
+def test_precheck_finds_a_firm_by_name(world, page, login_as):
+    from keguan.enterprises.services import year_figures_save
+
+    for firm in (world.ent_a, world.ent_a2):
+        row = firm.years.get(year=2024)
+        values = {f: getattr(row, f) for f in ("employees", "st_staff", "sales_revenue", "total_cost", "rd_domestic",
+                                               "rd_abroad", "total_assets", "net_assets", "hightech_income",
+                                               "ip_class1", "ip_class2")}
+        year_figures_save(enterprise=firm, actor=None, year=YEAR, new=True, **values)
+    login_as("staff")
+    page.goto("/pipeline/precheck/")
+    page.wait_for_load_state("load")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("企业名称/信用代码").fill(world.ent_a2.name[:4])
+    page.get_by_role("button", name="查询").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(world.ent_a2.name)
+
+
+def test_the_expert_sees_its_firms(world, page, login_as):
+    login_as("expert")
+    panel = page.get_by_test_id("served-panel")
+    expect(panel).to_contain_text(world.ent_a2.name)
+    expect(panel).to_contain_text("尚未辅导")
+    panel.get_by_role("link", name=world.ent_a2.name).click()
+    expect(page.get_by_role("heading", name=f"{world.ent_a2.name} · 资质与培育")).to_be_visible()
+
+
+def test_a_phone_dashboard_shows_key_cards_first(world, page, login_as):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as("staff")
+    page.goto("/indicators/")
+    more = page.get_by_test_id("more-cards")
+    expect(more).to_be_visible()
+    hidden_before = page.locator("#kg-cards > div:not(:visible)").count()
+    assert hidden_before > 0
+    more.click()
+    expect(page.locator("#kg-cards > div:not(:visible)")).to_have_count(0)
