@@ -413,3 +413,41 @@ def test_precheck_searches_by_name_or_code_and_ranks_title_holders_last(world, l
     listed = names(response)
     assert listed[0] == "甲合格科技有限公司" and listed[-1] == "甲最佳科技有限公司"
     assert f"已是科小（{today.year}年入库）" in response.content.decode()
+
+
+def test_assess_goes_on_past_a_row_it_cannot_evaluate(tmp_path, monkeypatch):
+    """A row whose evaluation fails prints its own error line; every other firm still gets its line."""
+    from keguan.pipeline.management.commands import assess as command
+
+    on = dt.date(TODAY.year, 5, 31)
+    path = _filled_template(tmp_path, on)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["企业年度数据"]
+    good = [c.value for c in ws[3]]
+    crash = list(good)
+    crash[0], crash[1] = "崩溃数据有限公司", credit_code("450103", 10)
+    after = list(good)
+    after[0], after[1] = "之后科技有限公司", credit_code("450103", 11)
+    ws.delete_rows(4)  # the bad row: this test is about a row that passes the checks and then fails
+    ws.append(crash)
+    ws.append(after)
+    wb.save(path)
+    real = command.run_rules
+
+    def flaky(facts, years):
+        if facts.registered_on and years and getattr(flaky, "calls", 0) == 1:
+            flaky.calls += 1
+            raise ArithmeticError("模拟的计算错误")
+        flaky.calls = getattr(flaky, "calls", 0) + 1
+        return real(facts, years)
+
+    monkeypatch.setattr(command, "run_rules", flaky)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("assess", str(path), "--on", on.isoformat(), stdout=out, stderr=io.StringIO())
+    assert raised.value.returncode == 1
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["row"] for line in lines] == [3, 4, 5]
+    assert lines[0]["name"] == "良好科技有限公司" and "error" not in lines[0]
+    assert lines[1]["name"] == "崩溃数据有限公司" and "第4行无法预审" in lines[1]["error"] and "模拟的计算错误" in lines[1]["error"]
+    assert lines[2]["name"] == "之后科技有限公司" and lines[2]["tech_sme"]["status"] == "passed"

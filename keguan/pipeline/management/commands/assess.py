@@ -65,39 +65,55 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name} 没有年度数据列", returncode=2)
         bad = done = 0
         for row in rows:
-            firm = read_firm(row, day, columns)
-            if firm.example:
-                continue
-            if firm.errors:
+            try:
+                written = self._assess(row, day, columns)
+            except Exception as exc:  # one row that cannot be evaluated must not lose the lines of the others
+                number = getattr(row, "number", None)
+                self._line({"row": number, "name": (getattr(row, "values", None) or {}).get(C_NAME), "error": f"第{number}行无法预审（{type(exc).__name__}: {exc}），请核对该行数据",
+                            "errors": [{"column": "", "message": str(exc)}]})
                 bad += 1
-                text = "；".join(f"{column}：{message}" for column, message in firm.errors)
-                self._line(
-                    {
-                        "row": firm.number,
-                        "name": firm.name,
-                        "error": f"第{firm.number}行：{text}",
-                        "errors": [{"column": c, "message": m} for c, m in firm.errors],
-                    }
-                )
                 continue
-            assert firm.facts is not None
-            tech_sme, hnte = run_rules(firm.facts, firm.years)
-            self._line(
-                {
-                    "row": firm.number,
-                    "name": firm.name,
-                    "credit_code": firm.credit_code,
-                    "assessed_on": day.isoformat(),
-                    "tech_sme": result_to_dict(tech_sme),
-                    "hnte": result_to_dict(hnte),
-                }
-            )
-            done += 1
+            if written is None:
+                continue
+            if written:
+                done += 1
+            else:
+                bad += 1
         if bad:
             raise CommandError(
                 f"{bad} 行数据有误（见输出中带 error 的行），其余 {done} 行已预审", returncode=1
             )
         self.stderr.write(f"已预审 {done} 家企业")
+
+    def _assess(self, row, day: dt.date, columns) -> bool | None:
+        """Print one firm's line: True when assessed, False for a row with errors, None for the example row."""
+        firm = read_firm(row, day, columns)
+        if firm.example:
+            return None
+        if firm.errors:
+            text = "；".join(f"{column}：{message}" for column, message in firm.errors)
+            self._line(
+                {
+                    "row": firm.number,
+                    "name": firm.name,
+                    "error": f"第{firm.number}行：{text}",
+                    "errors": [{"column": c, "message": m} for c, m in firm.errors],
+                }
+            )
+            return False
+        assert firm.facts is not None
+        tech_sme, hnte = run_rules(firm.facts, firm.years)
+        self._line(
+            {
+                "row": firm.number,
+                "name": firm.name,
+                "credit_code": firm.credit_code,
+                "assessed_on": day.isoformat(),
+                "tech_sme": result_to_dict(tech_sme),
+                "hnte": result_to_dict(hnte),
+            }
+        )
+        return True
 
     def _line(self, data: dict) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False))
