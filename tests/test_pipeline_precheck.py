@@ -130,3 +130,40 @@ def test_lacks_is_what_the_full_result_says(world):
             c.result = c.run(rule, check.on)
         assert fast == [c.lacks for c in check.candidates]
         assert len({c.status for c in check.candidates}) > 1
+
+
+def test_total_income_decides_the_high_tech_share_where_it_is_given(world, login):
+    """A firm whose high-tech income is 75% of sales but only 50% of its 总收入: it passes the 60% condition
+    while 总收入 is blank (the result says sales stood in) and fails once 总收入 is recorded — in the self-check,
+    the pre-check's fast path and its explanation alike."""
+    firm = _firm(world, 60, Decimal("60000000.00"), rd_domestic=Decimal(4_000_000), hightech_income=Decimal(45_000_000))
+
+    def share(result):
+        return next(c for c in result.hnte.conditions if c.code == "hightech_income")
+
+    def listed():
+        check = precheck_run(user=world.staff, filters=PrecheckFilters(rule="hnte"))
+        (c,) = [c for c in check.candidates if c.pk == firm.pk]
+        check.explain([c])
+        return c
+
+    before = share(assess_enterprise(firm))
+    assert before.passed is True and "占销售收入（未填总收入）" in before.message
+    assert "高新技术产品（服务）收入" not in listed().lacks
+    for year in (LAST - 2, LAST - 1, LAST):
+        row = firm.years.get(year=year)
+        year_figures_save(enterprise=firm, actor=None, year=year, version=row.version, total_income=Decimal(90_000_000))
+    after = share(assess_enterprise(firm))
+    assert after.passed is False and "占总收入" in after.message
+    c = listed()
+    assert c.in_cents and c.status is Status.FAILED and "占总收入9000万元的50%，低于60%" in c.lacks
+    c.result = c.run("hnte", TODAY)
+    assert "占总收入9000万元的50%，低于60%" in c.lacks
+    # the registry refuses a 总收入 below sales
+    row = firm.years.get(year=LAST)
+    try:
+        year_figures_save(enterprise=firm, actor=None, year=LAST, version=row.version, total_income=Decimal(50_000_000))
+    except Exception as exc:
+        assert "总收入不能小于销售收入" in str(exc)
+    else:
+        raise AssertionError("expected a refusal")

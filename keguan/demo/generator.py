@@ -20,7 +20,7 @@ from keguan.accounts.services import bureau_ensure, user_create
 from keguan.core import areas
 from keguan.enterprises.industry import section_of
 from keguan.enterprises.models import (
-    YEAR_FIELDS,
+    YEAR_STORED,
     Enterprise,
     EnterpriseLabel,
     EnterpriseYear,
@@ -248,6 +248,9 @@ def _figures(rng: random.Random, stage: str, years: list[int], size: str) -> lis
                 "hightech_income": _money(sales * (rng.uniform(0.6, 0.9) if innovative else rng.uniform(0, 0.5))),
                 "ip_class1": rng.choice((0, 0, 1, 2, 3)) if innovative else rng.choice((0, 0, 0, 1)),
                 "ip_class2": rng.randint(2, 15) if innovative else rng.randint(0, 5),
+                # 总收入 (sales plus some other income) as the firms that prepare for 高企 report it; blank for
+                # the others. Derived without the generator's random stream, so the other figures stay as they were.
+                "total_income": _money(sales * (1 + (employees % 9) / 100)) if innovative else None,
             }
         )
     for row in rows:
@@ -379,7 +382,7 @@ def generate_demo(
     return result
 
 
-FIGURE_FIELDS = ("year", *YEAR_FIELDS)
+FIGURE_FIELDS = ("year", *YEAR_STORED)
 
 
 def _bulk_store(rng: random.Random, plan: list, years: list[int]) -> None:

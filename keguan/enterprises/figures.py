@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db import models
 
-from .models import YEAR_FIELDS, EnterpriseYear
+from .models import YEAR_STORED, EnterpriseYear
 
-# The year's money fields, and those a form cannot leave blank (the others mean 0 when blank).
-MONEY_FIELDS = tuple(k for k in YEAR_FIELDS if isinstance(EnterpriseYear._meta.get_field(k), models.DecimalField))
-MONEY_REQUIRED = tuple(k for k in MONEY_FIELDS if not EnterpriseYear._meta.get_field(k).has_default())
+# The year's money fields; those a form cannot leave blank; those a blank means 0 for (the others stay blank).
+MONEY_FIELDS = tuple(k for k in YEAR_STORED if isinstance(EnterpriseYear._meta.get_field(k), models.DecimalField))
+MONEY_REQUIRED = tuple(k for k in MONEY_FIELDS if not EnterpriseYear._meta.get_field(k).has_default()
+                       and not EnterpriseYear._meta.get_field(k).null)
+BLANK_IS_ZERO = tuple(k for k in MONEY_FIELDS if EnterpriseYear._meta.get_field(k).has_default())
 
 WAN = Decimal(10_000)
 STAFF_FOR_SALES = 10  # a firm this large with under 1 万元 of sales has most likely typed 元 as 万元

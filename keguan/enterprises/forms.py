@@ -12,9 +12,9 @@ from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
 from keguan.rules.identifiers import validate_credit_code, validate_phone
 
-from .figures import MONEY_FIELDS, MONEY_REQUIRED, money_label, unusual_year_figures
+from .figures import BLANK_IS_ZERO, MONEY_FIELDS, MONEY_REQUIRED, money_label, unusual_year_figures
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
-from .models import YEAR_FIELDS, Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
+from .models import YEAR_STORED, Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
 from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
 from .services import (
     PROFILE_FIELDS,
@@ -186,7 +186,7 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = EnterpriseYear
-        fields = ["year", *YEAR_FIELDS]
+        fields = ["year", *YEAR_STORED]
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -194,11 +194,10 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         self.unusual: list[tuple[str, str]] = []
         self.fields["year"].min_value = 1990
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-        for key in YEAR_FIELDS:
+        for key in YEAR_STORED:
             if key in MONEY_FIELDS:
                 self.fields[key] = wan_field(money_label(key), signed=key == "net_assets", required=key in MONEY_REQUIRED)
-                if key == "net_assets":
-                    self.fields[key].help_text = "资产总额减负债总额，可为负"
+                self.fields[key].help_text = EnterpriseYear._meta.get_field(key).help_text
                 if self.instance.pk:
                     self.initial[key] = wan_from_yuan(getattr(self.instance, key))
                 continue
@@ -206,7 +205,7 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
             self.fields[key].validators.append(MaxValueValidator(limit, message=message))
         if self.instance.pk:
             self.fields["year"].disabled = True
-        self.order_fields(["year", *YEAR_FIELDS, "version", "confirm_unusual"])
+        self.order_fields(["year", *YEAR_STORED, "version", "confirm_unusual"])
 
     def clean(self):
         from .services import check_year_figures
@@ -214,7 +213,7 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         data = super().clean()
         for key in MONEY_FIELDS:
             data[key] = yuan_from_wan(data.get(key)) if data.get(key) is not None else data.get(key)
-            if data[key] is None and key not in MONEY_REQUIRED:
+            if data[key] is None and key in BLANK_IS_ZERO:
                 data[key] = Decimal("0")
         for field, message in check_year_figures(data):
             if field in self.fields and field not in self.errors:
@@ -237,4 +236,4 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
         pass
 
     def figures(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in YEAR_FIELDS}
+        return {k: v for k, v in self.cleaned_data.items() if k in YEAR_STORED}

@@ -170,7 +170,7 @@ class EnterpriseLabel(models.Model):
         return f"{self.year}年{level}{self.get_kind_display()}"
 
 
-# The figures of one year, in form and column order: services, forms, imports, the rules adapter and the
+# The figures of one year that the rules read by position (``keguan.pipeline.screen``), in form and column order: services, forms, imports, the rules adapter and the
 # demo generator all take this list.
 YEAR_FIELDS = (
     "employees",
@@ -185,6 +185,8 @@ YEAR_FIELDS = (
     "ip_class1",
     "ip_class2",
 )
+# Every figure a year row stores: the above and 总收入, which may stay blank (the rules then use sales).
+YEAR_STORED = (*YEAR_FIELDS, "total_income")
 
 
 class EnterpriseYear(Versioned):
@@ -203,6 +205,10 @@ class EnterpriseYear(Versioned):
         "净资产（元）", max_digits=16, decimal_places=2, help_text="资产总额减负债总额，可为负"
     )
     hightech_income = models.DecimalField("高新技术产品（服务）收入（元）", default=Decimal("0"), **MONEY)
+    total_income = models.DecimalField(
+        "总收入（元）", null=True, blank=True, **MONEY,
+        help_text="收入总额（销售收入与其他收入之和），高企“高新技术产品（服务）收入占比”的分母；不填时按销售收入计",
+    )
     ip_class1 = models.PositiveIntegerField("Ⅰ类知识产权（件）", default=0)
     ip_class2 = models.PositiveIntegerField("Ⅱ类知识产权（件）", default=0)
     history = HistoricalRecords()

@@ -21,7 +21,7 @@ from keguan.rules.identifiers import PROVINCES, credit_code_province, validate_c
 from . import hooks
 from .models import (
     STAGE_ORDER,
-    YEAR_FIELDS,
+    YEAR_STORED,
     DistrictStageCount,
     Enterprise,
     EnterpriseLabel,
@@ -358,7 +358,7 @@ def year_figure_limit(key: str) -> tuple[Decimal | int, str]:
 def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
     """Range and cross-field checks on one year's figures: (field, message) pairs."""
     problems: list[tuple[str, str]] = []
-    for key in YEAR_FIELDS:
+    for key in YEAR_STORED:
         v = values.get(key)
         if v is not None:
             limit, message = year_figure_limit(key)
@@ -369,7 +369,7 @@ def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
     emp, st = values.get("employees"), values.get("st_staff")
     if emp is not None and st is not None and st > emp:
         problems.append(("st_staff", f"科技人员（{st}人）不能多于从业人员（{emp}人）"))
-    for key in YEAR_FIELDS:
+    for key in YEAR_STORED:
         v = values.get(key)
         if key != "net_assets" and v is not None and v < 0:
             label = EnterpriseYear._meta.get_field(key).verbose_name
@@ -381,9 +381,13 @@ def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
     ta, na = values.get("total_assets"), values.get("net_assets")
     if ta is not None and na is not None and na > ta:
         problems.append(("net_assets", "净资产不能大于资产总额"))
-    sales, ht = values.get("sales_revenue"), values.get("hightech_income")
-    if sales is not None and ht is not None and ht > sales:
-        problems.append(("hightech_income", "高新技术产品（服务）收入不能大于销售收入"))
+    sales, ht, income = values.get("sales_revenue"), values.get("hightech_income"), values.get("total_income")
+    if income is not None and ht is not None and ht > income:
+        problems.append(("hightech_income", "高新技术产品（服务）收入不能大于总收入"))
+    elif income is None and sales is not None and ht is not None and ht > sales:
+        problems.append(("hightech_income", "高新技术产品（服务）收入不能大于销售收入（未填总收入时）"))
+    if income is not None and sales is not None and income < sales:
+        problems.append(("total_income", "总收入不能小于销售收入（总收入包括销售收入和其他收入）"))
     return problems
 
 
@@ -408,7 +412,7 @@ def year_figures_save(
     (a stale one is refused with what changed, ``keguan.core.versioning``). ``new``: the user filled in a new
     year; when that year already holds the same figures (a second submit) nothing changes, other figures are
     refused."""
-    unknown = set(values) - set(YEAR_FIELDS)
+    unknown = set(values) - set(YEAR_STORED)
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
     this_year = timezone.localdate().year
@@ -421,9 +425,9 @@ def year_figures_save(
             return row  # the same form submitted twice
         raise ServiceError(year_row_exists_message(year), field="year")
     if row is not None:
-        claim(row, version, fields=list(YEAR_FIELDS))
+        claim(row, version, fields=list(YEAR_STORED))
     # Check the row as it will be stored: a partial update is checked against the stored figures.
-    stored = {key: getattr(row, key) for key in YEAR_FIELDS} if row else {}
+    stored = {key: getattr(row, key) for key in YEAR_STORED} if row else {}
     problems = check_year_figures({**stored, **values})
     if problems:
         field, message = problems[0]

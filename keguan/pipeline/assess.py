@@ -43,8 +43,12 @@ def year_figures(year: int, values: Sequence[Any] | Mapping[str, Any]) -> YearFi
 
 
 def figures_of(rows: Iterable[Any]) -> tuple[YearFigures, ...]:
-    """``YearFigures`` for ``EnterpriseYear`` rows (any order)."""
-    return tuple(year_figures(r.year, [getattr(r, name) for name in FIGURE_FIELDS]) for r in rows)
+    """``YearFigures`` for ``EnterpriseYear`` rows (any order), with their 总收入 where given."""
+    return tuple(
+        YearFigures(year=r.year, total_income=getattr(r, "total_income", None),
+                    **{name: getattr(r, name) for name in FIGURE_FIELDS})
+        for r in rows
+    )
 
 
 def firm_facts(enterprise: Any, *, on: dt.date, **facts: Any) -> FirmFacts:

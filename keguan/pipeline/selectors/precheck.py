@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BigIntegerField, Exists, Func, OuterRef, Q
+from django.db.models import BigIntegerField, BooleanField, Exists, ExpressionWrapper, Func, OuterRef, Q
 from django.utils import timezone
 
 from keguan.core.scope import scoped
@@ -30,7 +30,7 @@ from keguan.rules.hnte import (
 )
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
-from ..assess import FIGURE_FIELDS, figures_row, year_figures
+from ..assess import FIGURE_FIELDS, figures_row
 from ..models import HnteCertificate, RecordedFact, TechSmeRecord
 from ..screen import (
     ASSETS,
@@ -161,12 +161,14 @@ class Candidate:
         """The figures tuples in yuan (``Decimal``, as the model fields give them)."""
         if not self.in_cents:
             return self.rows
-        return [(*r[:SALES], *map(_yuan, r[SALES : HT + 1]), *r[IP1:INCOME], None) for r in self.rows]
+        return [(*r[:SALES], *map(_yuan, r[SALES : HT + 1]), *r[IP1:INCOME],
+                 None if r[INCOME] is None else _yuan(r[INCOME])) for r in self.rows]
 
     def years(self) -> list[YearFigures]:
         """The rules' inputs: ``YearFigures`` of the figures in yuan."""
         if not self.in_cents:
-            return [year_figures(r[YEAR], r[YEAR + 1 : INCOME]) for r in self.rows]
+            return [YearFigures(year=r[YEAR], total_income=r[INCOME],
+                                **dict(zip(FIGURE_FIELDS, r[YEAR + 1 : INCOME], strict=True))) for r in self.rows]
         return [
             YearFigures(
                 year=r[YEAR],
@@ -181,6 +183,7 @@ class Candidate:
                 hightech_income=_yuan(r[HT]),
                 ip_class1=r[IP1],
                 ip_class2=r[IP2],
+                total_income=None if r[INCOME] is None else _yuan(r[INCOME]),
             )
             for r in self.rows
         ]
@@ -414,19 +417,21 @@ def _candidates(firms, in_scope, first: int, last: int) -> dict[int, Candidate]:
         enterprise__in=in_scope.values("pk"), year__gte=first, year__lte=last
     )
     inexact = set()
-    no_income = (None,)  # the registry has no total_income
-    for row in years.values_list("enterprise_id", "year", *CENTS_COLUMNS).order_by():
+    # 总收入 may be blank: its cents are NULL then, which says "not given" only when the column is NULL too
+    income = (Cents("total_income"), ExpressionWrapper(Q(total_income__isnull=False), output_field=BooleanField()))
+    for row in years.values_list("enterprise_id", "year", *CENTS_COLUMNS, *income).order_by():
         c = candidates.get(row[0])
         if c is not None:
-            c.rows.append(row[1:] + no_income)
-            if None in row:
+            c.rows.append(row[1:-1])
+            if None in row[:-2] or (row[-2] is None and row[-1]):
                 inexact.add(row[0])
     if inexact:  # figures the database could not give in whole cents: read them as the model fields give them
         for pk in inexact:
             candidates[pk].rows, candidates[pk].in_cents = [], False
-        exact_rows = years.filter(enterprise__in=inexact).values_list("enterprise_id", "year", *FIGURE_FIELDS)
+        exact_rows = years.filter(enterprise__in=inexact).values_list("enterprise_id", "year", *FIGURE_FIELDS,
+                                                                      "total_income")
         for row in exact_rows.order_by():
-            candidates[row[0]].rows.append(figures_row(row[1], row[2:]))
+            candidates[row[0]].rows.append(figures_row(row[1], row[2:-1], row[-1]))
     return candidates
 
 

@@ -78,5 +78,5 @@ def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
 def _figures_of_year(rows, year: int) -> dict:
     for r in rows:
         if r.year == year:
-            return {name: getattr(r, name) for name in FIGURE_FIELDS}
+            return {name: getattr(r, name) for name in (*FIGURE_FIELDS, "total_income")}
     return {}
