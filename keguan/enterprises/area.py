@@ -10,7 +10,7 @@ register(Area(
     indicators="keguan.enterprises.indicators", report="keguan.enterprises.report",
     home=("keguan.enterprises.home.stage_panel",),
     scope_walk="keguan.enterprises.scope_walk",
-    kinds=("keguan.enterprises.exchange.ENTERPRISES",),
+    kinds=("keguan.enterprises.exchange.ENTERPRISES", "keguan.enterprises.exchange_years.YEAR_FIGURES"),
     permissions=(
         Permission("enterprises.view", "查看企业库", FIELD_STAFF),
         Permission("enterprises.edit", "新建、编辑、删除企业，变更培育阶段，登记称号和年度数据", DISTRICT_EDITORS),
