@@ -434,12 +434,12 @@ def test_assess_goes_on_past_a_row_it_cannot_evaluate(tmp_path, monkeypatch):
     wb.save(path)
     real = command.run_rules
 
-    def flaky(facts, years):
+    def flaky(facts, years, estimates=None):
         if facts.registered_on and years and getattr(flaky, "calls", 0) == 1:
             flaky.calls += 1
             raise ArithmeticError("模拟的计算错误")
         flaky.calls = getattr(flaky, "calls", 0) + 1
-        return real(facts, years)
+        return real(facts, years, estimates)
 
     monkeypatch.setattr(command, "run_rules", flaky)
     out = io.StringIO()
@@ -451,3 +451,61 @@ def test_assess_goes_on_past_a_row_it_cannot_evaluate(tmp_path, monkeypatch):
     assert lines[0]["name"] == "良好科技有限公司" and "error" not in lines[0]
     assert lines[1]["name"] == "崩溃数据有限公司" and "第4行无法预审" in lines[1]["error"] and "模拟的计算错误" in lines[1]["error"]
     assert lines[2]["name"] == "之后科技有限公司" and lines[2]["tech_sme"]["status"] == "passed"
+
+
+def test_assess_sheet_states_facts_qualifications_and_estimates(tmp_path):
+    """The fact columns (是/否, blank = not recorded and said so), the direct qualifications and the experts'
+    estimates of an assess sheet reach the rules."""
+    from keguan.pipeline import sheet
+
+    on = dt.date(TODAY.year, 5, 31)
+    path = _filled_template(tmp_path, on)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["企业年度数据"]
+    headers = [c.value for c in ws[1]]
+    good = [c.value for c in ws[3]]
+    ws.delete_rows(3, 2)
+
+    def row(name: str, n: int, **cells):
+        values = list(good)
+        values[0], values[1] = name, credit_code("450103", n)
+        for header, value in cells.items():
+            values[headers.index(header)] = value
+        ws.append(values)
+
+    facts = dict(sheet.FACT_COLUMNS)
+    row("事故科技有限公司", 20, **{facts["major_accident"]: "是"})
+    row("获奖科技有限公司", 21, **{facts["national_award"]: "是", f"{on.year - 1}年科技人员（人）": 0})
+    row("未登记科技有限公司", 22)
+    row("已核实科技有限公司", 23, **{h: "否" for h in facts.values()})
+    row("估计科技有限公司", 24, **{sheet.C_IP_ADV: "A", sheet.C_IP_CORE: "A", sheet.C_IP_OBTAINED: "自主研发",
+                                 sheet.C_STANDARDS: 1, **{h: top for (name, h), top in
+                                                         zip(sheet.RD_ORG_COLUMNS, sheet.RD_ORG_TOP.values(), strict=True)},
+                                 **{f"{y}年科技成果转化数（项）": 5 for y in (on.year - 3, on.year - 2, on.year - 1)}})
+    row("乱填科技有限公司", 25, **{facts["research_misconduct"]: "可能", sheet.C_IP_ADV: "F"})
+    wb.save(path)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("assess", str(path), "--on", on.isoformat(), stdout=out, stderr=io.StringIO())
+    lines = {line["name"]: line for line in map(json.loads, out.getvalue().splitlines())}
+
+    def condition(line, rule, code):
+        return next(c for c in line[rule]["conditions"] if c["code"] == code)
+
+    accident = lines["事故科技有限公司"]
+    assert accident["tech_sme"]["status"] == "failed" and condition(accident, "tech_sme", "accident")["passed"] is False
+    assert condition(accident, "hnte", "accident")["passed"] is False
+    award = lines["获奖科技有限公司"]
+    assert award["tech_sme"]["status"] == "passed" and "国家级科技奖励" in condition(award, "tech_sme", "direct")["value"]
+    blank = lines["未登记科技有限公司"]
+    assert "未登记，按无计" in condition(blank, "tech_sme", "misconduct")["message"]
+    assert blank["facts_unrecorded"] == list(facts.values()) and blank["estimated"] is False
+    checked = lines["已核实科技有限公司"]
+    assert condition(checked, "tech_sme", "misconduct")["message"].endswith("（登记事实）")
+    assert checked["facts_unrecorded"] == []
+    guessed = lines["估计科技有限公司"]
+    assert guessed["estimated"] is True
+    low = guessed["hnte"]["innovation"]["low"]
+    assert low > blank["hnte"]["innovation"]["low"]
+    bad = lines["乱填科技有限公司"]
+    assert "应填“是”或“否”" in bad["error"] and "应为 A、B、C、D、E 之一" in bad["error"]

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from keguan.core.excel import build_xlsx
 from keguan.core.tabular import Row
 from keguan.rules.explain import TECH_FIELDS, FirmFacts, YearFigures, tech_field_label
+from keguan.rules.hnte import HNTE_2016, HnteEstimates
 from keguan.rules.identifiers import validate_credit_code
 
 C_NAME, C_CODE, C_DATE, C_FIELD, C_CERT = (
@@ -21,8 +22,32 @@ C_NAME, C_CODE, C_DATE, C_FIELD, C_CERT = (
     "高新技术领域",
     "高企证书发证日期",
 )
+#: Recorded facts and 科小's direct qualifications: 是/否, blank = not recorded (the result says so).
+FACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("major_accident", "重大安全或质量事故（是/否）"),
+    ("environmental_offence", "严重环境违法行为（是/否）"),
+    ("research_misconduct", "科研严重失信行为（是/否）"),
+    ("abnormal_or_dishonest", "列入经营异常名录或严重违法失信名单（是/否）"),
+    ("prohibited_product", "产品属于禁止、限制和淘汰类（是/否）"),
+    ("national_award", "近五年获国家级科技奖励且排名前三（是/否）"),
+    ("rd_institution", "拥有省部级以上研发机构（是/否）"),
+    ("led_standard", "近五年主导制定国际、国家或行业标准（是/否）"),
+)
+#: The experts' parts of the 高企 innovation score, as staff estimate them (blank = not estimated: the whole range).
+C_IP_ADV, C_IP_CORE, C_IP_OBTAINED, C_STANDARDS = (
+    "知识产权技术先进程度（A–E）", "知识产权对主要产品的核心支持作用（A–E）", "知识产权获得方式（自主研发/受让）",
+    "参与编制标准数（项）",
+)
+RD_ORG_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (f"rd_org_{code}", f"{name}得分（0–{top}）") for code, name, top in HNTE_2016.rd_org_parts
+)
+RD_ORG_TOP = {f"rd_org_{code}": top for code, _name, top in HNTE_2016.rd_org_parts}
+ESTIMATE_COLUMNS = [C_IP_ADV, C_IP_CORE, C_IP_OBTAINED, C_STANDARDS, *(h for _, h in RD_ORG_COLUMNS)]
+CONVERSIONS = ("科技成果转化数", "项")  # a per-year estimate column: "2025年科技成果转化数（项）"
 FIRM_COLUMNS = [C_NAME, C_CODE, C_DATE, C_FIELD, C_CERT]
+EXTRA_COLUMNS = [*(h for _, h in FACT_COLUMNS), *ESTIMATE_COLUMNS]
 EXAMPLE_MARK = "（示例）"
+YES, NO = {"是", "有", "y", "yes", "1", "√", "true"}, {"否", "无", "n", "no", "0", "×", "false"}
 
 #: Per year: (YearFigures field, column label, unit). Money in 万元.
 YEAR_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -49,15 +74,16 @@ def year_header(year: int, label: str, unit: str, *, ascii_parens: bool = False)
 
 
 def headers_for(years: list[int]) -> list[str]:
-    return [*FIRM_COLUMNS, *(year_header(y, label, unit) for y in years for _, label, unit in YEAR_COLUMNS)]
+    return [*FIRM_COLUMNS, *EXTRA_COLUMNS,
+            *(year_header(y, label, unit) for y in years for _, label, unit in (*YEAR_COLUMNS, ("conversions", *CONVERSIONS)))]
 
 
 def optional_headers(on: dt.date) -> list[str]:
     """Every header the reader knows: the firm's columns and year columns for the ten years before ``on``
     (with Chinese or ASCII parentheses)."""
-    out = FIRM_COLUMNS[1:]
+    out = FIRM_COLUMNS[1:] + EXTRA_COLUMNS
     for year in range(on.year - 10, on.year + 1):
-        for _, label, unit in YEAR_COLUMNS:
+        for _, label, unit in (*YEAR_COLUMNS, ("conversions", *CONVERSIONS)):
             out += [year_header(year, label, unit), year_header(year, label, unit, ascii_parens=True)]
     return out
 
@@ -70,6 +96,8 @@ def template_xlsx(on: dt.date) -> bytes:
         dt.date(2016, 5, 1),
         "电子信息",
         None,
+        *(["否"] * len(FACT_COLUMNS)),
+        "B", "A", "自主研发", 0, 5, 4, 3, 3,
     ]
     counts = {"employees": 120, "st_staff": 30, "ip_class1": 0, "ip_class2": 6}
     money = {
@@ -90,6 +118,7 @@ def template_xlsx(on: dt.date) -> bytes:
                 example.append((money[name] * grow).quantize(Decimal("0.01")))
             else:
                 example.append(None)  # 总收入: blank, sales are used
+        example.append(2 + i)  # 科技成果转化数
     fields_text = "、".join(f"{label}（{unit}）" for _, label, unit in YEAR_COLUMNS)
     note = "\n".join(
         [
@@ -107,8 +136,12 @@ def template_xlsx(on: dt.date) -> bytes:
             f"4. {C_CERT}：持有有效期内的高新技术企业证书的企业填写发证日期，科小据此直接认定；其他企业留空。",
             "5. 科小按评价日期上一年度的数据评价；高企按申报日期前三个会计年度（注册不满三年的按实际年数）预审，"
             "创新能力评分中由专家评判的部分按分值区间计。",
-            f"6. 以“{EXAMPLE_MARK}”开头的行是示例，不计算；可删除。",
-            "7. 运行：keguan assess 文件.xlsx [--on 2026-05-31]；每家企业输出一行 JSON（科小、高企的结果与逐项说明）。"
+            "6. 登记事项与直接认定条件（“是/否”列）：填“是”或“否”；不清楚的留空，结果中注明“未登记，按无计”，"
+            "不会当作已核实。",
+            "7. 专家评判部分的估计（知识产权先进程度和核心支持作用填 A–E，获得方式填“自主研发”或“受让”，"
+            "参与编制标准数、研发组织管理各项得分和各年度科技成果转化数填整数）：留空为未估计，按该项的分值区间计。",
+            f"8. 以“{EXAMPLE_MARK}”开头的行是示例，不计算；可删除。",
+            "9. 运行：keguan assess 文件.xlsx [--on 2026-05-31]；每家企业输出一行 JSON（科小、高企的结果与逐项说明）。"
             "有错误的行输出 error 和行号，其余行照常计算；有任何错误行时命令以非零状态退出。",
         ]
     )
@@ -116,7 +149,7 @@ def template_xlsx(on: dt.date) -> bytes:
         title="企业年度数据",
         headers=headers_for(years),
         rows=[example],
-        widths=[32, 22, 12, 16, 14, *([14] * (len(YEAR_COLUMNS) * len(years)))],
+        widths=[32, 22, 12, 16, 14, *([16] * len(EXTRA_COLUMNS)), *([14] * ((len(YEAR_COLUMNS) + 1) * len(years)))],
         note=note,
     )
 
@@ -132,6 +165,8 @@ class FirmRow:
     years: list[YearFigures] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     example: bool = False
+    estimates: HnteEstimates | None = None
+    unrecorded: tuple[str, ...] = ()  # the fact columns left blank (their labels)
 
 
 def _date(value: object) -> dt.date | None:
@@ -202,6 +237,8 @@ def read_firm(row: Row, on: dt.date, year_columns: dict[int, dict[str, str]]) ->
     for year, columns in sorted(year_columns.items()):
         values: dict[str, object] = {}
         for name_, header in columns.items():
+            if name_ == "conversions":
+                continue  # an estimate (``_estimates``), not a figure
             raw = row.values.get(header)
             if raw in (None, ""):
                 continue
@@ -221,21 +258,97 @@ def read_firm(row: Row, on: dt.date, year_columns: dict[int, dict[str, str]]) ->
             continue  # the whole year is blank: no figures that year
         figures = {f: values.get(f, BLANK_DEFAULTS.get(f)) for f, _, _ in YEAR_COLUMNS}
         out.years.append(YearFigures(year=year, **figures))  # type: ignore[arg-type]
+    flags, unrecorded = _facts(row, out.errors)
+    estimates = _estimates(row, year_columns, out.errors)
     if not out.errors:
         out.facts = FirmFacts(
             assessed_on=on,
             registered_on=dates.get(C_DATE),
             tech_field=tech,
             hnte_certificate_issued_on=dates.get(C_CERT),
+            unrecorded=frozenset(unrecorded),
+            **flags,
         )
+        out.estimates = estimates
+        out.unrecorded = tuple(h for name, h in FACT_COLUMNS if name in unrecorded)
     return out
+
+
+def _facts(row: Row, errors: list[tuple[str, str]]) -> tuple[dict[str, bool], set[str]]:
+    """The fact columns: 是/否 (有/无, Y/N, 1/0, √/×); blank = not recorded."""
+    flags: dict[str, bool] = {}
+    unrecorded: set[str] = set()
+    for name, header in FACT_COLUMNS:
+        text = row.text(header).strip().lower()
+        if not text:
+            unrecorded.add(name)
+        elif text in YES:
+            flags[name] = True
+        elif text in NO:
+            flags[name] = False
+        else:
+            errors.append((header, f"“{row.text(header)}”应填“是”或“否”（不清楚的留空）"))
+    return flags, unrecorded
+
+
+def _estimates(row: Row, year_columns: dict[int, dict[str, str]], errors: list[tuple[str, str]]) -> HnteEstimates | None:
+    """The experts' parts as estimated in the sheet; None when none is given."""
+    given: dict[str, object] = {}
+    letters = [band for band, _, _ in HNTE_2016.expert_bands]
+    for name, header in (("ip_advancement", C_IP_ADV), ("ip_core_support", C_IP_CORE)):
+        text = row.text(header).strip().upper()
+        if text:
+            if text in letters:
+                given[name] = text
+            else:
+                errors.append((header, f"“{row.text(header)}”应为 {'、'.join(letters)} 之一（留空为未估计）"))
+    text = row.text(C_IP_OBTAINED).strip()
+    if text:
+        ways = {"自主研发": "own", "自主": "own", "受让": "bought", "受让、受赠和并购等": "bought", "并购": "bought",
+                "受赠": "bought"}
+        if text in ways:
+            given["ip_obtained"] = ways[text]
+        else:
+            errors.append((C_IP_OBTAINED, f"“{text}”应为“自主研发”或“受让”（含受赠、并购）"))
+    counts = [("standards_drafted", C_STANDARDS, None), *((name, header, RD_ORG_TOP[name]) for name, header in RD_ORG_COLUMNS)]
+    for name, header, top in counts:
+        raw = row.values.get(header)
+        if raw in (None, ""):
+            continue
+        try:
+            number = _number(raw)
+        except ValueError:
+            errors.append((header, f"“{row.text(header)}”不是数字"))
+            continue
+        if number != number.to_integral_value() or number < 0 or (top is not None and number > top):
+            errors.append((header, f"“{row.text(header)}”应为{'0–' + str(top) + '的' if top is not None else '非负'}整数"))
+            continue
+        given[name] = int(number)
+    conversions = {}
+    for year, columns in year_columns.items():
+        header = columns.get("conversions")
+        raw = row.values.get(header) if header else None
+        if raw in (None, ""):
+            continue
+        try:
+            number = _number(raw)
+        except ValueError:
+            errors.append((header, f"“{row.text(header)}”不是数字"))
+            continue
+        if number != number.to_integral_value() or number < 0:
+            errors.append((header, f"“{row.text(header)}”应为非负整数"))
+            continue
+        conversions[year] = int(number)
+    if conversions:
+        given["conversions"] = conversions
+    return HnteEstimates(**given) if given else None
 
 
 def year_columns_of(headers: set[str], on: dt.date) -> dict[int, dict[str, str]]:
     """year → field → header, for the year columns present in ``headers``."""
     out: dict[int, dict[str, str]] = {}
     for year in range(on.year - 10, on.year + 1):
-        for name, label, unit in YEAR_COLUMNS:
+        for name, label, unit in (*YEAR_COLUMNS, ("conversions", *CONVERSIONS)):
             for header in (year_header(year, label, unit), year_header(year, label, unit, ascii_parens=True)):
                 if header in headers:
                     out.setdefault(year, {})[name] = header

@@ -161,6 +161,15 @@ class FirmFacts:
     national_award: bool = False  # 近五年内获得过国家级科技奖励，并在获奖单位中排在前三名
     rd_institution: bool = False  # 拥有经认定的省部级以上研发机构
     led_standard: bool = False  # 近五年内主导制定过国际标准、国家标准或行业标准
+    # Flags nobody recorded either way (a blank column of an assess sheet): read as False, but the result says
+    # they were not recorded instead of calling them recorded facts.
+    unrecorded: frozenset[str] = frozenset()
+
+    def recorded_word(self, *flags: str) -> str:
+        """"（登记事实）", or what a result says of flags not recorded."""
+        if any(flag in self.unrecorded for flag in flags):
+            return "（未登记，按无计，请核实）"
+        return "（登记事实）"
 
     @property
     def last_fiscal_year(self) -> int:

@@ -884,15 +884,16 @@ def _conditions(
         )
         if flag
     ]
+    word = facts.recorded_word("major_accident", "environmental_offence")
     yield Condition(
         code="accident",
         name="安全、质量和环境",
-        value="、".join(bad) if bad else "无",
+        value="、".join(bad) if bad else ("无" if word == "（登记事实）" else "未登记"),
         threshold="申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为",
         passed=not bad,
         message=(
-            f"申请认定前一年内有{'和'.join(bad)}（登记事实），不符合条件"
+            f"申请认定前一年内有{'和'.join(bad)}{word}，不符合条件"
             if bad
-            else "申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为（登记事实）"
+            else f"申请认定前一年内未发生重大安全、重大质量事故或严重环境违法行为{word}"
         ),
     )

@@ -160,20 +160,24 @@ def _direct_qualifications(
         reasons.append("拥有经认定的省部级以上研发机构")
     if facts.led_standard:
         reasons.append("近五年内主导制定过国际标准、国家标准或行业标准")
+    unrecorded = [label for name, label in (("national_award", "国家级科技奖励"), ("rd_institution", "省部级以上研发机构"),
+                                            ("led_standard", "主导制定标准")) if name in facts.unrecorded]
+    if unrecorded and not reasons:
+        notes.append(f"直接认定条件中的{'、'.join(unrecorded)}未登记，按不具备计")
     return tuple(reasons), tuple(notes)
 
 
 def _fact(
-    code: str, name: str, bad: bool, required: str, values: tuple[str, str] = ("无", "有")
+    code: str, name: str, bad: bool, required: str, values: tuple[str, str] = ("无", "有"), *, word: str = "（登记事实）"
 ) -> Condition:
-    """A recorded fact (not computed): ``values`` reads (good, bad)."""
+    """A recorded fact (not computed): ``values`` reads (good, bad); ``word`` says whether it was recorded."""
     return Condition(
         code=code,
         name=name,
-        value=values[1] if bad else values[0],
+        value=values[1] if bad else (values[0] if word == "（登记事实）" else "未登记"),
         threshold=required,
         passed=not bad,
-        message=(f"不符合“{required}”（登记事实）" if bad else f"{required}（登记事实）"),
+        message=(f"不符合“{required}”{word}" if bad else f"{required}{word}"),
     )
 
 
@@ -458,6 +462,7 @@ def _conditions(
         not facts.resident_in_mainland,
         "在中国境内（不含港、澳、台地区）注册的居民企业",
         ("是", "否"),
+        word=facts.recorded_word("resident_in_mainland"),
     )
     yield _ceiling("employees", "职工总数", f.employees, rules.max_employees, money=False)
     yield _ceiling("sales", "年销售收入", f.sales_revenue, rules.max_sales, money=True)
@@ -468,23 +473,28 @@ def _conditions(
         facts.prohibited_product,
         "产品和服务不属于国家规定的禁止、限制和淘汰类",
         ("不属于", "属于"),
+        word=facts.recorded_word("prohibited_product"),
     )
     yield _fact(
         "accident",
         "重大安全、质量事故",
         facts.major_accident,
         "本年和上一年度未发生重大安全、重大质量事故",
+        word=facts.recorded_word("major_accident"),
     )
     yield _fact(
-        "environment", "严重环境违法", facts.environmental_offence, "本年和上一年度无严重环境违法行为"
+        "environment", "严重环境违法", facts.environmental_offence, "本年和上一年度无严重环境违法行为",
+        word=facts.recorded_word("environmental_offence"),
     )
-    yield _fact("misconduct", "科研严重失信", facts.research_misconduct, "本年和上一年度无科研严重失信行为")
+    yield _fact("misconduct", "科研严重失信", facts.research_misconduct, "本年和上一年度无科研严重失信行为",
+                word=facts.recorded_word("research_misconduct"))
     yield _fact(
         "credit",
         "经营异常和严重违法失信",
         facts.abnormal_or_dishonest,
         "本年和上一年度未列入经营异常名录和严重违法失信企业名单",
         ("未列入", "已列入"),
+        word=facts.recorded_word("abnormal_or_dishonest"),
     )
     if direct:
         yield Condition(

@@ -102,13 +102,15 @@ class Command(BaseCommand):
             )
             return False
         assert firm.facts is not None
-        tech_sme, hnte = run_rules(firm.facts, firm.years)
+        tech_sme, hnte = run_rules(firm.facts, firm.years, firm.estimates)
         self._line(
             {
                 "row": firm.number,
                 "name": firm.name,
                 "credit_code": firm.credit_code,
                 "assessed_on": day.isoformat(),
+                "facts_unrecorded": list(firm.unrecorded),
+                "estimated": firm.estimates is not None,
                 "tech_sme": result_to_dict(tech_sme),
                 "hnte": result_to_dict(hnte),
             }
