@@ -509,3 +509,34 @@ def test_assess_sheet_states_facts_qualifications_and_estimates(tmp_path):
     assert low > blank["hnte"]["innovation"]["low"]
     bad = lines["乱填科技有限公司"]
     assert "应填“是”或“否”" in bad["error"] and "应为 A、B、C、D、E 之一" in bad["error"]
+
+
+def test_estimates_saved_on_the_self_check_are_used_until_changed(world, login):
+    from keguan.pipeline.models import HnteEstimate
+
+    file_years(world.ent_a)  # three years of figures: the 高企 innovation score is worked out
+    url = reverse("pipeline:self_check_for", args=[world.ent_a.pk])
+    staff = login(world.staff)
+    wide = staff.get(url).context["a"].hnte.innovation
+    tried = staff.get(url, {"ip_advancement": "A", "ip_core_support": "A", "rd_org_body": 6, "conversions": 12})
+    html = tried.content.decode()
+    assert 'data-testid="save-estimates"' in html
+    narrow = tried.context["a"].hnte.innovation
+    assert narrow.high - narrow.low < wide.high - wide.low
+    saved = staff.post(reverse("pipeline:estimates_save", args=[world.ent_a.pk]),
+                       {"ip_advancement": "A", "ip_core_support": "A", "rd_org_body": "6", "conversions": "12"})
+    assert saved.status_code == 302
+    row = HnteEstimate.objects.get(enterprise=world.ent_a, year=TODAY.year)
+    assert (row.ip_advancement, row.rd_org_body, row.conversions, row.ip_obtained) == ("A", 6, 12, "")
+    assert row.updated_by == world.staff and row.history.count() == 1
+    # the next self-check — the firm's own contact's too — uses them and says whose they are
+    for who in (world.staff, world.ent_user):
+        page = login(who).get(url)
+        assert page.context["a"].hnte.innovation == narrow
+        assert 'data-testid="stored-estimate"' in page.content.decode() and "staff" in page.content.decode()
+    # only bureau editors save; another district's firm is out of reach
+    assert login(world.ent_user).post(reverse("pipeline:estimates_save", args=[world.ent_a.pk]),
+                                      {"ip_advancement": "E"}).status_code == 403
+    assert login(world.outsider).post(reverse("pipeline:estimates_save", args=[world.ent_a.pk]),
+                                      {"ip_advancement": "E"}).status_code in (403, 404)
+    assert HnteEstimate.objects.get(enterprise=world.ent_a, year=TODAY.year).ip_advancement == "A"

@@ -197,3 +197,22 @@ def assess_enterprise(
         changes=changes,
         facts_changed=tuple(sorted(set_facts)),
     )
+
+
+def estimates_from(stored: Any, years: tuple[int, ...]) -> HnteEstimates:
+    """``HnteEstimates`` from a stored ``HnteEstimate`` (blank = not estimated); its three-year conversions
+    total goes on the first year (the rules average the years' sum)."""
+    conversions = None
+    if stored.conversions is not None and years:
+        conversions = {y: (stored.conversions if i == 0 else 0) for i, y in enumerate(years)}
+    return HnteEstimates(
+        ip_advancement=stored.ip_advancement or None,
+        ip_core_support=stored.ip_core_support or None,
+        ip_obtained=stored.ip_obtained or None,
+        standards_drafted=stored.standards_drafted,
+        conversions=conversions,
+        rd_org_management=stored.rd_org_management,
+        rd_org_body=stored.rd_org_body,
+        rd_org_incentives=stored.rd_org_incentives,
+        rd_org_training=stored.rd_org_training,
+    )

@@ -188,5 +188,12 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
             rd_org_training=d.get("rd_org_training"),
         )
 
+    def stored_estimates(self) -> dict[str, Any]:
+        """The estimate inputs as ``services.estimate_save`` keeps them."""
+        return {name: self.cleaned_data.get(name) for name in self.ESTIMATES}
+
+    def estimates_given(self) -> bool:
+        return self.is_bound and any(self.data.get(name) not in (None, "") for name in self.ESTIMATES)
+
     def estimated(self) -> list[str]:
         return [self.fields[n].label for n in self.ESTIMATES if self.cleaned_data.get(n) not in (None, "")]

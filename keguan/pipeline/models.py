@@ -13,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
+from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
 from keguan.rules.tech_sme import hnte_certificate_valid_until
 
@@ -381,3 +382,40 @@ class RecordedFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.get_kind_display()}"
+
+
+class HnteEstimate(Versioned):
+    """专家评分估计: staff's estimates of the expert-judged parts of a firm's 高企 innovation score for an
+    application year, kept so that the self-check uses them until someone changes them. Blank = not estimated
+    (the rules then count the part's whole range)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="hnte_estimates"
+    )
+    year = models.PositiveSmallIntegerField("申报年度")
+    ip_advancement = models.CharField("知识产权：技术的先进程度", max_length=1, blank=True)
+    ip_core_support = models.CharField("知识产权：核心支持作用", max_length=1, blank=True)
+    ip_obtained = models.CharField("知识产权获得方式", max_length=8, blank=True)
+    standards_drafted = models.PositiveSmallIntegerField("参与编制标准（项）", null=True, blank=True)
+    conversions = models.PositiveIntegerField("近三年科技成果转化（合计，项）", null=True, blank=True)
+    rd_org_management = models.PositiveSmallIntegerField("研发组织管理制度与研发费用辅助账", null=True, blank=True)
+    rd_org_body = models.PositiveSmallIntegerField("研发机构与产学研合作", null=True, blank=True)
+    rd_org_incentives = models.PositiveSmallIntegerField("成果转化激励与创新创业平台", null=True, blank=True)
+    rd_org_training = models.PositiveSmallIntegerField("人才培养、引进与绩效奖励", null=True, blank=True)
+    updated_by = _recorded_by("估计人")
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    scope = _BY_ENTERPRISE
+
+    class Meta:
+        verbose_name = "高企专家评分估计"
+        verbose_name_plural = "高企专家评分估计"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="one_estimate_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年高企专家评分估计"
+
+
+ESTIMATE_FIELDS = ("ip_advancement", "ip_core_support", "ip_obtained", "standards_drafted", "conversions",
+                   "rd_org_management", "rd_org_body", "rd_org_incentives", "rd_org_training")

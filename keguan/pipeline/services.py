@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
@@ -19,6 +19,7 @@ from keguan.regions.models import Region, RegionLevel
 
 from .models import (
     APP_ORDER,
+    ESTIMATE_FIELDS,
     ApplicationStep,
     AppStatus,
     CultivationPool,
@@ -27,6 +28,7 @@ from .models import (
     HnteApplication,
     HnteBatch,
     HnteCertificate,
+    HnteEstimate,
     PoolMember,
     RecordedFact,
     TechSmeRecord,
@@ -407,3 +409,28 @@ def visit_add(
     )
     _save(visit, actor, "登记辅导")
     return visit
+
+
+@transaction.atomic
+def estimate_save(*, enterprise: Enterprise, actor, year: int, version: int | None = None, **values) -> HnteEstimate:
+    """Keep staff's estimates of the expert-judged parts of the 高企 score for ``year`` (the application year);
+    a value left out or blank means "not estimated". ``version``: the version the form was read at."""
+    from keguan.core.versioning import claim
+
+    unknown = set(values) - set(ESTIMATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown estimates: {sorted(unknown)}")
+    enterprise_lock(enterprise)
+    row = HnteEstimate.objects.filter(enterprise=enterprise, year=year).first()
+    if row is None:
+        row = HnteEstimate(enterprise=enterprise, year=year)
+    elif version is not None:
+        claim(row, version, fields=list(ESTIMATE_FIELDS))
+    for name in ESTIMATE_FIELDS:
+        value = values.get(name)
+        blank = "" if isinstance(HnteEstimate._meta.get_field(name), models.CharField) else None
+        setattr(row, name, blank if value in (None, "") else value)
+    row.updated_by = actor
+    row._history_user = actor
+    row.save()
+    return row

@@ -7,6 +7,7 @@ app_name = "pipeline"
 urlpatterns = [
     path("self-check/", self_check.self_check_mine_view, name="self_check"),
     path("self-check/<int:pk>/", self_check.self_check_view, name="self_check_for"),
+    path("self-check/<int:pk>/estimates/", self_check.estimates_save_view, name="estimates_save"),
     path("precheck/", precheck.precheck_view, name="precheck"),
     path("precheck/export.xlsx", precheck.precheck_export_view, name="precheck_export"),
     path("precheck/pool/", precheck.precheck_pool_view, name="precheck_pool"),
