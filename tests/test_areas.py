@@ -70,5 +70,5 @@ def test_home_shows_the_areas_reminders_and_cards(world):
     c.force_login(world.staff)
     response = c.get(reverse("core:home"))
     assert response.status_code == 200
-    assert "企业梯队培育（按阶段）" in response.content.decode()  # the enterprise area's card
+    assert "企业梯队培育（按当前阶段" in response.content.decode()  # the enterprise area's card
     assert response.context["reminders"] == []  # nothing due in this world

@@ -48,9 +48,10 @@ def test_cents_are_the_model_fields(world):
     exact = list(rows.values_list("pk", *FIGURE_FIELDS))
     cents = list(rows.values_list("pk", *CENTS_COLUMNS))
     assert [r[0] for r in exact] == [r[0] for r in cents]
+    money = {i for i, name in enumerate(FIGURE_FIELDS, start=1) if name not in ("employees", "st_staff")}
     for model, db in zip(exact, cents, strict=True):
-        for value, in_cents in zip(model[1:], db[1:], strict=True):
-            if isinstance(value, Decimal):
+        for i, (value, in_cents) in enumerate(zip(model[1:], db[1:], strict=True), start=1):
+            if isinstance(value, Decimal) and i in money:
                 if in_cents is None:  # only where SQLite's float cannot hold the cents exactly
                     assert connection.vendor == "sqlite" and abs(value) >= Decimal("1e13")
                 else:

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from keguan.core.errors import ServiceError
-from keguan.enterprises.models import DistrictStageCount, Enterprise, Stage, StageChange
+from keguan.enterprises.models import YEAR_STORED, DistrictStageCount, Enterprise, Stage, StageChange
 from keguan.enterprises.services import (
     counts_deferred,
     enterprise_change_stage,
@@ -64,7 +64,7 @@ def test_a_stale_year_form_is_refused_and_a_repeated_new_year_is_one_row(world, 
     assert response.status_code == 200 and "保存失败" in response.content.decode()
     assert world.ent_a.years.get(year=2024).employees == 101
     # a new year's form sent twice: one row, the second is the same figures again
-    figures = {k: v for k, v in data.items() if k not in ("year", "version")}
+    figures = {k: v for k, v in data.items() if k in YEAR_STORED}
     row = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, new=True,
                             **{k: world.ent_a.years.get(year=2024).__dict__[k] for k in figures})
     again = year_figures_save(enterprise=world.ent_a, actor=world.staff, year=2023, new=True,

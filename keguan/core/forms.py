@@ -64,7 +64,7 @@ def wan_field(label: str, *, signed: bool = False, required: bool = False) -> fo
     return forms.DecimalField(
         label=f"{label}（万元）",
         required=required,
-        max_digits=18,
+        max_digits=30,  # the forms check their own limits, with a message naming the unit
         decimal_places=6,
         min_value=None if signed else 0,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),

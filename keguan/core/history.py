@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -45,6 +46,9 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
         return str(target) if target else f"#{value}"
     if name in MASKED_FIELDS and isinstance(value, str) and len(value) >= 7:
         return value[:3] + "****" + value[-4:]
+    if isinstance(f, models.DecimalField):  # 100.00 → 100, 45.50 → 45.5 (as people write them)
+        text = f"{Decimal(str(value)):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
 
 

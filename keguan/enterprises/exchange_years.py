@@ -17,10 +17,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
-from keguan.exchange.readers import Integer, Money, Text, Year, credit_code
+from keguan.exchange.readers import Integer, Money, Number, Text, Year, credit_code
 
 from .figures import BLANK_IS_ZERO, MONEY_FIELDS, MONEY_REQUIRED, money_label, unusual_year_figures
-from .models import YEAR_STORED, Enterprise, EnterpriseYear
+from .models import YEAR_STAFF, YEAR_STORED, Enterprise, EnterpriseYear
 from .services import check_year_figures, year_figure_limit, year_figures_save
 
 C_NAME, C_CODE, C_YEAR = "企业名称", "统一社会信用代码", "年度"
@@ -38,8 +38,9 @@ def _reader(key: str):
     if key in MONEY_FIELDS:
         limit = year_figure_limit(key)[0]
         return Money("万元", min=-limit if key == "net_assets" else 0, max=limit)
-    unit = "人" if key in ("employees", "st_staff") else "件"
-    return Integer(max=int(year_figure_limit(key)[0]), unit=unit)
+    if key in YEAR_STAFF:  # full-year monthly averages: up to two decimals
+        return Number(places=2, max=year_figure_limit(key)[0])
+    return Integer(max=int(year_figure_limit(key)[0]), unit="件")
 
 
 NOTES = {
@@ -64,7 +65,8 @@ class YearFiguresKind(ImportKind):
         Column(C_YEAR, Year(), aliases=("会计年度", "年份"), required=True, field="year", width=8,
                example=lambda ctx: ctx.today.year - 1, note="四位年份，不晚于今年"),
         *(Column(HEADERS[key], _reader(key), field=key, width=14 if key in MONEY_FIELDS else 10,
-                 note=NOTES.get(key, "金额单位万元，可保留小数（精确到分）" if key in MONEY_FIELDS else "整数"),
+                 note=NOTES.get(key, "金额单位万元，可保留小数（精确到分）" if key in MONEY_FIELDS
+                                else "全年月平均数，可保留两位小数" if key in YEAR_STAFF else "整数"),
                  example={"employees": 80, "st_staff": 20, "sales_revenue": Decimal("3200"),
                           "total_income": Decimal("3300"), "total_cost": Decimal("2500"),
                           "rd_domestic": Decimal("150"), "rd_abroad": Decimal("0"), "total_assets": Decimal("4000"),

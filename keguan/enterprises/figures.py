@@ -6,12 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
-
-from .models import YEAR_STORED, EnterpriseYear
+from .models import YEAR_MONEY, EnterpriseYear
 
 # The year's money fields; those a form cannot leave blank; those a blank means 0 for (the others stay blank).
-MONEY_FIELDS = tuple(k for k in YEAR_STORED if isinstance(EnterpriseYear._meta.get_field(k), models.DecimalField))
+MONEY_FIELDS = YEAR_MONEY
 MONEY_REQUIRED = tuple(k for k in MONEY_FIELDS if not EnterpriseYear._meta.get_field(k).has_default()
                        and not EnterpriseYear._meta.get_field(k).null)
 BLANK_IS_ZERO = tuple(k for k in MONEY_FIELDS if EnterpriseYear._meta.get_field(k).has_default())

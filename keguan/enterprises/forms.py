@@ -14,7 +14,16 @@ from keguan.rules.identifiers import validate_credit_code, validate_phone
 
 from .figures import BLANK_IS_ZERO, MONEY_FIELDS, MONEY_REQUIRED, money_label, unusual_year_figures
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
-from .models import YEAR_STORED, Enterprise, EnterpriseYear, LabelKind, LabelLevel, Stage, TechField
+from .models import (
+    YEAR_STAFF,
+    YEAR_STORED,
+    Enterprise,
+    EnterpriseYear,
+    LabelKind,
+    LabelLevel,
+    Stage,
+    TechField,
+)
 from .selectors import SORT_LABELS, districts_in_scope, townships_in_scope
 from .services import (
     PROFILE_FIELDS,
@@ -202,6 +211,13 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
                     self.initial[key] = wan_from_yuan(getattr(self.instance, key))
                 continue
             limit, message = year_figure_limit(key)
+            if key in YEAR_STAFF:  # full-year monthly averages: two decimals; a huge figure gets the limit's message
+                model_field = EnterpriseYear._meta.get_field(key)
+                self.fields[key] = forms.DecimalField(
+                    label=model_field.verbose_name, help_text=model_field.help_text, min_value=0, decimal_places=2,
+                    widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+                    error_messages={"max_decimal_places": "全年月平均数最多保留两位小数"},
+                )
             self.fields[key].validators.append(MaxValueValidator(limit, message=message))
         if self.instance.pk:
             self.fields["year"].disabled = True

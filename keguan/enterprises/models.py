@@ -185,6 +185,10 @@ YEAR_FIELDS = (
     "ip_class1",
     "ip_class2",
 )
+# The money among them (in 元) and the head counts that are full-year monthly averages.
+YEAR_MONEY = ("sales_revenue", "total_cost", "rd_domestic", "rd_abroad", "total_assets", "net_assets",
+              "hightech_income", "total_income")
+YEAR_STAFF = ("employees", "st_staff")
 # Every figure a year row stores: the above and 总收入, which may stay blank (the rules then use sales).
 YEAR_STORED = (*YEAR_FIELDS, "total_income")
 
@@ -194,8 +198,13 @@ class EnterpriseYear(Versioned):
 
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField("年度")
-    employees = models.PositiveIntegerField("从业人员（人）")
-    st_staff = models.PositiveIntegerField("科技人员（人）")
+    # 全年月平均数 (国科发火〔2016〕195号), so up to two decimals: 45.5 人
+    employees = models.DecimalField("从业人员（人）", max_digits=9, decimal_places=2,
+                                    validators=[MinValueValidator(Decimal("0"))],
+                                    help_text="全年月平均数，可保留两位小数")
+    st_staff = models.DecimalField("科技人员（人）", max_digits=9, decimal_places=2,
+                                   validators=[MinValueValidator(Decimal("0"))],
+                                   help_text="全年月平均数，可保留两位小数；全年累计工作183天以上的人员")
     sales_revenue = models.DecimalField("销售收入（元）", **MONEY)
     total_cost = models.DecimalField("成本费用总额（元）", **MONEY)
     rd_domestic = models.DecimalField("境内研发费用（元）", **MONEY)

@@ -10,17 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, DecimalField, F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
 from keguan.core.versioning import claim
 from keguan.regions.models import Region, RegionLevel
+from keguan.rules.explain import people
 from keguan.rules.identifiers import PROVINCES, credit_code_province, validate_credit_code, validate_phone
 
 from . import hooks
 from .models import (
     STAGE_ORDER,
+    YEAR_MONEY,
     YEAR_STORED,
     DistrictStageCount,
     Enterprise,
@@ -350,7 +352,7 @@ def year_figure_limit(key: str) -> tuple[Decimal | int, str]:
     """The largest value of year field ``key`` and the Chinese message naming it."""
     field = EnterpriseYear._meta.get_field(key)
     label = field.verbose_name
-    if isinstance(field, DecimalField):
+    if key in YEAR_MONEY:
         return MONEY_LIMIT, f"{str(label).removesuffix('（元）')}超出上限（约 100 万亿元），请核对金额单位"
     return COUNT_LIMIT, f"{label}不能超过 1000 万，请核对"
 
@@ -368,7 +370,7 @@ def check_year_figures(values: dict[str, Any]) -> list[tuple[str, str]]:
         return problems
     emp, st = values.get("employees"), values.get("st_staff")
     if emp is not None and st is not None and st > emp:
-        problems.append(("st_staff", f"科技人员（{st}人）不能多于从业人员（{emp}人）"))
+        problems.append(("st_staff", f"科技人员（{people(st)}人）不能多于从业人员（{people(emp)}人）"))
     for key in YEAR_STORED:
         v = values.get(key)
         if key != "net_assets" and v is not None and v < 0:

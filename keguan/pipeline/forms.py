@@ -9,6 +9,7 @@ from keguan.core.forms import BootstrapMixin, DateInput, wan_field, wan_from_yua
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.enterprises.models import Stage
 from keguan.regions.models import Region
+from keguan.rules.explain import people
 from keguan.rules.hnte import HNTE_2016, HnteEstimates
 
 from .selectors import RULE_CHOICES, STATUS_ORDER, TECH_SME
@@ -59,8 +60,10 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
 
     on = forms.DateField(label="评价（申报）日期", required=False, widget=DateInput())
     # What if: the last fiscal year's figures
-    employees = _count("从业人员（人）")
-    st_staff = _count("科技人员（人）")
+    employees = forms.DecimalField(label="从业人员（人）", required=False, min_value=0, max_value=10_000_000,
+                                   max_digits=10, decimal_places=2, help_text="全年月平均数，可保留两位小数")
+    st_staff = forms.DecimalField(label="科技人员（人）", required=False, min_value=0, max_value=10_000_000,
+                                  max_digits=10, decimal_places=2, help_text="全年月平均数，可保留两位小数")
     sales_revenue = wan_field("销售收入")
     total_income = wan_field("总收入")
     total_cost = wan_field("成本费用总额")
@@ -150,7 +153,7 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
             if value is None:
                 attrs["placeholder"] = "未填，按销售收入计" if name == "total_income" else "未填报"
             else:
-                shown = f"{wan_from_yuan(value):f}" if name in self.MONEY else str(value)
+                shown = f"{wan_from_yuan(value):f}" if name in self.MONEY else people(value)
                 attrs["placeholder"] = shown
 
     def clean_on(self):

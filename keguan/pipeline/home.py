@@ -29,4 +29,4 @@ def served_panel(user) -> HomePanel | None:
         return None
     firms, total = firms_to_serve(user=user)
     return HomePanel("pipeline/_home_served.html",
-                     {"firms": firms, "total": total, "visits": visits_recorded_by(user=user)}, order=5)
+                     {"served_firms": firms, "served_total": total, "served_visits": visits_recorded_by(user=user)}, order=5)

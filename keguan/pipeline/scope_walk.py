@@ -63,6 +63,8 @@ def _scene(ctx: SceneContext) -> dict:
                                   name=f"{ctx.places[key]}培育库哨兵")
         for key in ctx.districts
     }
+    for key in ("ent_a", "ent_b", "ent_far"):  # stored 高企 estimates, one per firm
+        pipeline.estimate_save(enterprise=ents[key], actor=None, year=year, ip_advancement="C")
     pipeline.certificate_add(enterprise=ents["ent_a"], actor=None, number="GR202445000001",
                              issued_on=today - dt.timedelta(days=100))
     pipeline.sme_record_add(enterprise=ents["ent_a2"], actor=None, year=year, number=f"{year}450103A00000002",

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from keguan.core.excel import build_xlsx
 from keguan.core.tabular import Row
-from keguan.rules.explain import TECH_FIELDS, FirmFacts, YearFigures, tech_field_label
+from keguan.rules.explain import STAFF_FIELDS, TECH_FIELDS, FirmFacts, YearFigures, tech_field_label
 from keguan.rules.hnte import HNTE_2016, HnteEstimates
 from keguan.rules.identifiers import validate_credit_code
 
@@ -128,7 +128,8 @@ def template_xlsx(on: dt.date) -> bytes:
             f"   本模板的年度为 {years[0]}–{years[-1]} 年，即在 {on.year} 年评价（申报）时使用的会计年度；"
             "其他年度可把列名中的年份改掉（读取时认近十年的列，括号用中文或英文均可）。",
             f"2. 每个年度的指标：{fields_text}。",
-            "   金额单位为万元（可带小数，精确到元）；人数、件数填整数。",
+            "   金额单位为万元（可带小数，精确到元）；从业人员、科技人员填全年月平均数（可保留两位小数，如 45.5），"
+            "知识产权件数填整数。",
             "   境外研发费用、知识产权数留空按0计；总收入留空时按销售收入计；其他指标留空视为未填报（结果为“数据不全”）。",
             "   某一年度的全部指标都留空，视为该年度没有数据（如当年尚未成立）。",
             f"3. {C_NAME}必填；{C_CODE}可空，填写时校验校验位；{C_DATE}写成 2016-05-01；"
@@ -250,6 +251,11 @@ def read_firm(row: Row, on: dt.date, year_columns: dict[int, dict[str, str]]) ->
                 continue
             if unit == "万元":
                 values[name_] = (number * WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            elif name_ in STAFF_FIELDS:  # full-year monthly averages: up to two decimals
+                if number < 0 or number != number.quantize(Decimal("0.01")):
+                    out.errors.append((header, f"“{row.text(header)}”应为不小于0、最多两位小数的全年月平均数"))
+                else:
+                    values[name_] = int(number) if number == number.to_integral_value() else number.quantize(Decimal("0.01"))
             elif number != number.to_integral_value():
                 out.errors.append((header, f"“{row.text(header)}”应为整数"))
             else:

@@ -18,7 +18,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
@@ -63,6 +63,9 @@ MONEY_FIELDS = (
     "total_income",
 )
 COUNT_FIELDS = ("employees", "st_staff", "ip_class1", "ip_class2")
+#: Counts that are full-year monthly averages (国科发火〔2016〕195号: 职工总数 and 科技人员 are 全年月平均数), so may
+#: carry up to two decimals; the IP counts are whole numbers.
+STAFF_FIELDS = ("employees", "st_staff")
 #: Money that may be below zero: net assets (资产总额减负债总额) can be.
 SIGNED_FIELDS = ("net_assets",)
 
@@ -123,8 +126,15 @@ class YearFigures:
             object.__setattr__(self, name, to_money(value, f"{self.year}年{FIELD_LABELS[name]}"))
         for name in COUNT_FIELDS:
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise TypeError(f"{self.year}年{FIELD_LABELS[name]}应为整数")
+            if value is None or (type(value) is int):
+                continue
+            if name in STAFF_FIELDS and type(value) is Decimal and value.is_finite() and -value.as_tuple().exponent <= 2:
+                if value == value.to_integral_value():
+                    object.__setattr__(self, name, int(value))  # 100.00 is 100: the rules' fast paths stay on ints
+                continue
+            if name in STAFF_FIELDS:
+                raise TypeError(f"{self.year}年{FIELD_LABELS[name]}应为整数或最多两位小数的全年月平均数")
+            raise TypeError(f"{self.year}年{FIELD_LABELS[name]}应为整数")
 
     @property
     def rd_total(self) -> Decimal | None:
@@ -435,7 +445,7 @@ class FigureBook:
                 self.invalid(f"{y}年{FIELD_LABELS[name]}为负数（{wan(value)}），请核对", y, name)
         if f.employees is not None and f.st_staff is not None and f.st_staff > f.employees >= 0:
             self.invalid(
-                f"{y}年科技人员数（{f.st_staff}人）多于职工总数（{f.employees}人），请核对", y, "st_staff"
+                f"{y}年科技人员数（{people(f.st_staff)}人）多于职工总数（{people(f.employees)}人），请核对", y, "st_staff"
             )
         rd = f.rd_total
         if rd is not None and f.total_cost is not None and rd > f.total_cost >= 0:
@@ -535,6 +545,24 @@ def wan_up(amount: Decimal | Fraction) -> str:
 
 def people_up(value: Fraction) -> int:
     return max(1, math.ceil(value))
+
+
+def people(value: Decimal | int) -> str:
+    """A head count as written: 100 → "100", a monthly average 45.50 → "45.5"."""
+    if type(value) is int:
+        return str(value)
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def monthly_average(months: list[tuple[Decimal | int, Decimal | int]]) -> Decimal:
+    """全年月平均数 (国科发火〔2016〕195号): each month's (月初数 + 月末数) ÷ 2, summed, divided by the months
+    given — 12 for a full year, the months of operation for a firm that opened or closed during the year —,
+    to two decimals (half up)."""
+    if not months:
+        raise ValueError("至少需要一个月的月初数和月末数")
+    total = sum((Decimal(start) + Decimal(end)) / 2 for start, end in months)
+    return (total / len(months)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def at_least(value: Fraction, bound: Decimal | int | Fraction) -> bool:

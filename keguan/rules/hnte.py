@@ -35,6 +35,7 @@ from keguan.rules.explain import (
     frac,
     limit_text,
     pct,
+    people,
     people_up,
     ratio,
     result_to_dict,
@@ -830,10 +831,10 @@ def _conditions(
     )
 
     staff_share = ratio(f.st_staff, f.employees)
-    staff_value = f"科技人员{f.st_staff}人，占职工总数{f.employees}人的{pct(staff_share)}"
+    staff_value = f"科技人员{people(f.st_staff)}人，占职工总数{people(f.employees)}人的{pct(staff_share)}"
 
     def staff_need() -> int:
-        return people_up(frac(rules.st_staff_min) * f.employees - f.st_staff)  # type: ignore[operator]
+        return people_up(frac(rules.st_staff_min) * frac(f.employees) - frac(f.st_staff))  # type: ignore[arg-type]
 
     yield _pass_condition(
         "st_staff",

@@ -34,6 +34,7 @@ from keguan.rules.explain import (
     limit_text,
     next_band,
     pct,
+    people,
     people_up,
     ratio,
     result_to_dict,
@@ -182,11 +183,11 @@ def _fact(
 
 
 def _ceiling(code: str, name: str, value: Decimal | int, limit: Decimal | int, money: bool) -> Condition:
-    shown = wan(value) if money else f"{value}人"
+    shown = wan(value) if money else f"{people(value)}人"
     limit_shown = limit_text(limit) if money else f"{limit}人"
     over = value - limit
     if over > 0:
-        excess = wan(over) if money else f"{over}人"
+        excess = wan(over) if money else f"{people(over)}人"
         message = f"{name}{shown}，超过{limit_shown}的上限{excess}，不符合条件"
         return Condition(
             code=code,
@@ -212,13 +213,13 @@ def _staff_part(f: YearFigures, rules: TechSmeRuleSet) -> ScorePart:
     assert f.st_staff is not None and f.employees is not None
     share = ratio(f.st_staff, f.employees)
     points = band_points(share, rules.staff_bands)
-    detail = f"科技人员{f.st_staff}人，占职工总数{f.employees}人的{pct(share)}，得{points}分"
+    detail = f"科技人员{people(f.st_staff)}人，占职工总数{people(f.employees)}人的{pct(share)}，得{points}分"
     step = next_band(share, rules.staff_bands)
     if step is None:
         detail += "（最高档）"
     else:
         lower, step_points = step
-        need = people_up(frac(lower) * f.employees - f.st_staff)
+        need = people_up(frac(lower) * frac(f.employees) - frac(f.st_staff))
         detail += f"；占比达到{pct(lower)}可得{step_points}分，还差{need}人（职工总数不变）"
     return ScorePart.leaf(
         "st_staff",

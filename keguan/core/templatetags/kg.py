@@ -24,6 +24,16 @@ def wan(value) -> str:
 
 
 @register.filter
+def people(value) -> str:
+    """A head count as written: 100.00 → '100', a monthly average 45.50 → '45.5'."""
+    if value in (None, ""):
+        return ""
+    from keguan.rules.explain import people as shown
+
+    return shown(value if isinstance(value, int) else Decimal(value))
+
+
+@register.filter
 def masked_phone(value: str) -> str:
     if not value or len(value) < 7:
         return value or ""

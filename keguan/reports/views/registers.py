@@ -80,16 +80,16 @@ def issue_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # The placeholders a bureau's own template uses, explained in the words of the people who edit it in Word.
 PLACEHOLDERS = [
-    ("{{ title }}", "标题", "青秀区科学技术局2026年上半年工作总结"),
+    ("{{ title }}", "标题", "某某区科学技术局2026年上半年工作总结"),
     ("{%p if opening %} … {{ opening }} … {%p endif %}", "开头段落（没有时整段省去）", "2026年上半年，在区委、区政府的坚强领导下……"),
     ("{%p for ch in chapters %} … {%p endfor %}", "逐章重复其间的内容（章节循环，须成对出现）", "一、主要工作成效；二、存在问题；三、下一步工作计划"),
     ("{{ ch.title }}", "章标题（一级标题），写在章节循环内", "一、主要工作成效"),
     ("{%p for para in ch.paragraphs %}{{ para }}{%p endfor %}", "章下的各段正文", "企业梯队培育稳步推进。……"),
     ("{%p for part in ch.parts %} … {{ part.title }} … {%p endfor %}", "章下的各节（二级标题）及其段落 part.paragraphs",
      "（一）创新主体培育"),
-    ("{{ author }}", "署名单位", "青秀区科学技术局"),
+    ("{{ author }}", "署名单位", "某某区科学技术局"),
     ("{{ date }}", "成文日期", "2026年7月5日"),
-    ("{{ region_name }} / {{ period_label }}", "区划名称 / 期间（可选）", "青秀区 / 2026年上半年"),
+    ("{{ region_name }} / {{ period_label }}", "区划名称 / 期间（可选）", "某某区 / 2026年上半年"),
 ]
 
 
