@@ -176,11 +176,18 @@ class Staff(FastHttpUser):
         self.read(then, then_name)
         return True
 
+    def no_form(self, name: str, url: str) -> None:
+        """The page came back without the form to save (it was counted as read): the write is a failure."""
+        self.environment.events.request.fire(
+            request_type="POST", name=name, response_time=0, response_length=0, context={},
+            exception=Exception(f"no form to save on {url}"),
+        )
+
     def edit_contact(self, firm: int, name: str) -> None:
         url = f"/enterprises/{firm}/edit/"
         fields = form_fields(self.read(url, f"{name} form"), field="version")
         if fields is None:
-            return
+            return self.no_form(f"{name} save", url)
         fields["contact_name"] = self.rng.choice("王李张刘陈杨黄赵吴周") + self.rng.choice(["伟", "芳", "娜", "敏", "静", "磊"])
         fields["contact_phone"] = _phone(self.rng)
         self.save(url, fields, f"{name} save", f"/enterprises/{firm}/", "detail")
@@ -189,7 +196,7 @@ class Staff(FastHttpUser):
         url = f"/enterprises/{firm}/years/{year}/"
         fields = form_fields(self.read(url, f"{name} form"), field="version")
         if fields is None:
-            return
+            return self.no_form(f"{name} save", url)
         ip = int(fields.get("ip_class2") or 0)
         fields["ip_class2"] = str(ip + 1 if ip < 5 else ip - 1)  # coherent with every cross-field check
         self.save(url, fields, f"{name} save", f"/enterprises/{firm}/", "detail")
@@ -268,7 +275,7 @@ class DistrictStaff(Staff):
         page = self.read(f"/pipeline/{firm}/records/", "records")
         fields = form_fields(page, action=f"/pipeline/{firm}/visits/")
         if fields is None:
-            return
+            return self.no_form("visit save", f"/pipeline/{firm}/records/")
         fields["visit-tutor"] = "区科技局企业服务组"
         fields["visit-content"] = self.rng.choice(["上门了解研发投入归集情况", "讲解高企认定条件和申报材料",
                                                    "电话回访科小入库后的研发项目进展"])
