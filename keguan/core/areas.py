@@ -11,8 +11,13 @@ declaration names everything the rest of keguan needs to find it:
   under another area's heading (梯队培育 under 创新主体培育);
 * ``urls``: its URL module and prefix; keguan/urls.py mounts every area's;
 * ``indicators``, ``report``: modules imported at start-up that register its indicators and summary part;
-* ``reminders``: callables ``(user, today) -> list[Reminder]`` for the home page (待办); ``home``: callables
-  ``(user) -> HomePanel | None``, the area's cards on the home page;
+* ``reminders``: callables ``(user, today) -> list[Reminder]``: what is due or overdue for this user (待办 on
+  the home page, summed in the top bar's 待办 count). A reminder callable asks ``may(user, ...)`` first and
+  returns ``[]`` for users it does not concern; it returns one ``Reminder`` per kind of work (with ``count``
+  things to do and the ``url`` of the list where they are done, ``due`` when the work has a deadline), never
+  one per record, and runs a few counting queries at most: it runs on every page of a signed-in user (once
+  per request, see ``request_reminders``). Reminders with ``count`` 0 are dropped, so work that is done
+  disappears by itself. ``home``: callables ``(user) -> HomePanel | None``, the area's cards on the home page;
 * ``demo``: a callable ``(districts=, today=, seed=)`` run by ``keguan demo`` after the enterprise registry is
   generated, in ``demo_order`` (below 50: before the city's targets and the demo accounts are made; 50 and
   above: after them, so the step may use the accounts); ``demo_wipe``: a callable
@@ -51,13 +56,25 @@ class Entry:
 
 @dataclass(frozen=True)
 class Reminder:
-    """A 待办 on the home page: ``count`` things that need doing, described by ``text``, at ``url``."""
+    """A 待办 on the home page: ``count`` things that need doing, described by ``text``, at ``url``; ``due``:
+    the deadline, when the work has one (shown as 截止 …, and 已逾期 in red once it has passed)."""
 
     text: str
     count: int
     url: str
     level: str = "warning"  # Bootstrap contextual class: warning, danger, info
     icon: str = "bell"
+    due: dt.date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < _today()
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 @dataclass(frozen=True)
@@ -137,11 +154,21 @@ def resolve(dotted: str) -> Any:
 
 
 def reminders_for(user, today: dt.date) -> list[Reminder]:
+    """Every area's 待办 for ``user``: the overdue ones first, then in the areas' order."""
     out: list[Reminder] = []
     for area in all_areas():
         for dotted in area.reminders:
             out.extend(r for r in resolve(dotted)(user, today) if r.count)
-    return out
+    return sorted(out, key=lambda r: not r.overdue)
+
+
+def request_reminders(request) -> list[Reminder]:
+    """The signed-in user's 待办, computed once per request (the home page and the top bar's count share it)."""
+    cached = getattr(request, "_keguan_reminders", None)
+    if cached is None:
+        cached = reminders_for(request.user, _today())
+        request._keguan_reminders = cached
+    return cached
 
 
 def home_panels(user) -> list[HomePanel]:

@@ -1,11 +1,33 @@
 from __future__ import annotations
 
+from functools import cached_property
+
+from .areas import request_reminders
 from .menu import menu_for
 from .permissions import MayProxy
+
+
+class Todo:
+    """The top bar's 待办 count, computed only when a page shows it (``request_reminders`` caches the list)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    @cached_property
+    def items(self):
+        return request_reminders(self._request)
+
+    @cached_property
+    def count(self) -> int:
+        return sum(r.count for r in self.items)
+
+    @cached_property
+    def overdue(self) -> bool:
+        return any(r.overdue for r in self.items)
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu": menu_for(user, request.path), "current_user": user, "may": MayProxy(user)}
+    return {"menu": menu_for(user, request.path), "current_user": user, "may": MayProxy(user), "todo": Todo(request)}

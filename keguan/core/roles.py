@@ -24,3 +24,18 @@ COMMISSIONERS = frozenset({Role.COMMISSIONER})
 FIELD_STAFF = BUREAU | TOWNSHIP | COMMISSIONERS  # every government-side account
 ENTERPRISE = frozenset({Role.ENTERPRISE})
 EVERYONE = FIELD_STAFF | ENTERPRISE
+
+
+# The role groups a notice (通知公告, keguan.notices) is addressed to: code → (label, the roles in it).
+AUDIENCE_GROUPS: dict[str, tuple[str, frozenset[str]]] = {
+    "city": ("市局人员", CITY),
+    "district": ("区县科技局（领导、科员）", DISTRICT_EDITORS),
+    "township": ("乡镇（街道）专干", TOWNSHIP),
+    "commissioner": ("科技特派员/专家", COMMISSIONERS),
+    "enterprise": ("企业用户", ENTERPRISE),
+}
+
+
+def audience_groups_of(user) -> list[str]:
+    """The audience groups ``user`` belongs to (by its role)."""
+    return [code for code, (_label, roles) in AUDIENCE_GROUPS.items() if user.role in roles]

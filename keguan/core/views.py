@@ -13,9 +13,11 @@ from . import areas
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The workbench: every area's 待办 for this user, then the areas' cards (``Area.reminders``, ``Area.home``)."""
+    """The workbench: every area's 待办 for this user, then the areas' cards (``Area.reminders``, ``Area.home``).
+    An enterprise user with nothing due goes straight to its own firm's page."""
     user = request.user
-    if user.is_enterprise_user:
+    reminders = areas.request_reminders(request)
+    if user.is_enterprise_user and not reminders:
         return redirect("enterprises:mine")
     panels = [
         mark_safe(render_to_string(p.template, p.context, request=request))  # noqa: S308 (our own templates)
@@ -23,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "region": user.region,
-        "reminders": areas.reminders_for(user, timezone.localdate()),
+        "reminders": reminders,
+        "today": timezone.localdate(),
         "panels": panels,
     }
     return render(request, "core/home.html", context)

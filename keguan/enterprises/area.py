@@ -8,7 +8,7 @@ register(Area(
     code="enterprises", title="创新主体培育", order=20, app="keguan.enterprises",
     urls="keguan.enterprises.urls", url_prefix="enterprises/",
     indicators="keguan.enterprises.indicators", report="keguan.enterprises.report",
-    home=("keguan.enterprises.home.stage_panel",),
+    home=("keguan.enterprises.home.stage_panel",), reminders=("keguan.enterprises.home.reminders",),
     scope_walk="keguan.enterprises.scope_walk",
     kinds=("keguan.enterprises.exchange.ENTERPRISES", "keguan.enterprises.exchange_years.YEAR_FIGURES"),
     permissions=(

@@ -15,11 +15,13 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.reading import MAX_UPLOAD
 from keguan.core.scope import scoped
+from keguan.notices.services import send_message
 from keguan.regions.models import Region
 
 from . import progress
@@ -193,7 +195,19 @@ def run_write(run: ImportRun) -> ImportRun:
     run.finished_at = timezone.now()
     run.save()
     progress.clear(run.pk)
+    if run.background:
+        _tell_finished(run, kind)
     return run
+
+
+def _tell_finished(run: ImportRun, kind: ImportKind) -> None:
+    """A background import has ended: its user (who left the page) gets a message in 我的消息."""
+    if run.status == RunStatus.DONE:
+        text = (f"{kind.title}导入已完成（{run.file_name}）：新增{run.added}条、更新{run.updated}条、"
+                f"不变{run.unchanged}条")
+    else:
+        text = f"{kind.title}导入未成功（{run.file_name}），未导入任何数据，请查看原因"
+    send_message([run.confirmed_by or run.user], text, reverse("exchange:run", args=[run.pk]))
 
 
 def runs_recover() -> int:

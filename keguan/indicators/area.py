@@ -7,6 +7,7 @@ from keguan.core.roles import BUREAU, CITY
 register(Area(
     code="indicators", title="目标考核", order=80, app="keguan.indicators", urls="keguan.indicators.urls",
     url_prefix="indicators/", reports_area=False, scope_walk="keguan.indicators.scope_walk",
+    reminders=("keguan.indicators.home.reminders",),
     kinds=("keguan.indicators.exchange.TARGETS",),
     permissions=(
         Permission("indicators.dashboard", "查看指标看板", BUREAU),

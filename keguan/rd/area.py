@@ -8,7 +8,7 @@ register(Area(
     code="rd", title="研发投入", order=30, app="keguan.rd", urls="keguan.rd.urls", url_prefix="rd/",
     indicators="keguan.rd.indicators", report="keguan.rd.report",
     demo="keguan.rd.demo.make_rd_demo", demo_order=60, demo_wipe="keguan.rd.demo.wipe",
-    kinds=("keguan.rd.exchange.RD_AMOUNTS",),
+    kinds=("keguan.rd.exchange.RD_AMOUNTS",), reminders=("keguan.rd.home.reminders",),
     scope_walk="keguan.rd.scope_walk",
     permissions=(
         Permission("rd.view", "查看研发经费填报", BUREAU),

@@ -220,3 +220,28 @@ def district_enterprise_lookup(*, rd_round: RdRound, text: str) -> Enterprise | 
 def default_year(today: dt.date) -> int:
     """The fiscal year a round opened today usually reports: last year."""
     return today.year - 1
+
+
+# --- 待办 --------------------------------------------------------------------------------------------------
+
+
+def open_rounds(user, today: dt.date) -> QuerySet[RdRound]:
+    """The rounds in scope still being collected: opened by ``today``, of last year's figures or later."""
+    return scoped(RdRound, user).filter(opened_on__lte=today, year__gte=default_year(today))
+
+
+def unreported_by_round(*, user, today: dt.date) -> list[RdRound]:
+    """The open rounds in scope with firms not yet reported, each with ``missing`` (one query)."""
+    return list(
+        open_rounds(user, today).select_related("district")
+        .annotate(missing=Count("firms", filter=Q(firms__amount__isnull=True)))
+        .filter(missing__gt=0).order_by("year", "district__code")
+    )
+
+
+def own_unreported(*, enterprise_id: int, today: dt.date) -> list[RdFirm]:
+    """An enterprise's lines in open rounds that it has not reported yet."""
+    return list(
+        RdFirm.objects.filter(enterprise_id=enterprise_id, amount__isnull=True, round__opened_on__lte=today,
+                              round__year__gte=default_year(today)).select_related("round")
+    )

@@ -82,7 +82,9 @@ def label_remove_view(request: HttpRequest, pk: int, label_pk: int) -> HttpRespo
 def year_edit_view(request: HttpRequest, pk: int, year: int | None = None) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk, write=True)
     instance = get_object_or_404(enterprise.years, year=year) if year is not None else None
-    form = YearFiguresForm(request.POST or None, instance=instance, enterprise=enterprise)
+    asked = request.GET.get("year", "")
+    initial = {"year": int(asked)} if instance is None and asked.isdigit() and len(asked) == 4 else None
+    form = YearFiguresForm(request.POST or None, instance=instance, enterprise=enterprise, initial=initial)
     if request.method == "POST" and form.is_valid():
         the_year = instance.year if instance else form.cleaned_data["year"]
         try:

@@ -43,6 +43,7 @@ from .lists import (
     renewal_due,
     renewal_due_count,
     renewal_due_preview,
+    renewal_due_summary,
     renewal_horizon,
     renewal_q,
     renewal_states,
@@ -88,7 +89,7 @@ __all__ = [
     "RenewalState", "SmeFilters", "add_months", "application_list", "application_of", "application_status_counts",
     "batch_default", "certificate_list", "certificate_of", "certificate_rows", "certificate_years", "current_pools",
     "enterprise_records", "enterprises_chosen", "fact_of", "membership_of", "pool_counts", "pool_get", "pool_list",
-    "pool_members", "pools_for", "precheck_run", "records_history", "renewal_due", "renewal_due_count",
+    "pool_members", "pools_for", "precheck_run", "records_history", "renewal_due", "renewal_due_count", "renewal_due_summary",
     "renewal_due_preview", "renewal_horizon", "renewal_q", "renewal_states", "sme_list", "sme_record_of",
     "sme_year_counts", "sme_years",
 ]

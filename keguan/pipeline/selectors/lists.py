@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -222,6 +223,12 @@ def renewal_due(*, user, today: dt.date) -> QuerySet[HnteCertificate]:
 
 def renewal_due_count(*, user, today: dt.date) -> int:
     return scoped(HnteCertificate, user).filter(renewal_q(today)).count()
+
+
+def renewal_due_summary(*, user, today: dt.date) -> tuple[int, dt.date | None]:
+    """How many certificates in scope call for 重新认定, and the soonest of their expiry dates (one query)."""
+    found = scoped(HnteCertificate, user).filter(renewal_q(today)).aggregate(n=Count("id"), soonest=Min("expires_on"))
+    return found["n"], found["soonest"]
 
 
 def renewal_due_preview(*, user, today: dt.date, limit: int = 8) -> list[CertificateRow]:
