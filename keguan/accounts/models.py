@@ -160,3 +160,10 @@ class LoginLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"
+
+    @property
+    def client(self) -> str:
+        """The browser and system in words ("Chrome 120 / Windows 10"); the raw string stays in ``user_agent``."""
+        from .useragent import describe
+
+        return describe(self.user_agent)
