@@ -57,11 +57,14 @@ WALK = Walk(
         "accounts:login_log": status(MANAGERS),
         "accounts:organisation_list": status(BUREAU_SIDE),
         "accounts:roles": status(set()),
+        "accounts:oplog": status({"city"}),
+        "accounts:oplog_export": status({"city"}),
         "accounts:password_change": status(set(PERSONAS)),
     },
     anchors={
         "accounts.Organisation": lambda o: (o.region, None),
         "accounts.User": _user_anchor,
         "accounts.LoginLog": lambda log: (log.region, log.user.enterprise_id if log.user else None),
+        "accounts.OperationLog": lambda log: (log.region, log.user.enterprise_id if log.user else None),
     },
 )

@@ -16,5 +16,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list_view, name="organisation_list"),
     path("organisations/new/", views.organisation_create_view, name="organisation_create"),
     path("login-log/", views.login_log_view, name="login_log"),
+    path("oplog/", views.oplog_view, name="oplog"),
+    path("oplog/export.xlsx", views.oplog_export_view, name="oplog_export"),
     path("roles/", views_roles.roles_view, name="roles"),
 ]

@@ -15,6 +15,7 @@ from itertools import accumulate
 from django.db import connection, transaction
 from django.utils import timezone
 
+from keguan.accounts import oplog
 from keguan.accounts.models import Organisation, Role, User
 from keguan.accounts.services import bureau_ensure, user_create
 from keguan.core import areas
@@ -145,9 +146,10 @@ def _wipe_city(city: Region) -> None:
     users = User.objects.filter(region__path__startswith=city.path, is_superuser=False)
     user_ids = list(users.values_list("id", flat=True))
     ids = list(Enterprise.objects.filter(district__path__startswith=city.path).values_list("id", flat=True))
-    from keguan.accounts.models import LoginLog
+    from keguan.accounts.models import LoginLog, OperationLog
 
     raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
+    raw_delete(OperationLog.objects.filter(user_id__in=user_ids))
     raw_delete(User.history.filter(id__in=user_ids))
     raw_delete(User.objects.filter(id__in=user_ids))
     district_ids = list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)
@@ -367,7 +369,9 @@ def generate_demo(
     _make_indicator_data(rng, city, districts, today)
     if with_users:
         say("创建演示账号…")
-        result.logins = _make_users(rng, city, districts, towns_of)
+        with oplog.quiet():  # the accounts are set up, not created by anyone: no log line each
+            result.logins = _make_users(rng, city, districts, towns_of)
+        _make_operations(rng, districts)
     # Planner statistics for the freshly loaded tables (SQLite has none until ANALYZE runs).
     with connection.cursor() as cur:
         for table in (Region._meta.db_table, Enterprise._meta.db_table):
@@ -493,6 +497,18 @@ def _make_users(rng: random.Random, city: Region, districts: list[Region], towns
         if firm is not None:
             add(f"ent_{d.code}", Role.ENTERPRISE, d, firm.contact_name or _person(rng), note=firm.name, enterprise=firm)
     return logins
+
+
+def _make_operations(rng: random.Random, districts: list[Region]) -> None:
+    """A few edits by each district's demo staff through the services, so the 操作日志 has lines to search."""
+    from keguan.enterprises.services import enterprise_update
+
+    for d in districts:
+        staff = User.objects.filter(username=f"staff_{d.code}").first()
+        if staff is None:
+            continue
+        for firm in Enterprise.objects.filter(district=d).order_by("id")[:3]:
+            enterprise_update(actor=staff, enterprise=firm, legal_rep=_person(rng), contact_phone=_phone(rng))
 
 
 __all__ = ["generate_demo", "demo_summary", "DemoResult", "DEMO_PASSWORD"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
@@ -117,6 +118,9 @@ class Enterprise(Versioned):
             models.Index(fields=["district", "tech_field", "name", "id"]),
             models.Index(fields=["name", "id", "district"]),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.pk])
 
     def __str__(self) -> str:
         return self.name
