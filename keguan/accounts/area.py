@@ -15,6 +15,8 @@ register(Area(
                    personal=True),
         Permission("accounts.organisations", "查看机构名录", FIELD_STAFF),
         Permission("accounts.organisation_create", "登记高校、科研院所等机构", BUREAU),
+        Permission("accounts.dictionary", "维护数据字典", CITY,
+                   "调整企业标签等局内代码表的名称、顺序和启用状态；国家标准代码表只能查看"),
         Permission("accounts.roles", "调整角色权限", frozenset(), "仅系统管理员"),
     ),
     menu=(
@@ -23,6 +25,7 @@ register(Area(
         Entry("登录日志", "accounts:login_log", "journal-text", "accounts.login_log"),
         Entry("操作日志", "accounts:oplog", "clock-history", "accounts.oplog"),
         Entry("角色权限", "accounts:roles", "shield-lock", "accounts.roles"),
+        Entry("数据字典", "accounts:dictionary", "list-ul", "accounts.dictionary"),
         Entry("修改密码", "accounts:password_change", "key"),
     ),
 ))

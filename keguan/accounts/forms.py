@@ -123,3 +123,14 @@ class OperationLogFilterForm(BootstrapMixin, forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "截止日期不能早于起始日期")
         return data
+
+
+class DictItemForm(BootstrapMixin, forms.Form):
+    """One item of an editable 数据字典 list (new, or the one being edited)."""
+
+    code = forms.CharField(label="代码", max_length=32, help_text="字母、数字、下划线；已被记录使用的项不能改代码")
+    label = forms.CharField(label="名称", max_length=64)
+    order = forms.IntegerField(label="排序", required=False, min_value=0, max_value=99999,
+                               help_text="数字小的排在前面；不填排在最后",
+                               error_messages={"invalid": "排序请填写整数", "min_value": "排序不能小于0"})
+    enabled = forms.BooleanField(label="启用（表单中可选）", required=False, initial=True)
