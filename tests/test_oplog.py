@@ -140,5 +140,6 @@ def test_the_demo_leaves_lines_by_its_staff_and_a_reload_replaces_them():
         first = lines.count()
         assert first >= 3 and all(line.region_id == line.user.region_id for line in lines)
         assert not OperationLog.objects.filter(model="accounts.user").exists()  # setting up accounts is quiet
+        assert Enterprise.tags.through.objects.exists()  # some demo firms carry 企业标签
         generate_demo(seed=4, enterprises=100, with_users=True, today=dt.date(2026, 11, 1))
         assert OperationLog.objects.filter(user__username__startswith="staff_").count() == first

@@ -501,14 +501,17 @@ def _make_users(rng: random.Random, city: Region, districts: list[Region], towns
 
 def _make_operations(rng: random.Random, districts: list[Region]) -> None:
     """A few edits by each district's demo staff through the services, so the 操作日志 has lines to search."""
-    from keguan.enterprises.services import enterprise_update
+    from keguan.enterprises.services import enterprise_update, set_tags
 
+    tags = ["key_watch", "investment", "srdi_candidate", "ipo_reserve"]
     for d in districts:
         staff = User.objects.filter(username=f"staff_{d.code}").first()
         if staff is None:
             continue
         for firm in Enterprise.objects.filter(district=d).order_by("id")[:3]:
             enterprise_update(actor=staff, enterprise=firm, legal_rep=_person(rng), contact_phone=_phone(rng))
+        for firm in Enterprise.objects.filter(district=d).order_by("-id")[:4]:  # a few firms with 企业标签
+            set_tags([firm], rng.sample(tags, rng.randint(1, 2)), by=staff)
 
 
 __all__ = ["generate_demo", "demo_summary", "DemoResult", "DEMO_PASSWORD"]
