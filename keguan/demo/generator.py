@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -156,9 +157,12 @@ def _wipe_city(city: Region) -> None:
                         .values_list("id", flat=True))
     for wipe in areas.demo_wipes():  # each area's records of these firms and districts
         wipe(ids, district_ids)
+    tag_history = apps.get_model("enterprises", "HistoricalEnterprise_tags")
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for qs in (
+            tag_history.objects.filter(enterprise_id__in=chunk),  # before the history rows they belong to
+            Enterprise.tags.through.objects.filter(enterprise_id__in=chunk),
             Enterprise.history.filter(id__in=chunk),
             EnterpriseYear.history.filter(enterprise_id__in=chunk),
             EnterpriseLabel.history.filter(enterprise_id__in=chunk),
