@@ -101,6 +101,10 @@ def test_a_label_edited_by_the_administrator_shows_everywhere(world, login):
     assert r.status_code == 302
     assert dictionary.label(TAG_KIND, "key_watch") == "重点跟踪服务"
     assert tag("key_watch").history.first().history_user == world.city_user  # audit history of the item
+    page = admin.get(reverse(DICT, args=[TAG_KIND])).content.decode()
+    assert "名称：<del>重点跟踪</del> → <ins>重点跟踪服务</ins>" in page[page.index('id="history"'):]
+    line = OperationLog.objects.filter(model="core.dictitem").latest("at")
+    assert line.user == world.city_user and line.summary == "修改：名称（修改字典项）"
     staff = login(world.staff)
     assert "重点跟踪服务" in staff.get(reverse("enterprises:detail", args=[world.ent_a.pk])).content.decode()
     form_html = staff.get(reverse("enterprises:edit", args=[world.ent_a2.pk])).content.decode()

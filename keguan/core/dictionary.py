@@ -49,6 +49,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history
 
 from .errors import ServiceError
 
@@ -261,8 +262,10 @@ def seed_defaults(**_: Any) -> int:
     present = set(model.objects.values_list("kind", flat=True).distinct())
     for spec in _KINDS.values():
         if spec.editable and spec.items and spec.code not in present:
-            model.objects.bulk_create(
-                [model(kind=spec.code, code=c, label=lbl, order=(i + 1) * 10) for i, (c, lbl) in enumerate(spec.items)]
+            # with their 新建 history rows, so the first edit shows old → new in the item's 变更记录
+            bulk_create_with_history(
+                [model(kind=spec.code, code=c, label=lbl, order=(i + 1) * 10) for i, (c, lbl) in enumerate(spec.items)],
+                model, default_change_reason="默认项",
             )
             written += len(spec.items)
             forget(spec.code)
