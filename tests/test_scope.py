@@ -872,7 +872,8 @@ def test_create_forms_refuse_foreign_references(scene):
 
 
 def _is_history_model(model: type[models.Model]) -> bool:
-    return any(f.name == "history_id" for f in model._meta.fields)
+    # simple-history's rows: a model's history, and the many-to-many rows kept with each history row
+    return any(f.name in ("history_id", "m2m_history_id") for f in model._meta.fields)
 
 
 def _lookup_target(model: type[models.Model], lookup: str) -> type[models.Model]:

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "机构与用户"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import oplog, signals  # noqa: F401 (they connect their receivers)

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from keguan.core.forms import BootstrapMixin
+from keguan.core.forms import BootstrapMixin, DateInput
 from keguan.core.scope import scoped
 from keguan.regions.models import Region, RegionLevel
 
 from . import throttle
-from .models import MANAGEABLE_ROLES, Role, User
+from .models import MANAGEABLE_ROLES, OpAction, Role, User
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -97,3 +97,40 @@ class OrganisationForm(BootstrapMixin, forms.Form):
             regions = regions.filter(path__startswith=actor.region.path)
             self.fields["region"].initial = actor.region.pk
         self.fields["region"].queryset = regions.order_by("code")
+
+
+class OperationLogFilterForm(BootstrapMixin, forms.Form):
+    """The 操作日志's search: operator, dates, area, record type, action and a text in the record or summary."""
+
+    who = forms.CharField(label="操作人", required=False, widget=forms.TextInput(attrs={"placeholder": "姓名或用户名"}))
+    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput,
+                                error_messages={"invalid": "请填写正确的日期，如 2025-03-01"})
+    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput,
+                              error_messages={"invalid": "请填写正确的日期，如 2025-03-31"})
+    area = forms.ChoiceField(label="业务领域", required=False)
+    model = forms.ChoiceField(label="记录类型", required=False)
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部操作"), *OpAction.choices])
+    q = forms.CharField(label="关键词", required=False, widget=forms.TextInput(attrs={"placeholder": "记录名称或内容"}))
+
+    def __init__(self, *args, areas=(), models=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "全部领域"), *areas]
+        self.fields["model"].choices = [("", "全部类型"), *models]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "截止日期不能早于起始日期")
+        return data
+
+
+class DictItemForm(BootstrapMixin, forms.Form):
+    """One item of an editable 数据字典 list (new, or the one being edited)."""
+
+    code = forms.CharField(label="代码", max_length=32, help_text="字母、数字、下划线；已被记录使用的项不能改代码")
+    label = forms.CharField(label="名称", max_length=64)
+    order = forms.IntegerField(label="排序", required=False, min_value=0, max_value=99999,
+                               help_text="数字小的排在前面；不填排在最后",
+                               error_messages={"invalid": "排序请填写整数", "min_value": "排序不能小于0"})
+    enabled = forms.BooleanField(label="启用（表单中可选）", required=False, initial=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from keguan.core.roles import Role
@@ -160,3 +161,57 @@ class LoginLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"
+
+    @property
+    def client(self) -> str:
+        """The browser and system in words ("Chrome 120 / Windows 10"); the raw string stays in ``user_agent``."""
+        from .useragent import describe
+
+        return describe(self.user_agent)
+
+
+class OpAction(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    IMPORT = "import", "导入"
+
+
+class OperationLog(models.Model):
+    """操作日志: one line per change a person (or the system) made to a record, system-wide — who, when, from
+    which address, to what. Written by ``keguan.accounts.oplog`` from every change history row and once per
+    import run; the record's own 变更记录 (old → new values) stays in its history."""
+
+    at = models.DateTimeField("时间", default=timezone.now)
+    user = models.ForeignKey(User, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    who = models.CharField("操作人姓名", max_length=150, blank=True)  # kept when the account is gone
+    region = models.ForeignKey(  # the operator's region: what the log's scope filters on
+        "regions.Region", verbose_name="操作人区划", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=8, choices=OpAction.choices)
+    area = models.CharField("业务领域", max_length=32)  # the area (app label) of the record
+    model = models.CharField("记录类型代码", max_length=64)  # "enterprises.enterprise"
+    model_title = models.CharField("记录类型", max_length=64)
+    object_id = models.CharField("记录编号", max_length=64, blank=True)
+    object_repr = models.CharField("记录", max_length=200, blank=True)
+    summary = models.CharField("内容", max_length=500, blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+
+    scope = ScopeSpec(regions={1: "region"}, enterprise="user__enterprise")
+
+    class Meta:
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="oplog_at"),
+            models.Index(fields=["user", "-at"], name="oplog_user_at"),
+            models.Index(fields=["area", "-at"], name="oplog_area_at"),
+            models.Index(fields=["region", "-at"], name="oplog_region_at"),
+            models.Index(fields=["model", "object_id"], name="oplog_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.who or '系统'} {self.get_action_display()} {self.object_repr}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from keguan.core.roles import Role
-from keguan.core.scope_walk import BUREAU_SIDE, MANAGERS, PERSONAS, Walk, Write, status
+from keguan.core.scope_walk import BUREAU_SIDE, MANAGERS, PERSONAS, Fixed, Walk, Write, status
 
 NEW_PASSWORD = "Xinmima#2025abc"
 
@@ -36,12 +36,16 @@ def _user_anchor(u) -> tuple[Any, int | None]:
 
 WALK = Walk(
     pk_kinds={"accounts": "user"},
+    kwargs={"dict_kind": Fixed("enterprise_tag")},
     writes={
         "accounts:organisation_create": Write(MANAGERS, new_organisation, target="district"),
         "accounts:user_create": Write(MANAGERS, new_user, target="district"),
         "accounts:user_toggle": Write(MANAGERS, lambda u: {}),
         "accounts:user_unlock": Write(MANAGERS, lambda u: {}, prepare=lock),
         "accounts:user_password": Write(MANAGERS, lambda u: {"password": NEW_PASSWORD}),
+        # the city's administrator keeps the 数据字典 (one list for the whole installation)
+        "accounts:dictionary_kind": Write(frozenset({"city"}), lambda _: {"op": "save", "code": "scope_walk",
+                                                                          "label": "范围测试标签", "enabled": "on"}),
         # only the system administrator adjusts the role → permission table
         "accounts:roles": Write(frozenset(), lambda _: {"role": Role.DISTRICT_STAFF, "permission": "rd.write",
                                                         "granted": "0"}),
@@ -57,11 +61,16 @@ WALK = Walk(
         "accounts:login_log": status(MANAGERS),
         "accounts:organisation_list": status(BUREAU_SIDE),
         "accounts:roles": status(set()),
+        "accounts:oplog": status({"city"}),
+        "accounts:dictionary": status({"city"}),
+        "accounts:dictionary_kind": status({"city"}),
+        "accounts:oplog_export": status({"city"}),
         "accounts:password_change": status(set(PERSONAS)),
     },
     anchors={
         "accounts.Organisation": lambda o: (o.region, None),
         "accounts.User": _user_anchor,
         "accounts.LoginLog": lambda log: (log.region, log.user.enterprise_id if log.user else None),
+        "accounts.OperationLog": lambda log: (log.region, log.user.enterprise_id if log.user else None),
     },
 )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from keguan.core.scope import get_for_user, scoped
 
-from .models import LoginLog, Organisation, User
+from .models import LoginLog, OperationLog, Organisation, User
 
 
 def user_list(*, user: User, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
@@ -36,3 +39,40 @@ def organisation_list(*, user: User, kind: str = "") -> QuerySet[Organisation]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("kind", "region__code", "name")
+
+
+def oplog_list(*, user: User, who: str = "", date_from=None, date_to=None, area: str = "", model: str = "",
+               action: str = "", q: str = "") -> QuerySet[OperationLog]:
+    """The operation log lines in the user's scope (by the operator's region), newest first."""
+    qs = scoped(OperationLog, user).select_related("user")
+    if who:
+        qs = qs.filter(Q(who__icontains=who) | Q(user__username__iexact=who))
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    if area:
+        qs = qs.filter(area=area)
+    if model:
+        qs = qs.filter(model=model)
+    if action:
+        qs = qs.filter(action=action)
+    if q:
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(summary__icontains=q) | Q(object_id=q))
+    return qs.order_by("-at", "-id")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def oplog_record_types() -> list[tuple[str, str]]:
+    """Every kind of record that has a change history, as (model label, its name): the log's type filter."""
+    from django.apps import apps
+
+    out = {}
+    for m in apps.get_models():
+        if hasattr(m._meta, "simple_history_manager_attribute"):
+            out[m._meta.label_lower] = str(m._meta.verbose_name)
+    out["exchange.importrun"] = "Excel导入"
+    return sorted(out.items(), key=lambda kv: kv[0])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_roles
+from . import views, views_dictionary, views_roles
 
 app_name = "accounts"
 
@@ -16,5 +16,9 @@ urlpatterns = [
     path("organisations/", views.organisation_list_view, name="organisation_list"),
     path("organisations/new/", views.organisation_create_view, name="organisation_create"),
     path("login-log/", views.login_log_view, name="login_log"),
+    path("oplog/", views.oplog_view, name="oplog"),
+    path("oplog/export.xlsx", views.oplog_export_view, name="oplog_export"),
     path("roles/", views_roles.roles_view, name="roles"),
+    path("dictionary/", views_dictionary.dictionary_view, name="dictionary"),
+    path("dictionary/<slug:dict_kind>/", views_dictionary.dictionary_kind_view, name="dictionary_kind"),
 ]

@@ -6,22 +6,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keguan.core import areas
 from keguan.core.errors import ServiceError
+from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.pagination import paginate, querystring_without
 from keguan.core.permissions import demand, may
 
 from .forms import (
     KeguanPasswordChangeForm,
     LoginForm,
+    OperationLogFilterForm,
     OrganisationForm,
     PasswordResetByAdminForm,
     UserCreateForm,
     UserFilterForm,
 )
 from .models import OrganisationKind
-from .selectors import login_log_list, organisation_list, user_get, user_list
+from .selectors import login_log_list, oplog_list, oplog_record_types, organisation_list, user_get, user_list
 from .services import organisation_create, user_create, user_reset_password, user_set_active, user_unlock
 from .throttle import client_ip, locked_usernames
 
@@ -135,6 +139,45 @@ def login_log_view(request: HttpRequest) -> HttpResponse:
         "accounts/login_log.html",
         {"page": page, "q": q, "success": success, "query": querystring_without(request, "page")},
     )
+
+
+OPLOG_EXPORT_MAX = 50_000
+
+
+def _oplog_filtered(request: HttpRequest):
+    demand(request.user, "accounts.oplog")
+    area_choices = [(a.code, a.title) for a in areas.all_areas()]
+    form = OperationLogFilterForm(request.GET or None, areas=area_choices, models=oplog_record_types())
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = oplog_list(user=request.user, **{k: v for k, v in data.items() if v})
+    return form, qs
+
+
+@require_GET
+def oplog_view(request: HttpRequest) -> HttpResponse:
+    form, qs = _oplog_filtered(request)
+    page = paginate(request, qs, per_page=30)
+    return render(request, "accounts/oplog.html", {
+        "form": form, "page": page, "query": querystring_without(request, "page"),
+        "export_query": querystring_without(request, "page"), "export_max": OPLOG_EXPORT_MAX,
+    })
+
+
+@require_GET
+def oplog_export_view(request: HttpRequest) -> HttpResponse:
+    form, qs = _oplog_filtered(request)
+    rows = (
+        (timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"), log.who, log.user.username if log.user else "",
+         log.ip or "", areas.area_title(log.area), log.model_title, log.get_action_display(), log.object_id,
+         log.object_repr, log.summary)
+        for log in qs[:OPLOG_EXPORT_MAX].iterator(chunk_size=2000)
+    )
+    content = build_xlsx(
+        title="操作日志",
+        headers=["时间", "操作人", "用户名", "IP地址", "业务领域", "记录类型", "操作", "记录编号", "记录", "内容"],
+        rows=rows, widths=[20, 12, 14, 16, 14, 14, 8, 10, 36, 60],
+    )
+    return xlsx_response(content, f"操作日志-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @require_GET

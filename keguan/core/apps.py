@@ -13,3 +13,9 @@ class CoreConfig(AppConfig):
 
         areas.autodiscover()
         areas.load_modules()
+
+        from django.db.models.signals import post_migrate
+
+        from .dictionary import seed_defaults
+
+        post_migrate.connect(seed_defaults, sender=self, dispatch_uid="keguan_dictionary_defaults")

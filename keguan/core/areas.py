@@ -25,6 +25,8 @@ declaration names everything the rest of keguan needs to find it:
 * ``on_start``: callables ``() -> str | None`` that ``keguan serve`` runs at start (a catch-up job; the text
   it returns is printed);
 * ``kinds``: its import/export kinds (dotted paths to ``keguan.exchange`` kinds);
+* ``dictionaries``: its coded lists (``keguan.core.dictionary.DictKind``): editable ones the administrator
+  adjusts on 数据字典, official ones shown read-only there;
 * ``scope_walk``: the module that tells the scope walker (tests/test_scope.py) how to reach its URLs.
 
 Dotted paths are resolved lazily, so an area's declaration imports nothing heavy.
@@ -40,6 +42,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+from .dictionary import DictKind
+from .dictionary import register as register_dictionary
 from .permissions import Permission, register_permission
 
 
@@ -106,6 +110,7 @@ class Area:
     demo_order: int = 100
     demo_wipe: str = ""  # dotted callable (enterprise_ids, district_ids) removing the area's demo records
     kinds: tuple[str, ...] = ()  # dotted import/export kinds
+    dictionaries: tuple[DictKind, ...] = ()  # its 数据字典 lists (keguan.core.dictionary)
     scope_walk: str = ""  # the module declaring how the scope walker covers the area's URLs
     reports_area: bool = True  # whether the area has a part in the work summary (for area choices)
 
@@ -123,6 +128,8 @@ def register(area: Area) -> Area:
     _AREAS[area.code] = area
     for perm in area.permissions:
         register_permission(perm, area=area.code)
+    for kind in area.dictionaries:
+        register_dictionary(kind, area=area.code)
     return area
 
 

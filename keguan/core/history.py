@@ -36,6 +36,11 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
         f = model._meta.get_field(name)
     except Exception:
         return str(value)
+    if isinstance(f, models.ManyToManyField):  # simple-history's rows of the through table, as dicts
+        key = f.m2m_reverse_field_name()
+        pks = [row.get(key) for row in value]
+        names = {o.pk: str(o) for o in f.related_model._default_manager.filter(pk__in=pks)}
+        return "、".join(names.get(pk, f"#{pk}") for pk in pks) or "（空）"
     if f.choices:
         flat = {}
         for k, v in f.flatchoices:

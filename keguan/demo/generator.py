@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from keguan.accounts import oplog
 from keguan.accounts.models import Organisation, Role, User
 from keguan.accounts.services import bureau_ensure, user_create
 from keguan.core import areas
@@ -145,18 +147,22 @@ def _wipe_city(city: Region) -> None:
     users = User.objects.filter(region__path__startswith=city.path, is_superuser=False)
     user_ids = list(users.values_list("id", flat=True))
     ids = list(Enterprise.objects.filter(district__path__startswith=city.path).values_list("id", flat=True))
-    from keguan.accounts.models import LoginLog
+    from keguan.accounts.models import LoginLog, OperationLog
 
     raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
+    raw_delete(OperationLog.objects.filter(user_id__in=user_ids))
     raw_delete(User.history.filter(id__in=user_ids))
     raw_delete(User.objects.filter(id__in=user_ids))
     district_ids = list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)
                         .values_list("id", flat=True))
     for wipe in areas.demo_wipes():  # each area's records of these firms and districts
         wipe(ids, district_ids)
+    tag_history = apps.get_model("enterprises", "HistoricalEnterprise_tags")
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for qs in (
+            tag_history.objects.filter(enterprise_id__in=chunk),  # before the history rows they belong to
+            Enterprise.tags.through.objects.filter(enterprise_id__in=chunk),
             Enterprise.history.filter(id__in=chunk),
             EnterpriseYear.history.filter(enterprise_id__in=chunk),
             EnterpriseLabel.history.filter(enterprise_id__in=chunk),
@@ -370,7 +376,9 @@ def generate_demo(
     _make_indicator_data(rng, city, districts, today)
     if with_users:
         say("创建演示账号…")
-        result.logins = _make_users(rng, city, districts, towns_of)
+        with oplog.quiet():  # the accounts are set up, not created by anyone: no log line each
+            result.logins = _make_users(rng, city, districts, towns_of)
+        _make_operations(rng, districts)
     # Planner statistics for the freshly loaded tables (SQLite has none until ANALYZE runs).
     with connection.cursor() as cur:
         for table in (Region._meta.db_table, Enterprise._meta.db_table):
@@ -496,6 +504,21 @@ def _make_users(rng: random.Random, city: Region, districts: list[Region], towns
         if firm is not None:
             add(f"ent_{d.code}", Role.ENTERPRISE, d, firm.contact_name or _person(rng), note=firm.name, enterprise=firm)
     return logins
+
+
+def _make_operations(rng: random.Random, districts: list[Region]) -> None:
+    """A few edits by each district's demo staff through the services, so the 操作日志 has lines to search."""
+    from keguan.enterprises.services import enterprise_update, set_tags
+
+    tags = ["key_watch", "investment", "srdi_candidate", "ipo_reserve"]
+    for d in districts:
+        staff = User.objects.filter(username=f"staff_{d.code}").first()
+        if staff is None:
+            continue
+        for firm in Enterprise.objects.filter(district=d).order_by("id")[:3]:
+            enterprise_update(actor=staff, enterprise=firm, legal_rep=_person(rng), contact_phone=_phone(rng))
+        for firm in Enterprise.objects.filter(district=d).order_by("-id")[:4]:  # a few firms with 企业标签
+            set_tags([firm], rng.sample(tags, rng.randint(1, 2)), by=staff)
 
 
 __all__ = ["generate_demo", "demo_summary", "DemoResult", "DEMO_PASSWORD"]

@@ -12,26 +12,30 @@ that row. Writes go through ``services`` (history, stage counter).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
+from keguan.core import dictionary
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
 from keguan.exchange.readers import CellError, Choice, Date, Text, as_text, credit_code, phone, shown
 from keguan.regions.models import Region, RegionLevel
 
 from . import hooks
 from .industry import DIVISIONS, division_label
-from .models import Enterprise, SizeClass, Stage, TechField
+from .models import TAG_KIND, Enterprise, SizeClass, Stage, TechField
 from .services import (
     counts_deferred,
     credit_code_elsewhere,
     enterprise_change_stage,
     enterprise_create,
     enterprise_update,
+    set_tags,
 )
 
 C_NAME, C_CODE, C_REP, C_DATE = "企业名称", "统一社会信用代码", "法定代表人", "注册日期"
 C_DISTRICT, C_TOWN, C_INDUSTRY, C_FIELD = "所属区县", "所属乡镇/街道", "行业", "高新技术领域"
 C_SIZE, C_STAGE, C_CONTACT, C_PHONE, C_ADDRESS = "企业规模", "培育阶段", "联系人", "联系电话", "注册地址"
+C_TAGS = "企业标签"
 PERSONAL = "enterprises.personal"
 CHUNK = 2000  # credit codes per query
 STORED = ("pk", "district_id", "stage", "name", "credit_code", "legal_rep", "registered_on", "township_id",
@@ -58,6 +62,32 @@ class Industry:
         if text in self._names:
             return self._names[text]
         raise CellError(f"“{shown(raw)}”不是国民经济行业大类（应为两位代码，如 39，或下拉列表中的一项）")
+
+
+class Tags:
+    """企业标签: several names (or codes) of the 数据字典 list, separated by 、 , ; or spaces → their codes."""
+
+    number_format = "@"
+    _split = re.compile(r"[、,，;；\s]+")
+
+    def __call__(self, raw: object, ctx=None) -> tuple[str, ...]:
+        by_name = {}
+        for item in dictionary.items(TAG_KIND):
+            by_name.setdefault(item.label, item.code)
+            by_name.setdefault(item.code, item.code)
+        codes, unknown = [], []
+        for part in self._split.split(as_text(raw).strip()):
+            if not part:
+                continue
+            code = by_name.get(part)
+            if code is None:
+                unknown.append(part)
+            elif code not in codes:
+                codes.append(code)
+        if unknown:
+            offered = "、".join(label for _, label in dictionary.choices(TAG_KIND))
+            raise CellError(f"“{'、'.join(unknown)}”不是企业标签（可用：{offered}；多个标签用顿号分隔）")
+        return tuple(codes)
 
 
 def _townships(ctx: Context):
@@ -101,6 +131,8 @@ class EnterpriseKind(ImportKind):
         Column(C_PHONE, phone, aliases=("电话", "手机"), field="contact_phone", width=16, example="0771-5551234",
                note="手机11位或座机如 0771-5551234", perm=PERSONAL),
         Column(C_ADDRESS, Text(200), aliases=("地址", "住所"), field="address", width=36, example="某某路1号"),
+        Column(C_TAGS, Tags(), aliases=("标签",), field="tags", width=24, example="重点跟踪、招商引资",
+               note="多个标签用顿号分隔；填写后替换该企业原有标签，留空不改"),
     )
     field_headers = {"on": C_STAGE}
     instructions = (
@@ -128,6 +160,13 @@ class EnterpriseKind(ImportKind):
         ours = [f.pk for f in stored.values() if f.district_id == ctx.region.pk]
         ctx.cache["stored"] = stored
         ctx.cache["stage_locks"] = hooks.stage_locks(ours) if ours else {}
+        tags: dict[int, set[str]] = {}
+        through = Enterprise.tags.through.objects
+        for i in range(0, len(ours), CHUNK):
+            for pk, code in through.filter(enterprise_id__in=ours[i:i + CHUNK]).values_list("enterprise_id",
+                                                                                              "dictitem__code"):
+                tags.setdefault(pk, set()).add(code)
+        ctx.cache["tags"] = tags
 
     def check(self, row: Row, ctx: Context) -> Plan | None:
         district = ctx.region
@@ -156,16 +195,23 @@ class EnterpriseKind(ImportKind):
             row.error(C_STAGE, f"{locked.split('；')[0]}，不能在导入中修改")
         if not row.ok:
             return None
-        return Plan.decide(stored, data, changed=move, stage=stage)
+        tags = row[C_TAGS]
+        retag = stored is not None and tags is not None and set(tags) != ctx.cache["tags"].get(stored.pk, set())
+        return Plan.decide(stored, data, changed=move or retag, stage=stage, tags=tags)
 
     def write(self, plan: Plan, ctx: Context) -> None:
         stage = plan.extra.get("stage")
+        tags = plan.extra.get("tags")
         if plan.target is None:
-            enterprise_create(actor=ctx.user, reason=f"{ctx.reason}新建", district=ctx.region,
-                              stage=stage or Stage.ATTRACTED, **plan.data)
+            created = enterprise_create(actor=ctx.user, reason=f"{ctx.reason}新建", district=ctx.region,
+                                        stage=stage or Stage.ATTRACTED, **plan.data)
+            if tags:
+                set_tags([created], tags, by=ctx.user, reason=ctx.reason)
             return
         enterprise = Enterprise.objects.get(pk=plan.target.pk)
         enterprise_update(enterprise=enterprise, actor=ctx.user, reason=f"{ctx.reason}更新", **plan.data)
+        if tags is not None:
+            set_tags([enterprise], tags, by=ctx.user, reason=ctx.reason)
         if stage and stage != enterprise.stage:
             enterprise_change_stage(enterprise=enterprise, actor=ctx.user, stage=stage, on=ctx.today, note=ctx.reason)
 
@@ -179,6 +225,7 @@ class EnterpriseKind(ImportKind):
 
     def export_rows(self, ctx: Context):
         qs = ctx.limit(Enterprise.objects.select_related("district", "township")).order_by("name", "id")
+        qs = qs.prefetch_related("tags")
         stage = ctx.filters.get("stage")
         if stage:
             if stage not in Stage.values:
@@ -189,6 +236,7 @@ class EnterpriseKind(ImportKind):
                 e.name, e.credit_code, e.legal_rep, e.registered_on, e.district.name,
                 e.township.name if e.township else "", division_label(e.industry_code), e.get_tech_field_display(),
                 e.get_size_class_display(), e.get_stage_display(), e.contact_name, e.contact_phone, e.address,
+                "、".join(t.label for t in e.tags.all()),
             ]
 
 

@@ -6,7 +6,10 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
+from keguan.core import dictionary
 from keguan.core.forms import BootstrapMixin, DateInput, wan_field, wan_from_yuan, yuan_from_wan
+from keguan.core.models import DictItem
+from keguan.core.permissions import may
 from keguan.core.scope import covers_districts, home_district, in_scope, within_township
 from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
@@ -15,6 +18,7 @@ from keguan.rules.identifiers import validate_credit_code, validate_phone
 from .figures import BLANK_IS_ZERO, MONEY_FIELDS, MONEY_REQUIRED, money_label, unusual_year_figures
 from .industry import DIVISION_CHOICES, SECTION_CHOICES
 from .models import (
+    TAG_KIND,
     YEAR_STAFF,
     YEAR_STORED,
     Enterprise,
@@ -64,6 +68,7 @@ class EnterpriseFilterForm(BootstrapMixin, forms.Form):
     label = forms.ChoiceField(label="称号", required=False, choices=[("", "全部称号"), *LabelKind.choices])
     tech_field = forms.ChoiceField(label="高新技术领域", required=False,
                                    choices=[("", "全部领域"), *TechField.choices])
+    tag = forms.ChoiceField(label="标签", required=False)
     sort = forms.ChoiceField(label="排序", required=False, choices=list(SORT_LABELS.items()))
     # Filters behind the figures of dashboards and reports (hidden inputs, shown as a note above the list).
     stages = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -104,12 +109,21 @@ class EnterpriseFilterForm(BootstrapMixin, forms.Form):
         industry_choices: list = [("", "全部行业"), ("门类", SECTION_CHOICES)]
         industry_choices += [(group, items) for group, items in DIVISION_CHOICES]
         self.fields["industry"].choices = industry_choices
+        # every tag, disabled ones too: firms keep them and may be looked for by them
+        self.fields["tag"].choices = [("", "全部标签"), *dictionary.choices(TAG_KIND, current=self._all_tags())]
+
+    @staticmethod
+    def _all_tags() -> list[str]:
+        return [item.code for item in dictionary.items(TAG_KIND)]
 
 
 class EnterpriseForm(BootstrapMixin, forms.ModelForm):
     district = RegionChoiceField(label="所属区县", queryset=Region.objects.none())
     township = RegionChoiceField(label="所属乡镇/街道", queryset=Region.objects.none(), required=False)
     version = VersionField()  # the version the form was read at (optimistic locking)
+    tags = forms.ModelMultipleChoiceField(label="企业标签", required=False, queryset=DictItem.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple,
+                                          help_text="局内工作标签（企业用户看不到）；可选项在 系统管理 → 数据字典 中维护")
 
     class Meta:
         model = Enterprise
@@ -127,6 +141,13 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
             self.fields["district"].initial = home_district(user).pk
         self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
         self.fields["contact_phone"].widget.attrs.update({"placeholder": "手机号或座机，如 0771-5551234"})
+        if may(user, "enterprises.edit"):
+            current = list(self.instance.tags.all()) if self.instance.pk else []
+            # enabled tags, and the disabled ones this firm still has (kept unless unticked)
+            self.fields["tags"].queryset = dictionary.item_queryset(TAG_KIND, current=current)
+            self.fields["tags"].initial = [t.pk for t in current]
+        else:
+            del self.fields["tags"]
         if self.instance.pk and user.is_enterprise_user:
             # 企业用户 cannot move itself to another district or change its credit code.
             for name in ("credit_code", "district"):
@@ -166,6 +187,12 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
                 # Name the holder only when the user may see it: a code must not reveal another district's firm.
                 holder = f"“{other.name}”" if in_scope(self.user, other) else "辖区外的企业"
                 self.add_error("credit_code", f"统一社会信用代码 {code} 已被{holder}使用，同一企业不能重复录入")
+
+    def tag_codes(self) -> list[str] | None:
+        """The ticked tags' codes; None when the form has no tag field (an enterprise user's)."""
+        if "tags" not in self.fields:
+            return None
+        return [t.code for t in self.cleaned_data.get("tags") or []]
 
     def profile_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}

@@ -5,13 +5,14 @@ from keguan.core.history import HistoryEntry, entries_for
 from .models import Enterprise, EnterpriseLabel, EnterpriseYear
 
 
-def history_entries(enterprise: Enterprise, limit: int = 200) -> list[HistoryEntry]:
-    """The enterprise's own history with that of its labels and yearly figures, newest first."""
+def history_entries(enterprise: Enterprise, limit: int = 200, *, with_tags: bool = True) -> list[HistoryEntry]:
+    """The enterprise's own history with that of its labels and yearly figures, newest first. ``with_tags``:
+    whether the bureau's 企业标签 changes are shown (not to the firm's own users)."""
     entries = entries_for(
         Enterprise.history.filter(id=enterprise.pk),
         subject="企业信息",
         model=Enterprise,
-        skip=frozenset({"industry_section"}),
+        skip=frozenset({"industry_section"} if with_tags else {"industry_section", "tags"}),
     )
     entries += entries_for(
         EnterpriseYear.history.filter(enterprise_id=enterprise.pk),

@@ -146,3 +146,12 @@ DIVISION_CHOICES = [
     )
     for letter in SECTIONS
 ]
+
+
+def dictionary_items() -> list[tuple[str, str]]:
+    """The 数据字典's read-only view of the standard: each section, then its divisions."""
+    out: list[tuple[str, str]] = []
+    for letter, (name, _) in SECTIONS.items():
+        out.append((letter, name))
+        out += [(code, DIVISIONS[code]) for code in sorted(DIVISIONS) if _SECTION_OF[code] == letter]
+    return out

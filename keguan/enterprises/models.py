@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
@@ -77,6 +78,9 @@ class LabelLevel(models.TextChoices):
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
+TAG_KIND = "enterprise_tag"  # the 数据字典 kind of 企业标签 (declared in area.py)
+
+
 class Enterprise(Versioned):
     name = models.CharField("企业名称", max_length=128)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -104,7 +108,10 @@ class Enterprise(Versioned):
     stage_since = models.DateField("进入本阶段日期", null=True, blank=True)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # 企业标签: items of the bureau's editable list (数据字典 "enterprise_tag"); set through services.set_tags
+    tags = models.ManyToManyField("core.DictItem", verbose_name="企业标签", blank=True, related_name="+",
+                                  limit_choices_to={"kind": "enterprise_tag"})
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[tags])
 
     scope = ScopeSpec(
         regions={1: "district", 4: "township"},
@@ -127,6 +134,9 @@ class Enterprise(Versioned):
             models.Index(fields=["district", "tech_field", "name", "id"]),
             models.Index(fields=["name", "id", "district"]),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.pk])
 
     def __str__(self) -> str:
         return self.name

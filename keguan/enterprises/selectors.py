@@ -13,7 +13,7 @@ from keguan.core.scope import get_for_user, scoped, within
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.identifiers import normalize_credit_code
 
-from .models import STAGE_ORDER, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
+from .models import STAGE_ORDER, TAG_KIND, Enterprise, EnterpriseLabel, EnterpriseYear, Stage, StageChange
 
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name", "id"),
@@ -42,6 +42,7 @@ class EnterpriseFilters:
     industry: str = ""  # a section letter (A–T) or a two-digit division
     label: str = ""
     tech_field: str = ""
+    tag: str = ""  # the code of a 企业标签
     sort: str = "name"
     # Filters that figures link to (not shown as form controls): several stages at once, the stage held on a
     # past day (from the dated history), and entries into a stage within a date range.
@@ -62,6 +63,7 @@ class EnterpriseFilters:
             industry=data.get("industry") or "",
             label=data.get("label") or "",
             tech_field=data.get("tech_field") or "",
+            tag=data.get("tag") or "",
             sort=data.get("sort") or "name",
             stages=tuple(data.get("stages") or ()),
             stage_on=data.get("stage_on"),
@@ -120,6 +122,10 @@ def enterprise_list(*, user, filters: EnterpriseFilters | None = None) -> QueryS
         qs = qs.filter(tech_field=f.tech_field)
     if f.label:
         qs = qs.filter(Exists(EnterpriseLabel.objects.filter(enterprise=OuterRef("pk"), kind=f.label)))
+    if f.tag:
+        tagged = Enterprise.tags.through.objects.filter(enterprise=OuterRef("pk"), dictitem__kind=TAG_KIND,
+                                                        dictitem__code=f.tag)
+        qs = qs.filter(Exists(tagged))
     if f.sort == "stage":
         # pipeline order (招引 → 科小 → 培育库 → 高企 → 领军), not the alphabetical order of the stored codes
         qs = qs.annotate(stage_rank=Case(*(When(stage=v, then=Value(i)) for v, i in STAGE_ORDER.items())))

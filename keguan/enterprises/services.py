@@ -4,6 +4,7 @@ change in the history (django-simple-history keeps who, when and the old → new
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -22,6 +23,7 @@ from keguan.rules.identifiers import PROVINCES, credit_code_province, validate_c
 from . import hooks
 from .models import (
     STAGE_ORDER,
+    TAG_KIND,
     YEAR_MONEY,
     YEAR_STORED,
     DistrictStageCount,
@@ -177,6 +179,53 @@ def enterprise_update(
             StageChange.objects.filter(enterprise=enterprise).update(district_id=enterprise.district_id)
             hooks.moved(enterprise)
     return enterprise
+
+
+@transaction.atomic
+def set_tags(enterprises: Iterable[Enterprise], tag_codes: Iterable[str], *, by, add: bool = False,
+             reason: str = "设置企业标签") -> int:
+    """Give each firm the 企业标签 ``tag_codes`` (codes of the 数据字典 list ``TAG_KIND``): its tags become
+    exactly these, or with ``add`` these are added to the ones it has. One history row (变更记录, 操作日志)
+    per firm that changed; returns how many changed. ``by``: the user (None: the system); a firm ``by`` may
+    not change raises ``PermissionDenied``. An unknown code, or a disabled tag a firm does not have yet,
+    is refused with a ``ServiceError`` on ``tags`` (a firm keeps a disabled tag it already has)."""
+    from django.core.exceptions import PermissionDenied
+
+    from keguan.core.models import DictItem
+    from keguan.core.scope import can_write, scoped
+
+    codes = list(dict.fromkeys(tag_codes))
+    found = {i.code: i for i in DictItem.objects.filter(kind=TAG_KIND, code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ServiceError(f"没有这个企业标签：{'、'.join(unknown)}", field="tags")
+    enterprises = list(enterprises)
+    if by is not None:
+        visible = set(scoped(Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]), by)
+                      .values_list("pk", flat=True))
+        for enterprise in enterprises:
+            if enterprise.pk not in visible or not can_write(by, enterprise):
+                raise PermissionDenied(f"您不能修改“{enterprise.name}”的标签")
+    changed = 0
+    for enterprise in enterprises:
+        current = set(enterprise.tags.values_list("pk", flat=True))
+        stale = [found[c].label for c in codes if not found[c].enabled and found[c].pk not in current]
+        if stale:
+            raise ServiceError(f"标签“{'、'.join(stale)}”已停用，不能再设置", field="tags")
+        wanted = {found[c].pk for c in codes} | (current if add else set())
+        if wanted == current:
+            continue
+        claim(enterprise, None)  # lock the row, next version
+        enterprise.skip_history_when_saving = True  # one history row below, not one per add and remove
+        try:
+            enterprise.tags.set(wanted)
+        finally:
+            del enterprise.skip_history_when_saving
+        enterprise._history_user = by
+        enterprise._change_reason = reason
+        enterprise.save(update_fields=["version", "updated_at"])
+        changed += 1
+    return changed
 
 
 @transaction.atomic

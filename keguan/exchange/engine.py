@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from keguan.accounts import oplog
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.reading import Layout, Problem, cell, match_headers, read_grid
 
@@ -217,7 +218,7 @@ def apply(kind: ImportKind, checked: Checked, ctx: Context, *, progress: Progres
     if not checked.ok:
         raise ImportRejected(checked.errors)
     todo = [p for p in checked.plans if p.action != UNCHANGED]
-    with transaction.atomic(), kind.writing(ctx):
+    with transaction.atomic(), kind.writing(ctx), oplog.quiet():  # one log line per run, not per row
         for i, plan in enumerate(todo, start=1):
             try:
                 kind.write(plan, ctx)

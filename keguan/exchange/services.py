@@ -18,6 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from keguan.accounts import oplog
+from keguan.accounts.models import OpAction
 from keguan.core.errors import ImportRejected, ServiceError
 from keguan.core.reading import MAX_UPLOAD
 from keguan.core.scope import scoped
@@ -192,6 +194,7 @@ def run_write(run: ImportRun) -> ImportRun:
         run.rows, run.failed, run.skipped = checked.rows, 0, checked.skipped
         run.status = RunStatus.DONE
         run.progress = 100
+        _log(run, kind)
     run.finished_at = timezone.now()
     run.save()
     progress.clear(run.pk)
@@ -208,6 +211,18 @@ def _tell_finished(run: ImportRun, kind: ImportKind) -> None:
     else:
         text = f"{kind.title}导入未成功（{run.file_name}），未导入任何数据，请查看原因"
     send_message([run.confirmed_by or run.user], text, reverse("exchange:run", args=[run.pk]))
+
+
+def _log(run: ImportRun, kind: ImportKind) -> None:
+    """The run's one line in the 操作日志 (its rows were written without a line each)."""
+    counts = "，".join(f"{label} {n:,}" for label, n in (("新增", run.added), ("更新", run.updated),
+                                                          ("不变", run.unchanged)) if n)
+    oplog.record(
+        action=OpAction.IMPORT, area=run._meta.app_label, model=run._meta.label_lower, model_title="Excel导入",
+        object_id=run.pk, object_repr=f"{kind.title}（{run.file_name}）",
+        summary=f"导入{kind.title} {run.rows:,} 行" + (f"（{counts}）" if counts else ""),
+        url=reverse("exchange:run", args=[run.pk]), user=run.confirmed_by or run.user,
+    )
 
 
 def runs_recover() -> int:

@@ -32,7 +32,7 @@ def book(rows, headers=HEAD) -> bytes:
 
 
 def test_registered_for_the_engine():
-    assert get_kind("enterprises") is ent.ENTERPRISES and len(ent.ENTERPRISES.columns) == 13
+    assert get_kind("enterprises") is ent.ENTERPRISES and len(ent.ENTERPRISES.columns) == 14
 
 
 def test_new_and_updated_firms(world):
@@ -102,3 +102,27 @@ def test_the_untouched_template_has_nothing_to_import(world):
     content = template_xlsx(ent.ENTERPRISES, Context(region=world.a))
     checked = check_file(ent.ENTERPRISES, content, "模板.xlsx", Context(region=world.a))
     assert len(checked.errors) == 1 and "没有数据行" in checked.errors[0][2]
+
+
+def test_tags_round_trip_through_export_and_import(world):
+    from keguan.enterprises.services import set_tags
+
+    set_tags([world.ent_a], ["key_watch"], by=world.staff)
+    rows = list(ent.ENTERPRISES.export_rows(Context(user=world.staff, region=world.a)))
+    by_name = {r[0]: r for r in rows}
+    assert by_name[world.ent_a.name][-1] == "重点跟踪" and by_name[world.ent_a2.name][-1] == ""
+    head = [ent.C_NAME, ent.C_CODE, ent.C_TAGS]
+    data = book([
+        [world.ent_a.name, world.ent_a.credit_code, "招商引资、上市后备"],  # replaces 重点跟踪
+        [world.ent_a2.name, world.ent_a2.credit_code, ""],  # empty: unchanged
+        ["标签导入有限公司", credit_code(DISTRICT_A, 31), "key_watch"],  # a code works too
+    ], headers=head)
+    checked = run_import(ent.ENTERPRISES, data, "企业.xlsx", Context(user=world.staff, region=world.a))
+    assert (checked.added, checked.updated, checked.unchanged) == (1, 1, 1)
+    assert set(world.ent_a.tags.values_list("code", flat=True)) == {"investment", "ipo_reserve"}
+    new = Enterprise.objects.get(credit_code=credit_code(DISTRICT_A, 31))
+    assert list(new.tags.values_list("code", flat=True)) == ["key_watch"]
+    bad = book([[world.ent_a.name, world.ent_a.credit_code, "重点跟踪、不存在的标签"]], headers=head)
+    result = check_file(ent.ENTERPRISES, bad, "企业.xlsx", Context(user=world.staff, region=world.a))
+    assert [(r, c) for r, c, _ in result.errors] == [(2, ent.C_TAGS)]
+    assert "“不存在的标签”不是企业标签" in result.errors[0][2]

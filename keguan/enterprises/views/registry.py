@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ from ..services import (
     enterprise_create,
     enterprise_delete,
     enterprise_update,
+    set_tags,
 )
 
 RESUBMITTED = "该企业已登记（可能是重复提交）"
@@ -101,7 +103,7 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "years": enterprise_years(enterprise=enterprise),
         "timeline": enterprise_stage_timeline(enterprise=enterprise),
         "labels": enterprise.labels.all(),
-        "history": history_entries(enterprise),
+        "history": history_entries(enterprise, with_tags=may(request.user, "enterprises.view")),
         "can_edit": editable,
         "can_manage": staff_editor and editable,
         "stage_form": StageChangeForm(initial={"stage": enterprise.stage}),
@@ -120,7 +122,10 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
             messages.info(request, RESUBMITTED)
             return redirect("enterprises:detail", pk=form.resubmitted.pk)
         try:
-            enterprise = enterprise_create(actor=request.user, **form.profile_data())
+            with transaction.atomic():
+                enterprise = enterprise_create(actor=request.user, **form.profile_data())
+                if form.tag_codes():
+                    set_tags([enterprise], form.tag_codes(), by=request.user)
         except DuplicateEnterprise as exc:
             if not exc.resubmitted:
                 form.add_service_error(exc)
@@ -154,7 +159,11 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             # The form has already written its values onto the instance; reload before the service diffs.
             fresh = enterprise_get(user=request.user, pk=pk, write=True)
-            enterprise_update(enterprise=fresh, actor=request.user, version=form.cleaned_data.get("version"), **data)
+            with transaction.atomic():
+                enterprise_update(enterprise=fresh, actor=request.user, version=form.cleaned_data.get("version"),
+                                  **data)
+                if form.tag_codes() is not None:
+                    set_tags([fresh], form.tag_codes(), by=request.user)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
