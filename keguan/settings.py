@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keguan.core.context_processors.navigation",
+                "keguan.core.context_processors.layout",
             ],
             "builtins": ["keguan.core.templatetags.kg", "template_partials.templatetags.partials"],
         },

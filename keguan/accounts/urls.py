@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_roles
+from . import views, views_prefs, views_roles
 
 app_name = "accounts"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create_view, name="organisation_create"),
     path("login-log/", views.login_log_view, name="login_log"),
     path("roles/", views_roles.roles_view, name="roles"),
+    path("list-prefs/", views_prefs.list_prefs_view, name="list_prefs"),
 ]
