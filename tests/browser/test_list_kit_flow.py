@@ -53,6 +53,11 @@ def test_select_export_page_size_and_columns(world, page, login_as, tmp_path):
     expect(page.get_by_test_id("per-page")).to_have_value("50")
     expect(page.locator("#results thead")).not_to_contain_text("统一社会信用代码")
     expect(page.locator("#results thead")).to_contain_text("区县")
+    page.get_by_label("全选本页").check()
+    page.screenshot(path=str(tmp_path / "list-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "list-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # 打印 opens the print layout: no menu, the print date at the top
     with page.context.expect_page() as popup:
