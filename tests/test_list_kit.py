@@ -166,6 +166,13 @@ def test_delete_refused_without_permission_and_when_blocked(world, client):
     r = client.post(url, follow=True)
     assert "不能删除" in r.content.decode()
     assert Enterprise.objects.filter(pk=world.ent_a2.pk).exists()
+    # another area's records block it too (read from the model's relations): a firm only in a pool
+    year = timezone.localdate().year
+    pool = pipeline.pool_create(district=world.a, actor=None, start_year=year, end_year=year + 2)
+    pooled = _fresh(world, 24, "仅在培育库有限公司")
+    pipeline.pool_add(pool=pool, enterprise=pooled, actor=world.staff, on=timezone.localdate(), reason="测试")
+    html = client.get(reverse("enterprises:delete", args=[pooled.pk])).content.decode()
+    assert "培育库企业记录" in html and 'data-testid="confirm-delete"' not in html
 
 
 def test_delete_with_confirm_is_recorded_and_can_be_undone(world, client):
@@ -179,7 +186,8 @@ def test_delete_with_confirm_is_recorded_and_can_be_undone(world, client):
     r = client.post(url, follow=True)
     html = r.content.decode()
     assert not Enterprise.objects.filter(pk=pk).exists()
-    assert "已删除企业“误录入撤销有限公司”" in html and reverse("enterprises:restore", args=[pk]) in html
+    assert "已删除企业“误录入撤销有限公司”" in html and 'data-testid="undo-delete"' in html  # the undo button, not escaped
+    assert f'action="{reverse("enterprises:restore", args=[pk])}"' in html
     gone = Enterprise.history.filter(id=pk).latest("history_date")
     assert gone.history_type == "-" and gone.history_user == world.staff and gone.history_change_reason == "删除企业"
 

@@ -184,14 +184,15 @@ def enterprise_delete_blockers(enterprise: Enterprise) -> list[str]:
     mistake; a firm with records is kept (its records would go with it)."""
     found = []
     for rel in Enterprise._meta.related_objects:
-        if rel.one_to_many is False or rel.related_name in ("+", None):
+        if not rel.one_to_many or rel.hidden:
             continue
         rows = getattr(enterprise, rel.get_accessor_name()).all()
         if rel.name == "stage_changes":
             if rows[:2].count() > 1:
                 found.append("阶段变更记录")
         elif rows.exists():
-            found.append("企业用户账号" if rel.name == "contacts" else str(rel.related_model._meta.verbose_name))
+            name = str(rel.related_model._meta.verbose_name)
+            found.append("企业用户账号" if rel.name == "contacts" else name if name.endswith(("记录", "数据")) else f"{name}记录")
     return found
 
 
