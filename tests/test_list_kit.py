@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -237,7 +236,43 @@ def test_list_query_count_does_not_grow_per_row(world, client):
     assert count() == before
 
 
-@pytest.mark.parametrize("name", ["enterprises:list", "indicators:dashboard"])
-def test_every_list_offers_print(world, client, name):
+LIST_PAGES = [
+    "enterprises:list", "pipeline:precheck", "pipeline:sme_records", "pipeline:applications", "pipeline:certificates",
+    "pipeline:pools", "pipeline:pool_members", "rd:list", "exchange:history", "accounts:user_list",
+    "accounts:login_log", "accounts:organisation_list", "indicators:dashboard",
+]
+
+
+def test_every_list_offers_print_and_prints_without_menu(world, client):
     client.force_login(world.staff)
-    assert 'data-testid="print-link"' in client.get(reverse(name)).content.decode()
+    for name in LIST_PAGES:
+        page = client.get(reverse(name))
+        assert page.status_code == 200, name
+        assert 'data-testid="print-link"' in page.content.decode(), name
+        printed = client.get(reverse(name), {"print": "1"})
+        html = printed.content.decode()
+        assert printed.status_code == 200 and 'id="kg-sidebar"' not in html and "打印日期" in html, name
+        assert 'data-testid="list-tools"' not in html, name
+
+
+def test_lists_with_columns_follow_the_users_choice(world, client):
+    """Every list declared in the kit hides a column its user unticked (here: the second column of each)."""
+    from keguan.core.lists import get_list
+
+    client.force_login(world.staff)
+    checked = 0
+    for name in LIST_PAGES:
+        before = client.get(reverse(name))
+        kit = before.context.get("kit")
+        if kit is None or not kit.spec.columns:
+            continue
+        assert get_list(kit.spec.code) is kit.spec
+        hideable = [c for c in kit.spec.columns if not c.fixed]
+        head = f">{hideable[0].label}</th>"
+        keep = [c.key for c in hideable[1:]]
+        client.post(PREFS, {"list": kit.spec.code, "choose_columns": "1", "columns": keep, "next": "/"})
+        after = client.get(reverse(name))
+        assert after.context["kit"].cols[hideable[0].key] is False and all(after.context["kit"].cols[k] for k in keep)
+        assert after.content.decode().count(head) == before.content.decode().count(head) - 1, name
+        checked += 1
+    assert checked >= 10

@@ -14,9 +14,10 @@ A list declares itself once (``register_list(ListSpec(...))``, in its area's vie
 Per user and list, the page size (20/50/100) and the chosen columns are remembered by
 ``keguan.accounts.preferences``, which builds the ``ListState`` a view hands to its template as ``kit``.
 
-``?print=1`` on any page renders it on ``core/print.html`` (A4, no menu, the filter summary and the print
-date at the top, page numbers from CSS ``@page``): see ``keguan.core.context_processors``. A list in print
-mode shows up to ``PRINT_ROWS`` rows on one page.
+``?print=1`` renders a page whose template extends ``base_template`` (every list and the dashboards) on
+``core/print.html`` (A4, no menu, the filter summary and the print date at the top, page numbers from CSS
+``@page``): see ``keguan.core.context_processors.layout``. A list in print mode shows up to ``PRINT_ROWS``
+rows on one page.
 """
 
 from __future__ import annotations
