@@ -70,7 +70,10 @@ def test_page_size_and_columns_are_remembered_per_user(world, client):
 def test_preferences_of_an_unknown_list_are_refused(world, client):
     client.force_login(world.staff)
     assert client.post(PREFS, {"list": "nope", "per_page": "50"}).status_code == 404
-    assert client.get(PREFS).status_code == 405
+    assert client.get(PREFS, {"list": "nope"}).status_code == 404
+    page = client.get(PREFS, {"list": "enterprises", "next": "https://evil.example/"})
+    assert page.status_code == 200 and 'name="columns" value="credit_code"' in page.content.decode()
+    assert page.context["next"] == "/"  # only pages of this site
 
 
 # --- batch export and 加入培育库 ----------------------------------------------------------------------------
