@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "keguan.core.context_processors.navigation",
                 "keguan.notices.context_processors.unread",
+                "keguan.core.context_processors.layout",
             ],
             "builtins": ["keguan.core.templatetags.kg", "template_partials.templatetags.partials"],
         },

@@ -191,7 +191,7 @@ def test_golden_text_of_a_small_scenario(world):
     a = world.a
     User.objects.filter(enterprise__isnull=False).delete()
     for e in Enterprise.objects.all():
-        enterprise_delete(enterprise=e, actor=None)
+        enterprise_delete(enterprise=e, actor=None, records_too=True)
     d = dt.date
     firms = [
         ("甲科技有限公司", [(Stage.ATTRACTED, d(2023, 2, 1)), (Stage.SME, d(2023, 5, 10)), (Stage.HNTE, d(2024, 3, 1))]),

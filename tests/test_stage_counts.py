@@ -85,7 +85,7 @@ def test_services_keep_the_counter_equal_to_a_fresh_count(ops):
                     enterprise_change_stage(enterprise=firm, actor=None, stage=other, on=today)
                     enterprise_update(enterprise=stale, actor=None, district=ds[b], name=f"{stale.name}·迁")
                 else:
-                    enterprise_delete(enterprise=firms.pop(a % len(firms)), actor=None)
+                    enterprise_delete(enterprise=firms.pop(a % len(firms)), actor=None, records_too=True)
             except ServiceError:
                 pass
             assert counter() == group_by(), (i, op)

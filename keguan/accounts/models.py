@@ -215,3 +215,21 @@ class OperationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.who or '系统'} {self.get_action_display()} {self.object_repr}"
+
+class ListPreference(models.Model):
+    """A user's choices on one list (``keguan.core.lists``): page size and shown columns. A personal
+    setting, not a record of the bureau: read and written only for the signed-in user, without history."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="list_preferences")
+    list_code = models.CharField("列表", max_length=64)
+    per_page = models.PositiveSmallIntegerField("每页条数", null=True, blank=True)
+    columns = models.JSONField("显示的列", null=True, blank=True)  # None: the list's default columns
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "列表设置"
+        verbose_name_plural = "列表设置"
+        constraints = [models.UniqueConstraint(fields=["user", "list_code"], name="one_preference_per_user_list")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.list_code}"

@@ -50,7 +50,7 @@ WALK = Walk(
         "accounts:roles": Write(frozenset(), lambda _: {"role": Role.DISTRICT_STAFF, "permission": "rd.write",
                                                         "granted": "0"}),
     },
-    session_urls=frozenset({"accounts:login", "accounts:logout", "accounts:password_change"}),
+    session_urls=frozenset({"accounts:login", "accounts:logout", "accounts:password_change", "accounts:list_prefs"}),
     page_shows={
         "accounts:user_list": "user",
         "accounts:login_log": "user",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dictionary, views_roles
+from . import views, views_dictionary, views_prefs, views_roles
 
 app_name = "accounts"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("roles/", views_roles.roles_view, name="roles"),
     path("dictionary/", views_dictionary.dictionary_view, name="dictionary"),
     path("dictionary/<slug:dict_kind>/", views_dictionary.dictionary_kind_view, name="dictionary_kind"),
+    path("list-prefs/", views_prefs.list_prefs_view, name="list_prefs"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keguan.core import areas
 from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
+from keguan.core.lists import Column, ListSpec, register_list
 from keguan.core.pagination import paginate, querystring_without
 from keguan.core.permissions import demand, may
 
@@ -25,6 +26,7 @@ from .forms import (
     UserFilterForm,
 )
 from .models import OrganisationKind
+from .preferences import list_state
 from .selectors import login_log_list, oplog_list, oplog_record_types, organisation_list, user_get, user_list
 from .services import organisation_create, user_create, user_reset_password, user_set_active, user_unlock
 from .throttle import client_ip, locked_usernames
@@ -50,6 +52,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+# The list kit (keguan.core.lists): page size, columns and print for each list of this area.
+USER_LIST = register_list(ListSpec(code="accounts.users", title="用户管理", columns=(
+    Column("username", "用户名", fixed=True), Column("full_name", "姓名"), Column("role", "角色"),
+    Column("region", "所属区划"), Column("enterprise", "所属企业"), Column("phone", "手机号"),
+    Column("status", "状态"), Column("last_login", "最近登录"),
+)))
+LOGIN_LOG_LIST = register_list(ListSpec(code="accounts.login_log", title="登录日志", columns=(
+    Column("at", "时间", fixed=True), Column("username", "用户名"), Column("name", "姓名"), Column("event", "事件"),
+    Column("success", "结果"), Column("ip", "IP地址"), Column("agent", "客户端"),
+), per_page=50))
+ORGANISATION_LIST = register_list(ListSpec(code="accounts.organisations", title="机构管理", columns=(
+    Column("name", "机构名称", fixed=True), Column("kind", "类型"), Column("region", "所在区划"),
+    Column("credit_code", "统一社会信用代码"),
+)))
+
+
 def _require_manager(user) -> None:
     demand(user, "accounts.manage", "您没有账号管理权限")
 
@@ -60,12 +78,13 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = user_list(user=request.user, q=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
-    page = paginate(request, qs)
+    kit = list_state(request, USER_LIST)
+    page = kit.paginate(request, qs)
     locked = locked_usernames(u.username for u in page.object_list)
     return render(
         request,
         "accounts/user_list.html",
-        {"form": form, "page": page, "query": querystring_without(request, "page"), "locked": locked},
+        {"form": form, "kit": kit, "page": page, "query": querystring_without(request, "page"), "locked": locked},
     )
 
 
@@ -133,11 +152,14 @@ def login_log_view(request: HttpRequest) -> HttpResponse:
     demand(request.user, "accounts.login_log")
     q = request.GET.get("q", "").strip()
     success = request.GET.get("success", "")
-    page = paginate(request, login_log_list(user=request.user, q=q, success=success), per_page=30)
+    kit = list_state(request, LOGIN_LOG_LIST)
+    page = kit.paginate(request, login_log_list(user=request.user, q=q, success=success))
+    note = "；".join(p for p in (f"用户名：{q}" if q else "", {"1": "结果：成功", "0": "结果：失败"}.get(success, "")) if p)
     return render(
         request,
         "accounts/login_log.html",
-        {"page": page, "q": q, "success": success, "query": querystring_without(request, "page")},
+        {"page": page, "kit": kit, "q": q, "success": success, "query": querystring_without(request, "page"),
+         "print_note": note or "全部"},
     )
 
 
@@ -184,11 +206,13 @@ def oplog_export_view(request: HttpRequest) -> HttpResponse:
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     demand(request.user, "accounts.organisations")
     kind = request.GET.get("kind", "")
-    page = paginate(request, organisation_list(user=request.user, kind=kind))
+    kit = list_state(request, ORGANISATION_LIST)
+    page = kit.paginate(request, organisation_list(user=request.user, kind=kind))
     return render(
         request,
         "accounts/organisation_list.html",
-        {"page": page, "kind": kind, "kinds": OrganisationKind.choices, "query": querystring_without(request, "page"),
+        {"page": page, "kit": kit, "kind": kind, "print_note": f"机构类型：{OrganisationKind(kind).label}"
+         if kind in OrganisationKind.values else "全部", "kinds": OrganisationKind.choices, "query": querystring_without(request, "page"),
          "can_create": may(request.user, "accounts.organisation_create")},
     )
 

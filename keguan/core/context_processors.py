@@ -6,6 +6,14 @@ from .areas import request_reminders
 from .menu import menu_for
 from .permissions import MayProxy
 
+PRINT_BASE = "core/print.html"
+
+
+def layout(request):
+    """``{% extends base_template %}``: the page's print layout for ``?print=1`` (keguan.core.lists), else base.html."""
+    printing = getattr(request, "GET", {}).get("print") == "1"
+    return {"base_template": PRINT_BASE if printing else "base.html", "printing": printing}
+
 
 class Todo:
     """The top bar's 待办 count, computed only when a page shows it (``request_reminders`` caches the list)."""

@@ -66,6 +66,26 @@ def detach_contacts(e) -> None:
     type(e).contacts.field.model.objects.filter(enterprise=e).update(enterprise=None)
 
 
+def clear_for_delete(e) -> None:
+    """Staff delete only a firm without records: the positive control of 删除 drops the scene's records."""
+    detach_contacts(e)
+    for rel in reversed(type(e)._meta.related_objects):  # certificates before their applications
+        if rel.one_to_many and rel.name != "contacts":
+            rows = getattr(e, rel.get_accessor_name()).all()
+            if rel.name == "stage_changes":
+                rows = rows.exclude(pk=rows.order_by("pk")[0].pk) if rows.exists() else rows
+            rows.delete()
+
+
+def deleted(e) -> None:
+    """撤销删除 needs a deleted firm."""
+    from .services import enterprise_delete
+
+    clear_for_delete(e)
+    # a fresh instance: deleting sets the pk of the instance to None, and ``e`` is the scene's
+    enterprise_delete(enterprise=type(e).objects.get(pk=e.pk), actor=None)
+
+
 WALK = Walk(
     pk_kinds={"enterprises": "enterprise"},
     kwargs={
@@ -75,7 +95,8 @@ WALK = Walk(
     writes={
         "enterprises:create": Write(EDITORS, new_enterprise, target="district"),
         "enterprises:edit": Write(EDITORS | ENTERPRISE_USERS, enterprise_profile),
-        "enterprises:delete": Write(EDITORS, lambda e: {}, prepare=detach_contacts),
+        "enterprises:delete": Write(EDITORS, lambda e: {}, prepare=clear_for_delete),
+        "enterprises:restore": Write(EDITORS, lambda e: {}, prepare=deleted),
         "enterprises:stage_change": Write(EDITORS, lambda e: {"stage": Stage.LEADER, "on": TODAY, "note": "范围测试"},
                                           prepare=drop_qualifications),
         "enterprises:label_add": Write(EDITORS, lambda e: {"kind": "srdi", "level": "provincial", "year": 2024}),

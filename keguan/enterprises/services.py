@@ -181,6 +181,25 @@ def enterprise_update(
     return enterprise
 
 
+def enterprise_delete_blockers(enterprise: Enterprise) -> list[str]:
+    """What keeps staff from deleting the firm, in words ("企业年度数据"…): any record tied to it (its
+    accounts, labels, year figures, the pipeline's and R&D's records, read from the model's relations so a
+    new area's records count too) beyond the stage it was entered with. Deleting is for a firm entered by
+    mistake; a firm with records is kept (its records would go with it)."""
+    found = []
+    for rel in Enterprise._meta.related_objects:
+        if not rel.one_to_many or rel.hidden:
+            continue
+        rows = getattr(enterprise, rel.get_accessor_name()).all()
+        if rel.name == "stage_changes":
+            if rows[:2].count() > 1:
+                found.append("阶段变更记录")
+        elif rows.exists():
+            name = str(rel.related_model._meta.verbose_name)
+            found.append("企业用户账号" if rel.name == "contacts" else name if name.endswith(("记录", "数据")) else f"{name}记录")
+    return found
+
+
 @transaction.atomic
 def set_tags(enterprises: Iterable[Enterprise], tag_codes: Iterable[str], *, by, add: bool = False,
              reason: str = "设置企业标签") -> int:
@@ -229,14 +248,43 @@ def set_tags(enterprises: Iterable[Enterprise], tag_codes: Iterable[str], *, by,
 
 
 @transaction.atomic
-def enterprise_delete(*, enterprise: Enterprise, actor, reason: str = "删除企业") -> None:
+def enterprise_delete(*, enterprise: Enterprise, actor, reason: str = "删除企业", records_too: bool = False) -> None:
+    """Delete a firm entered by mistake; refused (with what blocks it) while it has records elsewhere, unless
+    ``records_too`` (scripts and tests that clear a register; its accounts still block). The history keeps
+    the deleted row, so ``enterprise_restore`` can bring it back."""
     if enterprise.contacts.exists():
         raise ServiceError("该企业仍有企业用户账号，请先停用或转移账号后再删除")
+    if not records_too:
+        blockers = enterprise_delete_blockers(enterprise)
+        if blockers:
+            raise ServiceError(f"该企业已有{'、'.join(blockers)}，不能删除（删除只用于误录入、尚无任何记录的企业）")
     stored = _stored_place(enterprise)
     enterprise._history_user = actor
     enterprise._change_reason = reason
     enterprise.delete()
     _count_move(stored, None)
+
+
+@transaction.atomic
+def enterprise_restore(*, pk: int, actor, reason: str = "撤销删除") -> Enterprise:
+    """Bring back firm ``pk`` as the history kept it when it was deleted, with the stage it was entered with
+    (a firm is deleted only without other records, so nothing else is missing). Refused when the firm was
+    not deleted last or its credit code has been used again since."""
+    last = Enterprise.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-" or Enterprise.objects.filter(pk=pk).exists():
+        raise ServiceError("该企业没有可撤销的删除")
+    enterprise = last.instance
+    if Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
+        raise ServiceError(f"统一社会信用代码 {enterprise.credit_code} 已重新录入，不能撤销删除")
+    enterprise._history_user = actor
+    enterprise._change_reason = reason
+    enterprise.save(force_insert=True)
+    StageChange.objects.create(
+        enterprise=enterprise, district_id=enterprise.district_id, from_stage="", to_stage=enterprise.stage,
+        changed_on=enterprise.stage_since, note=reason, created_by=actor,
+    )
+    _count_move(None, (enterprise.district_id, enterprise.stage))
+    return enterprise
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", registry.enterprise_detail_view, name="detail"),
     path("<int:pk>/edit/", registry.enterprise_edit_view, name="edit"),
     path("<int:pk>/delete/", registry.enterprise_delete_view, name="delete"),
+    path("<int:pk>/restore/", registry.enterprise_restore_view, name="restore"),
     path("<int:pk>/stage/", records.stage_change_view, name="stage_change"),
     path("<int:pk>/labels/", records.label_add_view, name="label_add"),
     path("<int:pk>/labels/<int:label_pk>/delete/", records.label_remove_view, name="label_remove"),

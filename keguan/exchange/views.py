@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate, querystring_without
+from keguan.core.lists import Column, ListSpec, register_list
+from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.reading import MAX_UPLOAD
 from keguan.core.scope import get_for_user, scoped
@@ -28,6 +30,13 @@ from .services import background_rows, context_for, run_confirm, run_start, targ
 from .sheets import export_xlsx, template_xlsx
 
 ERRORS_SHOWN = 200
+
+# The list kit (keguan.core.lists) on the import runs of 数据导入导出.
+RUN_LIST = register_list(ListSpec(code="exchange.runs", title="导入记录", columns=(
+    Column("started", "上传时间", fixed=True), Column("kind", "数据"), Column("region", "导入到"),
+    Column("file", "文件", fixed=True), Column("user", "操作人"), Column("status", "状态"),
+    Column("counts", "新增/更新/不变"), Column("failed", "出错行"),
+)))
 
 
 def _importable(user) -> list[ImportKind]:
@@ -61,10 +70,12 @@ def history(request: HttpRequest) -> HttpResponse:
     kind_code = request.GET.get("kind", "")
     if kind_code:
         runs = runs.filter(kind=kind_code)
-    page = paginate(request, runs.defer("data", "error_file", "errors"))
+    kit = list_state(request, RUN_LIST)
+    page = kit.paginate(request, runs.defer("data", "error_file", "errors"))
+    kind_title = next((k.title for k in kinds if k.code == kind_code), "")
     return render(request, "exchange/history.html", {
-        "kinds": kinds, "exportable": exportable, "page": page, "kind_code": kind_code,
-        "query": querystring_without(request, "page"),
+        "kinds": kinds, "exportable": exportable, "page": page, "kit": kit, "kind_code": kind_code,
+        "query": querystring_without(request, "page"), "print_note": f"数据：{kind_title}" if kind_title else "全部",
     })
 
 

@@ -9,6 +9,7 @@ class PipelineConfig(AppConfig):
     def ready(self) -> None:
         # The registry's hooks: the records follow a firm that moves, and a firm with records takes its stage
         # from them.
+        from keguan.core.lists import BatchAction, add_batch_action
         from keguan.enterprises import hooks
 
         from .services import follow_move
@@ -16,3 +17,5 @@ class PipelineConfig(AppConfig):
 
         hooks.register_on_move(follow_move)
         hooks.register_stage_lock(stage_lock, many=stage_locks)
+        # 加入培育库 over the firms ticked on the enterprise list (keguan.core.lists).
+        add_batch_action("enterprises", BatchAction("pool", "加入培育库", "pipeline:pool_batch", "pipeline.write", "inboxes"))

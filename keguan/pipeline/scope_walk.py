@@ -153,6 +153,7 @@ WALK = Walk(
         "pipeline:self_check": status(MANAGERS | ENTERPRISE_USERS, refused=404),
         "pipeline:precheck": status(MANAGERS),
         "pipeline:precheck_export": status(MANAGERS),
+        "pipeline:pool_batch": status(EDITORS),
         **{f"pipeline:{name}": status(MANAGERS) for name in (
             *LISTS, "pools", "pool_members", "pool_members_export")},
     },

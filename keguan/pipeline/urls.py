@@ -11,6 +11,7 @@ urlpatterns = [
     path("precheck/", precheck.precheck_view, name="precheck"),
     path("precheck/export.xlsx", precheck.precheck_export_view, name="precheck_export"),
     path("precheck/pool/", precheck.precheck_pool_view, name="precheck_pool"),
+    path("pool-batch/", precheck.pool_batch_view, name="pool_batch"),
     # an enterprise's qualifications page (pk: the enterprise) and its actions, one URL each
     path("<int:pk>/records/", records.records_view, name="records"),
     path("<int:pk>/sme/", records.sme_add_view, name="sme_add"),

@@ -90,7 +90,7 @@ def test_find_edit_and_export(world, page, login_as, tmp_path):
     )
     assert set(expected) == {"青秀测试科技有限公司", "青秀甲子光电有限公司", "青秀乙丑生物有限公司"}
     page.get_by_label("排序").select_option("-name")
-    expect(_results(page).first.locator("td").first).to_have_text(expected[0])
+    expect(_results(page).first.locator("td a").first).to_have_text(expected[0])  # the name (after the tick box)
     expect(page).to_have_url(re.compile(r"stage=hnte.*sort=-name"))
     shown = _shown_rows(page)
     assert [r[0] for r in shown] == expected

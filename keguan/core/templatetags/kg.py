@@ -4,6 +4,9 @@ from decimal import Decimal
 
 from django import template
 
+from keguan.core.lists import filter_summary
+from keguan.core.scope import can_write
+
 register = template.Library()
 
 
@@ -45,3 +48,16 @@ def pct(value) -> str:
     from keguan.rules.periods import percent
 
     return percent(value) if value is not None else "—"
+
+
+@register.simple_tag(takes_context=True)
+def print_filters(context) -> str:
+    """The page's filter conditions in words, for the print header (``keguan.core.lists.filter_summary``)."""
+    return filter_summary(context.get("form"))
+
+
+@register.filter
+def writable(obj, user) -> bool:
+    """``{% if e|writable:user %}``: whether ``user`` may change ``obj`` (its ``writable_by`` or its scope's
+    write permission, ``keguan.core.scope.can_write``); no query once the user's permissions are read."""
+    return can_write(user, obj)

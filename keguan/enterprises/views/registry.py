@@ -5,15 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate, querystring_without
+from keguan.core.lists import BatchAction, Column, ListSpec, register_list, selected_ids
+from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
-from keguan.core.scope import can_write, home_district
+from keguan.core.scope import can_write, home_district, in_scope
 
 from ..exports import enterprise_export_xlsx
 from ..forms import EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
@@ -31,11 +36,30 @@ from ..services import (
     credit_code_elsewhere,
     enterprise_create,
     enterprise_delete,
+    enterprise_delete_blockers,
+    enterprise_restore,
     enterprise_update,
     set_tags,
 )
 
 RESUBMITTED = "该企业已登记（可能是重复提交）"
+
+# The list kit (keguan.core.lists). Other areas add batch actions to this list (the pipeline: 加入培育库).
+ENTERPRISE_LIST = register_list(ListSpec(
+    code="enterprises",
+    title="企业库",
+    selectable=True,
+    columns=(
+        Column("name", "企业名称", fixed=True),
+        Column("credit_code", "统一社会信用代码"),
+        Column("district", "区县"),
+        Column("township", "乡镇/街道"),
+        Column("industry", "行业"),
+        Column("stage", "培育阶段"),
+        Column("tech_field", "高新技术领域"),
+    ),
+    actions=(BatchAction("export", "导出所选", "enterprises:export", "enterprises.export", "file-earmark-excel"),),
+))
 
 
 def _filtered(request: HttpRequest):
@@ -61,9 +85,11 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         return redirect("enterprises:mine")
     demand(request.user, "enterprises.view")
     form, filters, qs = _filtered(request)
-    page = paginate(request, qs, per_page=20)
+    kit = list_state(request, ENTERPRISE_LIST)
+    page = kit.paginate(request, qs)
     context = {
         "form": form,
+        "kit": kit,
         "page": page,
         "filters": filters,
         "query": querystring_without(request, "page"),
@@ -78,9 +104,17 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def enterprise_export_view(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, or with ``ids`` (导出所选) exactly the ticked firms among those the user may see
+    (ids outside the user's scope match nothing and are never exported)."""
     demand(request.user, "enterprises.export")
-    _form, _filters, qs = _filtered(request)
+    ids = selected_ids(request.GET)
+    if ids:
+        qs = enterprise_list(user=request.user).filter(pk__in=ids)
+    else:
+        _form, _filters, qs = _filtered(request)
     scope = request.user.region.name if request.user.region else "全部"
+    if ids:
+        scope = f"{scope}（所选 {qs.count()} 家）"
     content = enterprise_export_xlsx(qs, scope_name=scope, personal=may(request.user, "enterprises.personal"))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(content, f"企业名录-{scope}-{stamp}.xlsx")
@@ -173,14 +207,39 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enterprises/form.html", {"form": form, "e": enterprise})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enterprise_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """删除: a confirm page saying what (if anything) blocks it; the POST deletes and offers 撤销."""
     _require_editor(request.user)
     enterprise = enterprise_get(user=request.user, pk=pk, write=True)
+    if request.method == "GET":
+        blockers = enterprise_delete_blockers(enterprise)
+        return render(request, "enterprises/delete.html", {"e": enterprise, "blockers": blockers})
     try:
         enterprise_delete(enterprise=enterprise, actor=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return redirect("enterprises:detail", pk=pk)
-    messages.success(request, f"已删除企业“{enterprise.name}”")
+        return redirect("enterprises:delete", pk=pk)
+    undo = format_html(
+        '已删除企业“{}”，删除记录保留在变更记录中。'
+        '<form method="post" action="{}" class="d-inline ms-2"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button class="btn btn-sm btn-outline-secondary py-0" type="submit" data-testid="undo-delete">撤销删除</button></form>',
+        enterprise.name, reverse("enterprises:restore", args=[pk]), get_token(request),
+    )
+    messages.success(request, undo)
     return redirect("enterprises:list")
+
+
+@require_POST
+def enterprise_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤销删除: the firm back from its history, if it lies in the user's scope."""
+    _require_editor(request.user)
+    with transaction.atomic():  # a firm outside the user's scope is not restored: the 404 rolls it back
+        try:
+            enterprise = enterprise_restore(pk=pk, actor=request.user)
+        except ServiceError as exc:
+            raise Http404(exc.message) from exc
+        if not in_scope(request.user, enterprise):
+            raise Http404("记录不存在或不在您的管辖范围内")
+    messages.success(request, f"已撤销删除，企业“{enterprise.name}”已恢复")
+    return redirect("enterprises:detail", pk=pk)

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate
 from keguan.core.permissions import demand, may
 from keguan.core.scope import covers_districts
 
@@ -19,7 +19,7 @@ from .. import services
 from ..exports import applications_xlsx
 from ..forms_lists import ApplicationFilterForm, BatchForm
 from ..selectors import application_list, application_status_counts, batch_default
-from .common import PER_PAGE, query_without, require_lists, scope_name, stamp
+from .common import APPLICATION_LIST, query_without, require_lists, scope_name, stamp
 
 
 def _can_create_batch(user) -> bool:
@@ -50,9 +50,11 @@ def _applications_page(request: HttpRequest, batch_form: BatchForm | None = None
     counts = application_status_counts(user=user, filters=filters)
     can_batch = _can_create_batch(user)
     batch = form.cleaned_data.get("batch") if form.is_bound and form.is_valid() else None
+    kit = list_state(request, APPLICATION_LIST)
     context = {
         "form": form,
-        "page": paginate(request, qs, per_page=PER_PAGE),
+        "kit": kit,
+        "page": kit.paginate(request, qs),
         "query": query_without(params, "page"),
         "status_query": query_without(params, "page", "status"),
         "counts": counts,

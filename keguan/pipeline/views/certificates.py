@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from keguan.accounts.preferences import list_state
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate
 from keguan.core.permissions import demand
 from keguan.core.scope import covers_districts
 
@@ -25,7 +25,7 @@ from ..selectors import (
     renewal_due_preview,
     renewal_horizon,
 )
-from .common import PER_PAGE, query_without, require_lists, scope_name, stamp
+from .common import CERTIFICATE_LIST, query_without, require_lists, scope_name, stamp
 
 
 def _certificates(request: HttpRequest):
@@ -40,10 +40,12 @@ def _certificates(request: HttpRequest):
 def certificates_view(request: HttpRequest) -> HttpResponse:
     require_lists(request.user)
     today, form, filters, qs = _certificates(request)
-    page = paginate(request, qs, per_page=PER_PAGE)
+    kit = list_state(request, CERTIFICATE_LIST)
+    page = kit.paginate(request, qs)
     showing_due = filters.state == CERT_RENEW
     context = {
         "form": form,
+        "kit": kit,
         "page": page,
         "rows": certificate_rows(list(page.object_list), today=today),
         "query": query_without(request.GET, "page"),

@@ -7,9 +7,37 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.utils import timezone
 
+from keguan.core.lists import Column, ListSpec, register_list
 from keguan.core.permissions import demand
 
-PER_PAGE = 20  # rows on a page of the district lists
+# The district lists in the list kit (keguan.core.lists): page size and columns per user, 打印.
+SME_LIST = register_list(ListSpec(code="pipeline.sme", title="科小入库", columns=(
+    Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"), Column("year", "评价年度"),
+    Column("number", "入库登记编号"), Column("registered_on", "入库日期"), Column("state", "状态"),
+)))
+APPLICATION_LIST = register_list(ListSpec(code="pipeline.applications", title="高企申报", columns=(
+    Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"), Column("batch", "申报批次"),
+    Column("status", "状态"), Column("status_on", "状态日期"), Column("submitted_on", "材料提交"),
+    Column("decided_on", "认定/未通过"),
+)))
+CERTIFICATE_LIST = register_list(ListSpec(code="pipeline.certificates", title="高企证书", columns=(
+    Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"), Column("number", "证书编号"),
+    Column("issued_on", "发证日期"), Column("expires_on", "有效期至"), Column("days_left", "剩余天数"),
+    Column("state", "状态"), Column("renewal", "重新认定"),
+)))
+POOL_DETAIL_LIST = register_list(ListSpec(code="pipeline.pool", title="培育库企业", columns=(
+    Column("name", "企业名称", fixed=True), Column("township", "乡镇/街道"), Column("entered_on", "入库日期"),
+    Column("entry_reason", "入库理由"), Column("exit", "出库日期与原因"), Column("last_visit", "最近辅导"),
+)))
+POOL_MEMBER_LIST = register_list(ListSpec(code="pipeline.pool_members", title="培育库企业（全部）", columns=(
+    Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"), Column("pool", "培育库"),
+    Column("entered_on", "入库日期"), Column("exit", "出库日期与原因"), Column("last_visit", "最近辅导"),
+)))
+PRECHECK_LIST = register_list(ListSpec(code="pipeline.precheck", title="科小/高企预审", columns=(
+    Column("rank", "排名"), Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"),
+    Column("stage", "培育阶段"), Column("status", "预审结果", fixed=True), Column("score", "得分"),
+    Column("lacks", "所缺条件或说明"),
+)))
 
 
 def require_lists(user) -> None:

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate
 from keguan.core.permissions import demand, may
 from keguan.core.scope import covers_districts, home_district
 
@@ -20,7 +20,7 @@ from .. import services
 from ..exports import pool_members_xlsx
 from ..forms_lists import MemberFilterForm, PoolForm, PoolMembersFilterForm
 from ..selectors import MEMBER_STATES, pool_counts, pool_get, pool_list, pool_members
-from .common import PER_PAGE, query_without, require_lists, scope_name, stamp
+from .common import POOL_DETAIL_LIST, POOL_MEMBER_LIST, query_without, require_lists, scope_name, stamp
 
 
 def _own_district(user, what: str = "建立本区县的培育库"):
@@ -89,10 +89,12 @@ def pool_detail_view(request: HttpRequest, pool_pk: int) -> HttpResponse:
     pool, form, qs = _members(request, pool_pk)
     today = timezone.localdate()
     state = form.chosen_state()
+    kit = list_state(request, POOL_DETAIL_LIST)
     context = {
         "pool": pool,
         "form": form,
-        "page": paginate(request, qs, per_page=PER_PAGE),
+        "kit": kit,
+        "page": kit.paginate(request, qs),
         "query": query_without(request.GET, "page"),
         "state_query": query_without(request.GET, "page", "state"),
         "state": state,
@@ -129,9 +131,11 @@ def _all_members(request: HttpRequest):
 def pool_members_view(request: HttpRequest) -> HttpResponse:
     """The firms of every pool in the user's region (the indicators' figures link here)."""
     form, qs = _all_members(request)
+    kit = list_state(request, POOL_MEMBER_LIST)
     context = {
         "form": form,
-        "page": paginate(request, qs, per_page=PER_PAGE),
+        "kit": kit,
+        "page": kit.paginate(request, qs),
         "query": query_without(request.GET, "page"),
         "state_query": query_without(request.GET, "page", "state"),
         "state": form.chosen_state(),

@@ -8,11 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
-from keguan.core.pagination import paginate, querystring_without
+from keguan.core.lists import selected_ids
+from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.scope import covers_districts
 
@@ -31,6 +34,7 @@ from ..selectors import (
     precheck_run,
 )
 from ..services import pool_add_many
+from .common import PRECHECK_LIST
 
 
 def _require_bureau(user) -> None:
@@ -53,10 +57,12 @@ def _precheck(request: HttpRequest) -> tuple[PrecheckFilterForm, Precheck]:
 def precheck_view(request: HttpRequest) -> HttpResponse:
     _require_bureau(request.user)
     form, check = _precheck(request)
-    page = paginate(request, check.candidates, per_page=20)
+    kit = list_state(request, PRECHECK_LIST)
+    page = kit.paginate(request, check.candidates)
     check.explain(list(page.object_list))
     context = {
         "form": form,
+        "kit": kit,
         "check": check,
         "page": page,
         "query": querystring_without(request, "page"),
@@ -81,7 +87,7 @@ def _pool_form(user, data=None) -> PrecheckPoolForm:
 def precheck_pool_view(request: HttpRequest) -> HttpResponse:
     """Add the firms ticked on the pre-check list to a pool; the ones that cannot join are named with why."""
     demand(request.user, "pipeline.write", "只有区县科技局人员可以把企业加入培育库")
-    back = reverse("pipeline:precheck") + "?" + request.POST.get("back", "")
+    back = _next(request) or reverse("pipeline:precheck") + "?" + request.POST.get("back", "")
     form = _pool_form(request.user, request.POST)
     if not form.is_valid():
         messages.error(request, "未加入培育库：" + "；".join(e for errs in form.errors.values() for e in errs))
@@ -102,6 +108,22 @@ def precheck_pool_view(request: HttpRequest) -> HttpResponse:
     for _firm, why in result.skipped:
         messages.warning(request, f"未加入：{why}")
     return redirect(back)
+
+
+def _next(request: HttpRequest) -> str:
+    """The list the batch came from (``next``), when it is a page of this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else ""
+
+
+@require_GET
+def pool_batch_view(request: HttpRequest) -> HttpResponse:
+    """加入培育库 as a batch action of a list (the enterprise list's, keguan.core.lists): the ticked firms the
+    user may see, and the pre-check's pool form (same default reason) posting to ``precheck_pool``."""
+    demand(request.user, "pipeline.write", "只有区县科技局人员可以把企业加入培育库")
+    firms = enterprises_chosen(user=request.user, pks=selected_ids(request.GET))
+    context = {"firms": firms, "pool_form": _pool_form(request.user), "next": _next(request) or reverse("enterprises:list")}
+    return render(request, "pipeline/pool_batch.html", context)
 
 
 EXPORT_HEADERS = [

@@ -7,15 +7,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from keguan.accounts.preferences import list_state
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate
 from keguan.core.permissions import demand, may
 from keguan.core.scope import covers_districts
 
 from ..exports import sme_records_xlsx
 from ..forms_lists import SmeFilterForm
 from ..selectors import sme_list, sme_year_counts, sme_years
-from .common import PER_PAGE, query_without, require_lists, scope_name, stamp
+from .common import SME_LIST, query_without, require_lists, scope_name, stamp
 
 
 def _sme(request: HttpRequest):
@@ -30,9 +30,11 @@ def _sme(request: HttpRequest):
 def sme_records_view(request: HttpRequest) -> HttpResponse:
     require_lists(request.user)
     today, form, filters, qs = _sme(request)
+    kit = list_state(request, SME_LIST)
     context = {
         "form": form,
-        "page": paginate(request, qs, per_page=PER_PAGE),
+        "kit": kit,
+        "page": kit.paginate(request, qs),
         "query": query_without(request.GET, "page"),
         "year_query": query_without(request.GET, "page", "year"),
         "year_counts": sme_year_counts(user=request.user, filters=filters, today=today),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.permissions import demand, may
 
@@ -26,6 +27,7 @@ from ..selectors import (
 )
 from ..services import rd_amount_clear, rd_amount_record, rd_call_log, rd_firm_add, rd_firm_remove
 from .common import errors_text
+from .rounds import FIRM_LIST
 
 
 def _firm_page(request: HttpRequest, firm, *, amount_form=None, call_form=None, status: int = 200) -> HttpResponse:
@@ -56,7 +58,7 @@ def firm_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _row(request: HttpRequest, firm, *, changed: bool = False) -> HttpResponse:
     response = render(request, "rd/round.html#firm_row", {
-        "f": firm_row(firm), "rd_round": firm.round, "can_write": may(request.user, "rd.write"),
+        "kit": list_state(request, FIRM_LIST), "f": firm_row(firm), "rd_round": firm.round, "can_write": may(request.user, "rd.write"),
         "outcomes": dict(CallOutcome.choices),
     })
     if changed:

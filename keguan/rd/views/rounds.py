@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
-from keguan.core.pagination import paginate, querystring_without
+from keguan.core.lists import Column, ListSpec, register_list
+from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.scope import home_district
 from keguan.enterprises.selectors import districts_in_scope
@@ -35,6 +37,13 @@ from ..selectors import (
     township_progress,
 )
 from ..services import rd_round_create, rd_round_update
+
+# The list kit (keguan.core.lists) on a round's firms.
+FIRM_LIST = register_list(ListSpec(code="rd.firms", title="填报名单", columns=(
+    Column("name", "企业名称", fixed=True), Column("township", "乡镇/街道"), Column("status", "状态"),
+    Column("amount", "填报金额"), Column("reported_on", "填报日期"), Column("ref_rd", "年报研发费用"),
+    Column("calls", "最近跟进"),
+), per_page=50))
 
 
 def _int(value) -> int | None:
@@ -153,8 +162,10 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and request.GET.get("part") == "cards":
         return render(request, "rd/round.html#cards", {"rd_round": rd_round, "summary": summary})
     form, filters, qs = _filtered(request, rd_round)
-    page = paginate(request, qs, per_page=50)
+    kit = list_state(request, FIRM_LIST)
+    page = kit.paginate(request, qs)
     context = {
+        "kit": kit,
         "rd_round": rd_round,
         "summary": summary,
         "townships": township_progress(rd_round),

@@ -11,6 +11,10 @@ document.addEventListener("submit", function (event) {
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
+  // Forms that come back to this page (the list kit's page size and columns) return to the address as it is
+  // now: htmx filters may have changed it since the page was rendered.
+  var back = form.querySelector("input[name=next][data-back-here]");
+  if (back) back.value = window.location.pathname + window.location.search;
 });
 // An export link exports exactly what its filter form shows now.
 document.addEventListener("click", function (event) {
@@ -19,6 +23,8 @@ document.addEventListener("click", function (event) {
   var form = document.getElementById(link.getAttribute("data-export-form"));
   if (!form) return;
   var params = new URLSearchParams(new FormData(form));
+  var extra = link.getAttribute("data-extra");  // the print link adds print=1
+  if (extra) new URLSearchParams(extra).forEach(function (v, k) { params.set(k, v); });
   var base = link.getAttribute("href").split("?")[0];
   link.setAttribute("href", base + (params.toString() ? "?" + params.toString() : ""));
 });
@@ -68,3 +74,32 @@ function kgMarkScrolling() {
 kgMarkScrolling();
 window.addEventListener("resize", kgMarkScrolling);
 document.body.addEventListener("htmx:afterSettle", kgMarkScrolling);
+// The list kit (keguan.core.lists): tick rows for the batch actions, tick all on the page, count what is ticked;
+// the actions wait for a ticked row. Rows come and go with htmx swaps, so everything is read at the event.
+function kgBatchSync() {
+  var bar = document.querySelector("form[data-batch]");
+  if (!bar) return;
+  var rows = document.querySelectorAll("input[data-batch-row]");
+  var ticked = Array.prototype.filter.call(rows, function (el) { return el.checked; }).length;
+  var count = bar.querySelector("[data-batch-count]");
+  if (count) count.textContent = ticked;
+  bar.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = ticked === 0; });
+  var all = document.querySelector("input[data-batch-all]");
+  if (all) {
+    all.checked = rows.length > 0 && ticked === rows.length;
+    all.indeterminate = ticked > 0 && ticked < rows.length;
+  }
+}
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el.matches("input[data-batch-all]")) {
+    document.querySelectorAll("input[data-batch-row]").forEach(function (row) { row.checked = el.checked; });
+  }
+  if (el.matches("input[data-batch-all], input[data-batch-row]")) kgBatchSync();
+});
+document.addEventListener("htmx:afterSwap", kgBatchSync);
+kgBatchSync();
+// The print layout: 立即打印.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
+});
