@@ -279,3 +279,27 @@ def test_lists_with_columns_follow_the_users_choice(world, client):
         assert after.content.decode().count(head) == before.content.decode().count(head) - 1, name
         checked += 1
     assert checked >= 10
+
+
+def test_batch_set_tags(world, client):
+    from keguan.core.models import DictItem
+
+    watch = DictItem.objects.get(kind="enterprise_tag", code="key_watch")
+    invest = DictItem.objects.get(kind="enterprise_tag", code="investment")
+    client.force_login(world.staff)
+    assert 'data-testid="batch-tags"' in client.get(LIST).content.decode()
+    url = reverse("enterprises:batch_tags")
+    page = client.get(url, {"ids": [world.ent_a.pk, world.ent_a2.pk, world.ent_b.pk]}).content.decode()
+    assert world.ent_a.name in page and world.ent_a2.name in page and world.ent_b.name not in page
+    # nothing ticked in "add": an inline Chinese error, nothing changed
+    html = client.post(url, {"ids": [world.ent_a.pk], "mode": "add"}).content.decode()
+    assert "请至少勾选一个标签" in html
+    r = client.post(url, {"ids": [world.ent_a.pk, world.ent_a2.pk, world.ent_b.pk], "tags": [watch.pk], "mode": "add"})
+    assert r.status_code == 302
+    assert set(world.ent_a.tags.values_list("code", flat=True)) == {"key_watch"}
+    assert set(world.ent_a2.tags.values_list("code", flat=True)) == {"key_watch"}
+    assert not world.ent_b.tags.exists()  # another district's firm, posted anyway, is left alone
+    client.post(url, {"ids": [world.ent_a.pk], "tags": [invest.pk], "mode": "set"})
+    assert set(world.ent_a.tags.values_list("code", flat=True)) == {"investment"}
+    client.force_login(world.expert)
+    assert client.get(url, {"ids": [world.ent_a.pk]}).status_code == 403

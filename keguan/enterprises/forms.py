@@ -280,3 +280,23 @@ class YearFiguresForm(BootstrapMixin, forms.ModelForm):
 
     def figures(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k in YEAR_STORED}
+
+
+class BatchTagsForm(BootstrapMixin, forms.Form):
+    """设置标签 for several firms: add the ticked tags to theirs, or make them exactly these."""
+
+    tags = forms.ModelMultipleChoiceField(label="企业标签", required=False, queryset=DictItem.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple)
+    mode = forms.ChoiceField(label="方式", widget=forms.RadioSelect, initial="add",
+                             choices=[("add", "在原有标签上增加所选标签"), ("set", "标签改为所选（取消未选的标签）")])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = dictionary.item_queryset(TAG_KIND)
+        self.fields["tags"].label_from_instance = lambda item: item.label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "add" and not data.get("tags"):
+            self.add_error("tags", "请至少勾选一个标签")
+        return data

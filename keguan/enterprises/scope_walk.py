@@ -111,6 +111,7 @@ WALK = Walk(
         # exports are a permission of their own: a commissioner/expert only views (and never gets contacts)
         "enterprises:export": status(BUREAU_SIDE - {"expert"}),
         "enterprises:mine": status(ENTERPRISE_USERS, refused=404),
+        "enterprises:batch_tags": status(EDITORS),  # (the ticked firms are read through the scope: see test_list_kit)
     },
     anchors={
         "enterprises.Enterprise": enterprise_anchor,

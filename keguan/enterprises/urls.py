@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", registry.enterprise_export_view, name="export"),
     path("mine/", registry.enterprise_mine_view, name="mine"),
     path("new/", registry.enterprise_create_view, name="create"),
+    path("batch/tags/", registry.batch_tags_view, name="batch_tags"),
     path("<int:pk>/", registry.enterprise_detail_view, name="detail"),
     path("<int:pk>/edit/", registry.enterprise_edit_view, name="edit"),
     path("<int:pk>/delete/", registry.enterprise_delete_view, name="delete"),
