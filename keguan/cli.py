@@ -19,6 +19,7 @@ OWN = {
     "backup": "备份数据库到数据目录的 backups/ 下（文件仅本账户可读）",
     "restore": "从备份文件恢复到空的安装，并迁移到本版本（keguan restore 备份文件 --yes）",
     "syncstages": "按资质记录核定培育阶段（证书到期回落等），建议每天运行一次",
+    "startjobs": "运行各业务领域的启动补做任务（keguan serve 启动时在后台自动运行一次）",
     "check-deploy": "检查生产部署的设置（Django 的 check --deploy 加 keguan 自己的检查），有错误时退出代码为 1",
     "recount": "按企业库重新统计各区县各阶段企业数（直接改库或批量写入后）",
 }

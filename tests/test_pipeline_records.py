@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
@@ -171,7 +173,9 @@ def test_daily_sync_finds_the_lapsed(world, firm):
     # three years pass: the certificate's last valid day was yesterday
     HnteCertificate.objects.filter(enterprise=firm).update(issued_on=_days(3 * 366), expires_on=_days(1))
     StageChange.objects.filter(enterprise=firm).update(changed_on=_days(3 * 366))
-    assert stage_sync_due() == 1
+    out = io.StringIO()
+    call_command("startjobs", stdout=out)  # what keguan serve runs beside the server at start
+    assert "已按资质记录核定 1 家企业的培育阶段" in out.getvalue()
     firm.refresh_from_db()
     assert firm.stage == Stage.ATTRACTED and firm.stage_since == TODAY
     change = StageChange.objects.filter(enterprise=firm).order_by("-id").first()

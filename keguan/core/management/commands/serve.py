@@ -53,13 +53,6 @@ class Command(BaseCommand):
             # Planner statistics for tables that grew through imports (SQLite keeps none by itself).
             with connection.cursor() as cur:
                 cur.execute("PRAGMA optimize")
-        from keguan.core import areas
-
-        # Each area's catch-up at start (e.g. stages whose records lapsed): once, here, not in every worker.
-        for job in areas.start_jobs():
-            said = job()
-            if said:
-                self.stdout.write(said)
         connections.close_all()  # gunicorn forks its workers from this process: none may share a connection
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         how = (f"gunicorn，{plan.workers} 个进程 × {plan.threads} 个线程" if server == "gunicorn"
@@ -78,12 +71,17 @@ class Command(BaseCommand):
             worker = subprocess.Popen([sys.executable, "-m", "keguan.cli", "worker", "--verbosity", "0"])
             self.stdout.write(f"后台任务进程已启动（pid {worker.pid}）")
             self.stdout.flush()
+        # Each area's catch-up at start (e.g. stages whose records lapsed): once, beside the server rather than
+        # before it, so that a long one never keeps the pages from answering (keguan startjobs).
+        catch_up = subprocess.Popen([sys.executable, "-m", "keguan.cli", "startjobs"])
         try:
             if server == "gunicorn":
                 serving.run_gunicorn(plan)
             else:
                 serving.run_waitress(plan)
         finally:
+            if catch_up.poll() is None:
+                catch_up.terminate()  # (the catch-up is safe to stop: each firm is its own transaction)
             if worker is not None:
                 worker.terminate()
                 try:
