@@ -147,12 +147,6 @@ def _wipe_city(city: Region) -> None:
     users = User.objects.filter(region__path__startswith=city.path, is_superuser=False)
     user_ids = list(users.values_list("id", flat=True))
     ids = list(Enterprise.objects.filter(district__path__startswith=city.path).values_list("id", flat=True))
-    from keguan.accounts.models import LoginLog, OperationLog
-
-    raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
-    raw_delete(OperationLog.objects.filter(user_id__in=user_ids))
-    raw_delete(User.history.filter(id__in=user_ids))
-    raw_delete(User.objects.filter(id__in=user_ids))
     district_ids = list(Region.objects.filter(path__startswith=city.path, level=RegionLevel.COUNTY)
                         .values_list("id", flat=True))
     for wipe in areas.demo_wipes():  # each area's records of these firms and districts
@@ -181,6 +175,15 @@ def _wipe_city(city: Region) -> None:
             raw_delete(model.history.filter(region__path__startswith=city.path))
     raw_delete(Organisation.objects.filter(region__path__startswith=city.path))
     raw_delete(Region.objects.filter(path__startswith=city.path, level=RegionLevel.VILLAGE, source=DEMO_SOURCE))
+    # The accounts last: the areas' wipes above may still log their deletions under these users.
+    from keguan.accounts.models import LoginLog, OperationLog
+
+    raw_delete(LoginLog.objects.filter(user_id__in=user_ids))
+    raw_delete(OperationLog.objects.filter(user_id__in=user_ids))
+    # (and lines of accounts an earlier wipe removed: a script that kept a removed account's object logs under it)
+    raw_delete(OperationLog.objects.filter(user__isnull=False).exclude(user_id__in=User.objects.values("id")))
+    raw_delete(User.history.filter(id__in=user_ids))
+    raw_delete(User.objects.filter(id__in=user_ids))
 
 
 def _make_villages(rng: random.Random, townships: list[Region]) -> int:

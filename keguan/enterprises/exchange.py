@@ -179,7 +179,7 @@ class EnterpriseKind(ImportKind):
             value = row[header]
             if value is not None and value != "":
                 data[name] = value
-        if code[2:4] != ctx.cache.setdefault("province", district.code[:2]):
+        if code and code[2:4] != ctx.cache.setdefault("province", district.code[:2]):
             note = credit_code_elsewhere(code, district)
             if note:
                 row.warn(C_CODE, note)

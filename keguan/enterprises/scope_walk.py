@@ -97,6 +97,8 @@ WALK = Walk(
         "enterprises:edit": Write(EDITORS | ENTERPRISE_USERS, enterprise_profile),
         "enterprises:delete": Write(EDITORS, lambda e: {}, prepare=clear_for_delete),
         "enterprises:restore": Write(EDITORS, lambda e: {}, prepare=deleted),
+        # (no firm ticked: the page says so; the ticked firms are read through the scope, see test_list_kit)
+        "enterprises:batch_tags": Write(EDITORS, lambda _: {"mode": "add"}),
         "enterprises:stage_change": Write(EDITORS, lambda e: {"stage": Stage.LEADER, "on": TODAY, "note": "范围测试"},
                                           prepare=drop_qualifications),
         "enterprises:label_add": Write(EDITORS, lambda e: {"kind": "srdi", "level": "provincial", "year": 2024}),

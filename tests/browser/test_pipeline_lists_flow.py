@@ -36,7 +36,7 @@ def test_reminder_batch_pool_and_recorded_fact(world, page, login_as):
     page.goto("/")
     reminder = page.get_by_test_id("reminder").filter(has_text="证书将在6个月内到期")
     expect(reminder).to_contain_text("有 1 家高新技术企业的证书将在6个月内到期")
-    reminder.get_by_role("link", name="查看名单（1）").click()
+    reminder.get_by_role("link", name="去处理（1）").click()
     row = page.locator("tr", has_text=world.ent_a.name)
     expect(row).to_contain_text("需组织重新认定")
 
