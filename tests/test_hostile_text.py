@@ -74,6 +74,11 @@ WALKED = ("city", "staff", "town", "expert", "ent_user")
 
 # Planted fields that no page, workbook or Word file shows (checked: once shown, they leave this list).
 NOT_SHOWN: dict[str, str] = {
+    **{f"accounts.OperationLog.{name}": "a log line the system writes; the scene's planted lines carry no operator "
+       "region, so no persona's log (limited to its region) lists them" for name in (
+        "area", "model", "model_title", "object_id", "object_repr", "summary", "url", "who")},
+    "notices.Message.url": "the link of a system message (an href, never shown as text)",
+    "notices.Notice.audience": "the role groups a notice goes to, stored as codes and shown by their labels",
     "accounts.User.first_name": "Django's name fields: keguan shows full_name",
     "accounts.User.last_name": "Django's name fields: keguan shows full_name",
     "accounts.User.email": "keguan's account pages have no e-mail",
