@@ -86,6 +86,15 @@ def deleted(e) -> None:
     enterprise_delete(enterprise=type(e).objects.get(pk=e.pk), actor=None)
 
 
+def _tag_firm(e) -> dict:
+    from keguan.core.models import DictItem
+
+    # a change every time: the firm's tags become the one it does not have now
+    watch, invest = (DictItem.objects.get(kind="enterprise_tag", code=c) for c in ("key_watch", "investment"))
+    tag = invest if e.tags.filter(pk=watch.pk).exists() else watch
+    return {"ids": [e.pk], "tags": [tag.pk], "mode": "set"}
+
+
 WALK = Walk(
     pk_kinds={"enterprises": "enterprise"},
     kwargs={
@@ -97,8 +106,8 @@ WALK = Walk(
         "enterprises:edit": Write(EDITORS | ENTERPRISE_USERS, enterprise_profile),
         "enterprises:delete": Write(EDITORS, lambda e: {}, prepare=clear_for_delete),
         "enterprises:restore": Write(EDITORS, lambda e: {}, prepare=deleted),
-        # (no firm ticked: the page says so; the ticked firms are read through the scope, see test_list_kit)
-        "enterprises:batch_tags": Write(EDITORS, lambda _: {"mode": "add"}),
+        # the ticked firms are read through the scope: another district's firm is left alone (the page says none)
+        "enterprises:batch_tags": Write(EDITORS, _tag_firm, target="enterprise"),
         "enterprises:stage_change": Write(EDITORS, lambda e: {"stage": Stage.LEADER, "on": TODAY, "note": "范围测试"},
                                           prepare=drop_qualifications),
         "enterprises:label_add": Write(EDITORS, lambda e: {"kind": "srdi", "level": "provincial", "year": 2024}),

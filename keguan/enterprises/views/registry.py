@@ -257,7 +257,7 @@ def batch_tags_view(request: HttpRequest) -> HttpResponse:
     firms = list(scoped(Enterprise, request.user).filter(pk__in=selected_ids(data)).order_by("name"))
     back = reverse("enterprises:list")
     form = BatchTagsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and firms:
+    if request.method == "POST" and form.is_valid() and firms:  # (firms outside the scope: none, the page says so)
         try:
             changed = set_tags(firms, [t.code for t in form.cleaned_data["tags"]], by=request.user,
                                add=form.cleaned_data["mode"] == "add", reason="批量设置企业标签")
