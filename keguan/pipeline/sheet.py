@@ -297,6 +297,22 @@ def _facts(row: Row, errors: list[tuple[str, str]]) -> tuple[dict[str, bool], se
     return flags, unrecorded
 
 
+def _whole(row: Row, header: str, top: int | None, errors: list[tuple[str, str]]) -> int | None:
+    """A whole-number estimate cell (0 … ``top``): None when blank or wrong (then said in ``errors``)."""
+    raw = row.values.get(header)
+    if raw in (None, ""):
+        return None
+    try:
+        number = _number(raw)
+    except ValueError:
+        errors.append((header, f"“{row.text(header)}”不是数字"))
+        return None
+    if number != number.to_integral_value() or number < 0 or (top is not None and number > top):
+        errors.append((header, f"“{row.text(header)}”应为{'0–' + str(top) + '的' if top is not None else '非负'}整数"))
+        return None
+    return int(number)
+
+
 def _estimates(row: Row, year_columns: dict[int, dict[str, str]], errors: list[tuple[str, str]]) -> HnteEstimates | None:
     """The experts' parts as estimated in the sheet; None when none is given."""
     given: dict[str, object] = {}
@@ -318,33 +334,15 @@ def _estimates(row: Row, year_columns: dict[int, dict[str, str]], errors: list[t
             errors.append((C_IP_OBTAINED, f"“{text}”应为“自主研发”或“受让”（含受赠、并购）"))
     counts = [("standards_drafted", C_STANDARDS, None), *((name, header, RD_ORG_TOP[name]) for name, header in RD_ORG_COLUMNS)]
     for name, header, top in counts:
-        raw = row.values.get(header)
-        if raw in (None, ""):
-            continue
-        try:
-            number = _number(raw)
-        except ValueError:
-            errors.append((header, f"“{row.text(header)}”不是数字"))
-            continue
-        if number != number.to_integral_value() or number < 0 or (top is not None and number > top):
-            errors.append((header, f"“{row.text(header)}”应为{'0–' + str(top) + '的' if top is not None else '非负'}整数"))
-            continue
-        given[name] = int(number)
+        number = _whole(row, header, top, errors)
+        if number is not None:
+            given[name] = number
     conversions = {}
     for year, columns in year_columns.items():
         header = columns.get("conversions")
-        raw = row.values.get(header) if header else None
-        if raw in (None, ""):
-            continue
-        try:
-            number = _number(raw)
-        except ValueError:
-            errors.append((header, f"“{row.text(header)}”不是数字"))
-            continue
-        if number != number.to_integral_value() or number < 0:
-            errors.append((header, f"“{row.text(header)}”应为非负整数"))
-            continue
-        conversions[year] = int(number)
+        number = _whole(row, header, None, errors) if header else None
+        if number is not None:
+            conversions[year] = number
     if conversions:
         given["conversions"] = conversions
     return HnteEstimates(**given) if given else None
