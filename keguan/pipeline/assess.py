@@ -199,20 +199,21 @@ def assess_enterprise(
     )
 
 
-def estimates_from(stored: Any, years: tuple[int, ...]) -> HnteEstimates:
-    """``HnteEstimates`` from a stored ``HnteEstimate`` (blank = not estimated); its three-year conversions
-    total goes on the first year (the rules average the years' sum)."""
+def estimates_from(values: Mapping[str, Any], years: tuple[int, ...]) -> HnteEstimates:
+    """``HnteEstimates`` from estimate values by name — the self-check form's inputs or a stored
+    ``HnteEstimate`` (blank or None = not estimated); the three-year conversions total goes on the first year
+    (the rules average the years' sum)."""
     conversions = None
-    if stored.conversions is not None and years:
-        conversions = {y: (stored.conversions if i == 0 else 0) for i, y in enumerate(years)}
+    if values.get("conversions") is not None and years:
+        conversions = {y: (values["conversions"] if i == 0 else 0) for i, y in enumerate(years)}
     return HnteEstimates(
-        ip_advancement=stored.ip_advancement or None,
-        ip_core_support=stored.ip_core_support or None,
-        ip_obtained=stored.ip_obtained or None,
-        standards_drafted=stored.standards_drafted,
+        ip_advancement=values.get("ip_advancement") or None,
+        ip_core_support=values.get("ip_core_support") or None,
+        ip_obtained=values.get("ip_obtained") or None,
+        standards_drafted=values.get("standards_drafted"),
         conversions=conversions,
-        rd_org_management=stored.rd_org_management,
-        rd_org_body=stored.rd_org_body,
-        rd_org_incentives=stored.rd_org_incentives,
-        rd_org_training=stored.rd_org_training,
+        rd_org_management=values.get("rd_org_management"),
+        rd_org_body=values.get("rd_org_body"),
+        rd_org_incentives=values.get("rd_org_incentives"),
+        rd_org_training=values.get("rd_org_training"),
     )

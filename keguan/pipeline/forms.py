@@ -12,6 +12,7 @@ from keguan.regions.models import Region
 from keguan.rules.explain import people
 from keguan.rules.hnte import HNTE_2016, HnteEstimates
 
+from .assess import estimates_from
 from .selectors import RULE_CHOICES, STATUS_ORDER, TECH_SME
 
 
@@ -174,22 +175,7 @@ class SelfCheckForm(BootstrapMixin, forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.FACTS if self.cleaned_data.get(name)}
 
     def estimates(self, years: tuple[int, ...]) -> HnteEstimates:
-        d = self.cleaned_data
-        conversions = None
-        if d.get("conversions") is not None and years:
-            # Only the three-year total matters (the rules average it over the years): put it on the first.
-            conversions = {y: (d["conversions"] if i == 0 else 0) for i, y in enumerate(years)}
-        return HnteEstimates(
-            ip_advancement=d.get("ip_advancement") or None,
-            ip_core_support=d.get("ip_core_support") or None,
-            ip_obtained=d.get("ip_obtained") or None,
-            standards_drafted=d.get("standards_drafted"),
-            conversions=conversions,
-            rd_org_management=d.get("rd_org_management"),
-            rd_org_body=d.get("rd_org_body"),
-            rd_org_incentives=d.get("rd_org_incentives"),
-            rd_org_training=d.get("rd_org_training"),
-        )
+        return estimates_from(self.stored_estimates(), years)
 
     def stored_estimates(self) -> dict[str, Any]:
         """The estimate inputs as ``services.estimate_save`` keeps them."""

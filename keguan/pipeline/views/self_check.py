@@ -20,7 +20,7 @@ from keguan.enterprises.selectors import enterprise_get, enterprise_years
 from .. import services
 from ..assess import FIGURE_FIELDS, assess_enterprise, estimates_from, firm_facts, hnte_years
 from ..forms import SelfCheckForm
-from ..models import HnteEstimate
+from ..models import ESTIMATE_FIELDS, HnteEstimate
 from ..present import flatten
 
 
@@ -56,7 +56,7 @@ def _self_check(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
             estimates = form.estimates(years)
             estimated = form.estimated()
     if not trying and stored is not None:
-        estimates = estimates_from(stored, years)
+        estimates = estimates_from({name: getattr(stored, name) for name in ESTIMATE_FIELDS}, years)
     current = _figures_of_year(rows, on.year - 1)
     form.show_current(current)
     result = assess_enterprise(
