@@ -419,3 +419,14 @@ class HnteEstimate(Versioned):
 
 ESTIMATE_FIELDS = ("ip_advancement", "ip_core_support", "ip_obtained", "standards_drafted", "conversions",
                    "rd_org_management", "rd_org_body", "rd_org_incentives", "rd_org_training")
+
+
+def certificate_valid_on(day) -> models.Q:
+    """The 高企 certificates in force on ``day`` (issued by then, not yet expired)."""
+    return models.Q(issued_on__lte=day, expires_on__gte=day)
+
+
+def sme_record_valid_on(day) -> models.Q:
+    """The 科小 records in force on ``day``: of its evaluation year, registered by then, not removed before it."""
+    return models.Q(year=day.year, registered_on__lte=day) & (
+        models.Q(removed_on__isnull=True) | models.Q(removed_on__gt=day))

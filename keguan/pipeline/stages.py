@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from keguan.enterprises.models import STAGE_ORDER, Enterprise, LabelKind, Stage
 
-from .models import HnteCertificate, PoolMember, TechSmeRecord
+from .models import HnteCertificate, PoolMember, TechSmeRecord, certificate_valid_on, sme_record_valid_on
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,11 @@ def stage_sync_due(*, today: dt.date | None = None, actor=None) -> int:
     """Firms whose records say their stage has lapsed (certificate expired, pool left, 科小 year over) or began
     (a certificate issued with a future date has started): synchronise them. Run daily (``keguan sync-stages``)."""
     today = today or timezone.localdate()
-    valid_cert = HnteCertificate.objects.filter(enterprise=OuterRef("pk"), issued_on__lte=today, expires_on__gte=today)
+    valid_cert = HnteCertificate.objects.filter(certificate_valid_on(today), enterprise=OuterRef("pk"))
     open_member = PoolMember.objects.filter(enterprise=OuterRef("pk"), entered_on__lte=today).filter(
         Q(exited_on__isnull=True) | Q(exited_on__gt=today)
     )
-    valid_sme = TechSmeRecord.objects.filter(enterprise=OuterRef("pk"), year=today.year, registered_on__lte=today).filter(
-        Q(removed_on__isnull=True) | Q(removed_on__gt=today)
-    )
+    valid_sme = TechSmeRecord.objects.filter(sme_record_valid_on(today), enterprise=OuterRef("pk"))
     any_record = Q(Exists(HnteCertificate.objects.filter(enterprise=OuterRef("pk")))) | Q(
         Exists(PoolMember.objects.filter(enterprise=OuterRef("pk")))
     ) | Q(Exists(TechSmeRecord.objects.filter(enterprise=OuterRef("pk"))))

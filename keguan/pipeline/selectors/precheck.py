@@ -31,7 +31,7 @@ from keguan.rules.hnte import (
 from keguan.rules.tech_sme import TechSmeResult, evaluate_tech_sme, evaluate_tech_sme_unmet
 
 from ..assess import FIGURE_FIELDS, figures_row
-from ..models import HnteCertificate, RecordedFact, TechSmeRecord
+from ..models import HnteCertificate, RecordedFact, TechSmeRecord, certificate_valid_on, sme_record_valid_on
 from ..screen import (
     ASSETS,
     COST,
@@ -383,7 +383,7 @@ def _add_recorded(candidates: dict[int, Candidate], in_scope, rule: str, on: dt.
     for pk, recorded in by_firm.items():
         if pk in candidates:
             candidates[pk].recorded.update(facts_in_force(recorded, on))
-    valid = HnteCertificate.objects.filter(enterprise__in=in_scope.values("pk"), issued_on__lte=on, expires_on__gte=on)
+    valid = HnteCertificate.objects.filter(certificate_valid_on(on), enterprise__in=in_scope.values("pk"))
     for pk, issued, expires in valid.values_list("enterprise_id", "issued_on", "expires_on").order_by("issued_on"):
         if pk in candidates:
             if rule == TECH_SME:
@@ -391,9 +391,7 @@ def _add_recorded(candidates: dict[int, Candidate], in_scope, rule: str, on: dt.
             else:
                 candidates[pk].holds = f"已是高企（证书有效期至{expires:%Y年%-m月%-d日}）"
     if rule == TECH_SME:
-        records = TechSmeRecord.objects.filter(
-            enterprise__in=in_scope.values("pk"), year=on.year, registered_on__lte=on
-        ).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+        records = TechSmeRecord.objects.filter(sme_record_valid_on(on), enterprise__in=in_scope.values("pk"))
         for pk, year in records.values_list("enterprise_id", "year"):
             if pk in candidates:
                 candidates[pk].holds = f"已是科小（{year}年入库）"
