@@ -54,3 +54,15 @@ def test_login_log_shows_browser_and_system_with_raw_string_on_hover(world, logi
     page = login(world.leader).get(reverse("accounts:login_log")).content.decode()
     assert "微信 8.0 / Android 14" in page
     assert f'title="{WECHAT_ANDROID}"' in page
+
+
+def test_a_very_long_user_agent_is_kept_to_the_column_and_the_login_still_succeeds(world, client):
+    """Some in-app browsers send strings of 1,000+ characters; the login must not fail on PostgreSQL's limit."""
+    from tests.conftest import PASSWORD
+
+    ua = WECHAT_ANDROID + " Extra/" + "x" * 2000
+    r = client.post(reverse("accounts:login"), {"username": "staff", "password": PASSWORD}, HTTP_USER_AGENT=ua)
+    assert r.status_code == 302
+    row = LoginLog.objects.get(username="staff", event="login")
+    assert row.user_agent == ua[:LoginLog.UA_MAX]
+    assert row.client == "微信 8.0 / Android 14"

@@ -149,7 +149,9 @@ class LoginLog(models.Model):
     success = models.BooleanField("成功")
     event = models.CharField("事件", max_length=16, default="login")
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
-    user_agent = models.CharField("客户端", max_length=255, blank=True)
+    # Real browsers send long strings (WeChat on Android: 300+ characters); longer ones are cut to this length.
+    UA_MAX = 1000
+    user_agent = models.CharField("客户端", max_length=UA_MAX, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     scope = ScopeSpec(regions={1: "region"}, enterprise="user__enterprise")

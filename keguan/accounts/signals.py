@@ -11,7 +11,7 @@ def _client(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
     ip = client_ip(request)
-    return ip, (request.META.get("HTTP_USER_AGENT") or "")[:255]
+    return ip, (request.META.get("HTTP_USER_AGENT") or "")[:LoginLog.UA_MAX]
 
 
 @receiver(user_logged_in)

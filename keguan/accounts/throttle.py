@@ -139,7 +139,7 @@ class ThrottleHandler(AxesDatabaseHandler):
         LoginLog.objects.create(
             username=username, user=user, region=user.region if user else None, success=False,
             event="lockout" if by_account else "lockout_ip", ip=request.axes_ip_address,
-            user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:255],
+            user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:LoginLog.UA_MAX],
         )
 
     def user_logged_in(self, sender, request, user, **kwargs):
