@@ -42,13 +42,13 @@ def test_flow_counts_entries_within_the_period(world):
 def test_ratio_is_recomputed_not_averaged(world):
     year = THIS_YEAR - 4
     p = Period.parse(str(year))
-    # R&D comes from yearly figures: add figures for that year
-    from keguan.enterprises.services import year_figures_save
+    # the intensity is the reported 研发经费 (the R&D round of that year) over GDP
+    from keguan.rd.models import RdFirm, RdRound
 
-    for e, rd in ((world.ent_a, "1000000"), (world.ent_b, "3000000")):  # a year without earlier figures
-        year_figures_save(enterprise=e, actor=None, year=year, employees=10, st_staff=1, sales_revenue=Decimal("9000000"),
-                          total_cost=Decimal("8000000"), rd_domestic=Decimal(rd), rd_abroad=Decimal(0),
-                          total_assets=Decimal("9000000"), net_assets=Decimal("1000000"))
+    for e, rd in ((world.ent_a, "1000000"), (world.ent_b, "3000000")):
+        r = RdRound.objects.create(district=e.district, year=year, title=f"{year}年度研发经费填报",
+                                   opened_on=dt.date(year + 1, 1, 15))
+        RdFirm.objects.create(round=r, enterprise=e, amount=Decimal(rd), reported_on=dt.date(year + 1, 3, 1))
     reported_value_set(actor=world.staff, indicator="gdp", region=world.a, period=str(year), value="100000")  # 万元
     reported_value_set(actor=world.outsider, indicator="gdp", region=world.b, period=str(year), value="600000")
     engine = Engine(districts_of(world.city))

@@ -529,13 +529,17 @@ def test_total_against_the_target_on_the_page_in_the_engine_and_in_the_summary(r
     assert engine.value(registry.get("rd_round_firms"), w.a, Period.parse("2023")) is None  # no round that year
     assert engine.value(registry.get("rd_reported"), w.a, Period.parse("2024H1")) is None  # whole years only
 
-    draft = build_draft(w.a, year)
-    text = draft.plain_text()
-    assert "研发投入\n" in text, text
-    assert ("2024年度研发经费填报中，全区应填报规上企业2家，已完成填报2家，填报率100.00%；"
-            "规上企业完成研发经费填报225万元，完成市定目标的75.0%，全市排名第一。") in text
-    check_figures(draft, w.a, year)
-    assert build_draft(w.a, Period.parse("2024H1")).plain_text().count("研发经费填报") == 0
+    # the round of fiscal year 2024 is done in 2025: the summaries of 2025 (half-year and year) state it
+    for period in (Period.parse("2025H1"), Period.parse("2025")):
+        draft = build_draft(w.a, period)
+        text = draft.plain_text()
+        assert "研发投入\n" in text, text
+        assert ("研发经费填报实现应报尽报。2024年度研发经费填报中，全区应填报规上企业2家，已完成填报2家，填报率100.0%；"
+                "规上企业填报研发经费225万元，完成市定目标的75.0%，全市排名第一。") in text, text
+        assert "研发经费填报额未完成年度目标。2024年研发经费填报额225万元，完成市定目标的75.0%。" in text
+        check_figures(draft, w.a, period)
+    for period in ("2024H1", "2024"):
+        assert build_draft(w.a, Period.parse(period)).plain_text().count("研发经费填报") == 0
 
 
 # --- demo -------------------------------------------------------------------------------------------------
@@ -566,12 +570,14 @@ def test_demo_reload_after_the_generator_removed_the_firms(world):
     from keguan.rd.demo import make_rd_demo
 
     above_size(world.ent_a, world.ent_a2)
-    assert make_rd_demo(districts=[world.a], today=dt.date(2025, 5, 1), seed=1) == 2
+    make_rd_demo(districts=[world.a], today=dt.date(2025, 5, 1), seed=1)
+    assert RdFirm.objects.filter(round__year=2024).count() == 2
     gone = world.ent_a2.pk
     for model in (StageChange, EnterpriseLabel, EnterpriseYear):
         model.objects.filter(enterprise_id=gone)._raw_delete("default")
     Enterprise.objects.filter(pk=gone)._raw_delete("default")
-    assert make_rd_demo(districts=[world.a], today=dt.date(2025, 5, 1), seed=1) == 1
-    assert RdRound.objects.filter(district=world.a).count() == 1
+    make_rd_demo(districts=[world.a], today=dt.date(2025, 5, 1), seed=1)
+    assert RdFirm.objects.filter(round__year=2024).count() == 1
+    assert RdRound.objects.filter(district=world.a, year=2024).count() == 1
     tables = [m._meta.db_table for m in (RdRound, RdFirm, RdCall)]
     connection.check_constraints(table_names=tables)

@@ -168,6 +168,7 @@ for order, (code, name, stage) in enumerate(
             code=code, name=name, unit="家", measure="家", area=AREA, timing=Timing.FLOW,
             by_district=_entries(stage), records_url=_entry_url(stage), order=30 + order,
             description=f"期间内进入“{Stage(stage).label}”阶段的企业数（按阶段变更日期）",
+            concept={Stage.SME: "sme_new", Stage.POOL: "pool_new", Stage.HNTE: "hnte_new"}[stage],
         )
     )
 
@@ -176,7 +177,8 @@ register(
         code="rd_expense", name="企业研发费用", unit="万元", area=AREA, timing=Timing.FLOW, decimals=2,
         by_district=rd_expense_wan, order=50, targetable=False,  # the city's R&D target is on rd_reported
         records_url=lambda region, period: _list_url(region),
-        description="企业年度数据中的研发费用（境内+境外）合计，仅全年有值",
+        description="企业年度数据中的研发费用（境内+境外）合计（会计口径），仅全年有值；工作总结使用研发经费填报额（统计口径）",
+        concept="rd",
     )
 )
 register(
@@ -188,7 +190,7 @@ register(
 register(
     Indicator(
         code="rd_intensity", name="研发投入强度", unit="%", area=AREA, kind=Kind.RATIO, timing=Timing.FLOW,
-        decimals=2, numerator="rd_expense", denominator="gdp", scale=Decimal(100), order=61,
-        description="企业研发费用 ÷ 地区生产总值（填报了GDP时才有值）",
+        decimals=2, numerator="rd_reported", denominator="gdp", scale=Decimal(100), order=61,
+        description="研发经费填报额（统计口径） ÷ 地区生产总值（填报了GDP时才有值）",
     )
 )

@@ -1,57 +1,31 @@
-"""The enterprise area's part of the work summary (创新主体培育), in the bureaus' phrasing."""
+"""The enterprise area's part of the work summary (创新主体培育), in the bureaus' phrasing.
+
+The part's items on 高企, 科小 and the pool come first (``keguan.pipeline.report``: the qualification records,
+or the register's stage history where a region keeps no records of a kind). This module adds, after them,
+the enterprise register (科技企业库)."""
 
 from __future__ import annotations
 
 from keguan.reports.draft import Paragraph
-from keguan.reports.registry import ReportPart, register_part
+from keguan.reports.phrasing import lead
+from keguan.reports.registry import ReportPart, contribute, register_part
+
+AREA = "enterprises"
+
+
+def _register(ctx) -> Paragraph | None:
+    """科技企业库: the firms the bureau follows."""
+    if not ctx.has("ent_total"):
+        return None
+    words = lead(ctx.trend("ent_total"), up="科技企业库不断充实", steady="动态更新科技企业库")
+    p = Paragraph(area=AREA).add(f"{words}。截至{ctx.period.end:%Y年%-m月}底，{ctx.scope_word}科技企业库在库企业")
+    return ctx.stated(p, "ent_total").add("。")
 
 
 def build(ctx) -> list[Paragraph]:
-    total = ctx.value("ent_total")
-    if not total:
-        return []
-    out = []
-    end = ctx.period.end
-    p = Paragraph(area="enterprises").add(f"企业梯队培育稳步推进。截至{end:%Y年%-m月}底，{ctx.scope_word}在库企业").fig(ctx.fig("ent_total"))
-    p.add("，其中有效国家高新技术企业").fig(ctx.fig("ent_hnte_valid"))
-    if ctx.value("ent_leader"):
-        p.add("（含创新型领军企业").fig(ctx.fig("ent_leader")).add("）")
-    p.add("，科技型中小企业").fig(ctx.fig("ent_tech_sme")).add("。")
-    out.append(p)
-
-    flows = [(code, ctx.value(code)) for code in ("ent_new_tech_sme", "ent_new_pool", "ent_new_hnte")]
-    if any(v for _, v in flows):
-        q = Paragraph(area="enterprises").add(f"{ctx.period.label}，")
-        first = True
-        words = {
-            "ent_new_tech_sme": "新增国家科技型中小企业",
-            "ent_new_pool": "新入库高企培育企业",
-            "ent_new_hnte": "新认定国家高新技术企业",
-        }
-        for code, v in flows:
-            if not v:
-                continue
-            if not first:
-                q.add("；")
-            q.add(words[code]).fig(ctx.fig(code))
-            ctx.tail(q, code)
-            g = ctx.growth_fig(code)
-            if g is not None:
-                q.add("，").fig(g)
-            first = False
-        out.append(q.add("。"))
-
-    rd = ctx.value("rd_expense")
-    if rd:
-        r = Paragraph(area="enterprises").add(f"研发投入持续加大。{ctx.period.year}年{ctx.scope_word}企业研发费用").fig(ctx.fig("rd_expense"))
-        g = ctx.growth_fig("rd_expense")
-        if g is not None:
-            r.add("，").fig(g)
-        ctx.tail(r, "rd_expense")
-        if ctx.value("rd_intensity") is not None:
-            r.add("，研发投入强度").fig(ctx.fig("rd_intensity"))
-        out.append(r.add("。"))
-    return out
+    paragraph = _register(ctx)
+    return [paragraph] if paragraph is not None else []
 
 
-register_part(ReportPart(area="enterprises", build=build))
+register_part(ReportPart(area=AREA, build=lambda ctx: []))
+contribute(AREA, 20, build)

@@ -53,6 +53,12 @@ class Indicator:
     order: int = 100
     targetable: bool = True
     tags: tuple[str, ...] = field(default=())
+    # The value of several districts together when it is not the sum of theirs (batches shared by districts):
+    # whole(district_ids, period, memo) → value.
+    whole: Callable[[list[int], Period, dict], Decimal | None] | None = None
+    # What the indicator counts, in words shared by indicators that count the same thing from different
+    # records (the stages' 新认定 and the applications' 认定): a summary states one indicator per concept.
+    concept: str = ""
 
     @property
     def additive(self) -> bool:

@@ -90,9 +90,12 @@ class Engine:
             own = ReportedValue.objects.filter(indicator=ind.code, region=region, period=period.key).first()
             if own is not None:
                 return own.value
-        members = [values.get(d.pk) for d in self.districts if d.is_within(region)]
+        inside = [d.pk for d in self.districts if d.is_within(region)]
+        members = [values.get(pk) for pk in inside]
         if not members or any(v is None for v in members):
             return None
+        if ind.whole is not None:
+            return Decimal(ind.whole(inside, period, self.memo) or 0)
         return sum(members, Decimal(0))
 
     def ranks(self, ind: Indicator, period: Period) -> dict[int, int | None]:

@@ -211,8 +211,10 @@ class PoolMembersFilterForm(_AreaFilterForm):
                                     widget=forms.HiddenInput)
     exited_since = _hidden_date("出库日期自")
     exited_until = _hidden_date("出库日期至")
+    entered_since = _hidden_date("入库日期自")
+    entered_until = _hidden_date("入库日期至")
     field_order = ["state", "district", "township", "q"]
-    ranges = (("exited_since", "exited_until", "出库日期"),)
+    ranges = (("exited_since", "exited_until", "出库日期"), ("entered_since", "entered_until", "入库日期"))
 
     def link_note(self) -> str:
         if not (self.is_bound and self.is_valid()):
@@ -226,7 +228,8 @@ class PoolMembersFilterForm(_AreaFilterForm):
 
     def _linked(self) -> bool:
         d = self.cleaned_data
-        return any(d.get(k) for k in ("on", "exit_reason", "exited_since", "exited_until"))
+        return any(d.get(k) for k in ("on", "exit_reason", "exited_since", "exited_until", "entered_since",
+                                      "entered_until"))
 
     def chosen_state(self) -> str:
         """在库 by default; 全部 when the list was opened from a figure (its own dates decide)."""
@@ -242,5 +245,6 @@ class PoolMembersFilterForm(_AreaFilterForm):
         d = self.cleaned_data
         return MemberFilters(
             state=self.chosen_state(), on=d.get("on"), exit_reason=d.get("exit_reason") or "",
-            exited_since=d.get("exited_since"), exited_until=d.get("exited_until"), **self.area(),
+            exited_since=d.get("exited_since"), exited_until=d.get("exited_until"),
+            entered_since=d.get("entered_since"), entered_until=d.get("entered_until"), **self.area(),
         )

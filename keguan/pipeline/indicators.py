@@ -14,7 +14,17 @@ from keguan.indicators.registry import Indicator, Timing, register
 from keguan.regions.models import RegionLevel
 from keguan.rules.periods import Period
 
-from .models import APP_SUBMITTED, AppStatus, ExitReason, HnteApplication, PoolMember, TechSmeRecord
+from .models import (
+    APP_SUBMITTED,
+    AppStatus,
+    ExitReason,
+    HnteApplication,
+    HnteCertificate,
+    PoolMember,
+    TechSmeRecord,
+    TutoringVisit,
+)
+from .selectors.lists import add_months, renewal_pending_q
 
 AREA = "enterprises"
 
@@ -60,6 +70,13 @@ def recognised_batches(ids: list[int], period: Period, memo: dict | None = None)
                  lambda: _per_district(_recognised_qs(ids, period), count="batch_id"))
 
 
+def batches_whole(ids: list[int], period: Period, memo: dict | None = None) -> int:
+    """Batches for several districts together: a province's batch in which firms of two districts were
+    recognised is one batch, not two."""
+    return _memo(memo, ("pl_batches_whole", tuple(ids), period.start, period.end),
+                 lambda: _recognised_qs(ids, period).values("batch_id").distinct().count())
+
+
 def sme_registered(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """科技型中小企业评价入库 within the period (every firm registered, new or re-evaluated). A firm has one record
     per evaluation year, dated within it: in a period inside one year each record is a different firm."""
@@ -76,6 +93,41 @@ def pool_members(ids: list[int], period: Period, memo: dict | None = None) -> di
     return _memo(memo, ("pl_pool", tuple(ids), end), lambda: _per_district(
         PoolMember.objects.filter(district_id__in=ids, entered_on__lte=end).filter(
             Q(exited_on__isnull=True) | Q(exited_on__gt=end)), rows_are_firms=True))
+
+
+def pool_entered(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """Firms that joined a cultivation pool within the period."""
+    return _memo(memo, ("pl_pool_in", tuple(ids), period.start, period.end), lambda: _per_district(
+        PoolMember.objects.filter(district_id__in=ids, entered_on__gte=period.start, entered_on__lte=period.end)))
+
+
+def visits(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """辅导走访 recorded within the period (visits, not firms)."""
+    return _memo(memo, ("pl_visits", tuple(ids), period.start, period.end), lambda: dict(
+        TutoringVisit.objects.filter(enterprise__district_id__in=ids, visited_on__gte=period.start,
+                                     visited_on__lte=period.end)
+        .values_list("enterprise__district_id").annotate(n=Count("*")).order_by()))
+
+
+def visited_firms(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    return _memo(memo, ("pl_visited", tuple(ids), period.start, period.end), lambda: dict(
+        TutoringVisit.objects.filter(enterprise__district_id__in=ids, visited_on__gte=period.start,
+                                     visited_on__lte=period.end)
+        .values_list("enterprise__district_id").annotate(n=Count("enterprise_id", distinct=True)).order_by()))
+
+
+RENEWAL_WINDOW_MONTHS = 12
+
+
+def expiring(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
+    """高企 whose certificate, valid at the period's end, expires within the following twelve months and whose
+    重新认定 nobody has started (no later certificate, no open application)."""
+    end = period.end
+    return _memo(memo, ("pl_expiring", tuple(ids), end), lambda: dict(
+        HnteCertificate.objects.filter(enterprise__district_id__in=ids, issued_on__lte=end, expires_on__gt=end,
+                                       expires_on__lte=add_months(end, RENEWAL_WINDOW_MONTHS))
+        .filter(renewal_pending_q())
+        .values_list("enterprise__district_id").annotate(n=Count("enterprise_id", distinct=True)).order_by()))
 
 
 def pool_recognised(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
@@ -100,6 +152,9 @@ def _range(name: str, prefix: str, **extra):
     return url
 
 
+WHOLE = {"pl_hnte_batches": batches_whole}
+CONCEPTS = {"pl_sme_registered": "sme_new", "pl_hnte_recognised": "hnte_new", "pl_pool_entered": "pool_new"}
+
 for order, (code, name, measure, timing, fn, url, description, targetable) in enumerate(
     [
         ("pl_sme_registered", "科技型中小企业评价入库", "家", Timing.FLOW, sme_registered,
@@ -119,11 +174,25 @@ for order, (code, name, measure, timing, fn, url, description, targetable) in en
          lambda region, period: _url("pipeline:pool_members", region, exit_reason=ExitReason.RECOGNISED,
                                      exited_since=period.start.isoformat(), exited_until=period.end.isoformat()),
          "期间内以“认定为高新技术企业”出库的培育库企业数", False),
+        ("pl_pool_entered", "高企培育库新入库企业", "家", Timing.FLOW, pool_entered,
+         lambda region, period: _url("pipeline:pool_members", region, entered_since=period.start.isoformat(),
+                                     entered_until=period.end.isoformat()),
+         "期间内进入高企培育库的企业数（按入库日期）", False),
+        ("pl_visits", "高企培育辅导走访", "次", Timing.FLOW, visits,
+         lambda region, period: _url("pipeline:precheck", region),
+         "期间内登记的辅导走访次数（按辅导日期）", False),
+        ("pl_visited_firms", "辅导走访覆盖企业", "家", Timing.FLOW, visited_firms,
+         lambda region, period: _url("pipeline:precheck", region),
+         "期间内有辅导走访记录的企业数", False),
+        ("pl_hnte_expiring", "一年内到期待重新认定高企", "家", Timing.STOCK, expiring,
+         lambda region, period: _url("pipeline:certificates", region, state="renew"),
+         "期末有效、此后12个月内到期，且尚无新证书、也无进行中申报的高企证书对应企业数", False),
     ]
 ):
     register(
         Indicator(
             code=code, name=name, unit=measure, measure=measure, area=AREA, timing=timing, by_district=fn,
             records_url=url, order=40 + order, description=description, targetable=targetable,
+            whole=WHOLE.get(code), concept=CONCEPTS.get(code, ""),
         )
     )

@@ -63,16 +63,28 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59))))
 
 
+ROUNDS = 3  # the demo keeps the last three fiscal years' rounds, so each summary finds the one it states
+
+
 def make_rd_demo(*, districts: list[Region], today: dt.date, seed: int = 2024) -> int:
-    """Last year's round for each district. Returns the number of firms listed."""
+    """The last three years' rounds for each district (the latest one still being chased, the older ones
+    nearly all reported). Returns the number of firms listed."""
     rng = random.Random(f"rd-{seed}")
     ids = [d.pk for d in districts]
     wipe_rd(ids)
-    year = today.year - 1
-    opened = min(dt.date(today.year, 1, 15), today)
-    due = dt.date(today.year, 3, 31)
-    last_day = min(due + dt.timedelta(days=20), today)
     staff = {u.region_id: u for u in User.objects.filter(region_id__in=ids, role=Role.DISTRICT_STAFF).order_by("-id")}
+    listed = 0
+    for year in range(today.year - ROUNDS, today.year):
+        listed += _round(rng, districts, staff, year, today, latest=year == today.year - 1)
+    return listed
+
+
+def _round(rng: random.Random, districts: list[Region], staff: dict, year: int, today: dt.date, *, latest: bool) -> int:
+    ids = [d.pk for d in districts]
+    opened = min(dt.date(year + 1, 1, 15), today)
+    due = dt.date(year + 1, 3, 31)
+    last_day = min(due + dt.timedelta(days=20), today)
+    share = 0.86 if latest else 0.97
     eligible = eligible_enterprises(district_ids=ids, year=year)
     firms_of: dict[int, list[int]] = {}
     for pk, district_id in eligible.order_by("pk").values_list("pk", "district_id"):
@@ -101,7 +113,7 @@ def make_rd_demo(*, districts: list[Region], today: dt.date, seed: int = 2024) -
         for eid in firms_of.get(r.district_id, []):
             firm = RdFirm(round=r, enterprise_id=eid, source=FirmSource.RULE)
             calls: list[RdCall] = []
-            reported = rng.random() < 0.86
+            reported = rng.random() < share
             if reported:
                 # statistics count 研发经费 a little differently from the accounts, and in 千元
                 amount = figures.get(eid, Decimal(100000)) * Decimal(str(rng.uniform(0.85, 1.25)))

@@ -89,5 +89,6 @@ register(
         by_district=_column(2, WAN), records_url=records_url, order=20,
         description="当年度研发经费填报中企业已填报的研发经费（统计口径）合计，仅全年有值；"
         "与企业年度数据中的研发费用（会计口径）不是同一个数",
+        concept="rd",
     )
 )

@@ -85,6 +85,9 @@ class Draft:
     chapters: list[Chapter] = field(default_factory=list)
     author: str = ""  # the bureau's name, for the signature line
     date: str = ""  # 2022年7月5日
+    # What the preview page tells the writer (no plans entered, no records in the period …): never rendered
+    # into the document.
+    notes: list[str] = field(default_factory=list)
 
     def all_paragraphs(self) -> list[Paragraph]:
         out = [self.opening]
@@ -137,4 +140,5 @@ class Draft:
             ],
             author=data.get("author", ""),
             date=data.get("date", ""),
+            notes=list(data.get("notes", [])),
         )

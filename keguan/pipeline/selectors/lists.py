@@ -173,13 +173,17 @@ def _open_application() -> Exists:
     return Exists(HnteApplication.objects.filter(enterprise=OuterRef("enterprise")).exclude(status__in=APP_FINAL))
 
 
+def renewal_pending_q() -> Q:
+    """Certificates whose firm has neither a later certificate nor an application still open: nobody has
+    started its 重新认定 yet."""
+    return ~Q(_later_certificate()) & ~Q(_open_application())
+
+
 def renewal_q(today: dt.date) -> Q:
     """Certificates that call for 重新认定 on ``today``: still valid, expiring within six months, and the firm has
     neither a later certificate nor an application in a batch that is still open (拟申报 … 公示)."""
     return (
-        Q(expires_on__gte=today, expires_on__lte=renewal_horizon(today))
-        & ~Q(_later_certificate())
-        & ~Q(_open_application())
+        Q(expires_on__gte=today, expires_on__lte=renewal_horizon(today)) & renewal_pending_q()
     )
 
 
@@ -359,6 +363,8 @@ class MemberFilters:
     exit_reason: str = ""
     exited_since: dt.date | None = None
     exited_until: dt.date | None = None
+    entered_since: dt.date | None = None
+    entered_until: dt.date | None = None
     invalid: bool = False
 
 
@@ -390,6 +396,10 @@ def pool_members(
         qs = qs.filter(exited_on__gte=f.exited_since)
     if f.exited_until:
         qs = qs.filter(exited_on__lte=f.exited_until)
+    if f.entered_since:
+        qs = qs.filter(entered_on__gte=f.entered_since)
+    if f.entered_until:
+        qs = qs.filter(entered_on__lte=f.entered_until)
     qs = _in_area(qs, f.district, f.township)
     if f.q:
         qs = qs.filter(_firm_search(f.q))
