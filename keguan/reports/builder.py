@@ -193,6 +193,11 @@ def build_draft(region: Region, period: Period, *, engine: Engine | None = None,
         summary.paragraphs.append(Paragraph().add(f"{period.label}暂无可统计的业务记录。"))
     for i, part in enumerate(summary.parts, start=1):
         part.title = f"{CN_PART.format(cn_number(i))}{part.title}"
+    if region.level == RegionLevel.CITY:  # the districts compared: a sentence and a table
+        from . import city as city_parts
+
+        summary.paragraphs += [p for p in [city_parts.leaders_laggards(ctx)] if p]
+        summary.tables += [t for t in [city_parts.district_table(ctx)] if t]
     draft.chapters.append(summary)
     problems = Chapter(title="二、存在的问题", paragraphs=_problems(ctx))
     if not problems.paragraphs:
