@@ -30,6 +30,7 @@ from keguan.indicators.selectors import Engine, city_of, districts_of, scores
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules.periods import Period, cn_number, percent
 
+from . import city as city_parts
 from .draft import Chapter, Draft, Figure, Paragraph, Part, Run
 from .models import IssueItem, PlanItem, PlanStatus
 from .phrasing import numbered_items
@@ -329,6 +330,12 @@ def build_draft(region: Region, period: Period, *, engine: Engine | None = None,
             summary.parts.append(Part(title=rp.title, paragraphs=numbered_items(paragraphs), area=rp.area))
     if not summary.parts:
         draft.notes.append(f"{period.label}没有可写入总结的业务记录：请先录入或导入企业、资质、研发经费填报等记录。")
+    if region.level == RegionLevel.CITY:  # the districts compared: who leads and lags, and a table
+        districts = Part(title="各县（市、区）工作情况", area="districts")
+        districts.paragraphs += [p for p in [city_parts.leaders_laggards(ctx)] if p]
+        districts.tables += [t for t in [city_parts.district_table(ctx)] if t]
+        if districts.paragraphs or districts.tables:
+            summary.parts.append(districts)
     chapters.append(summary)
     problems = _problems(ctx)
     if problems:

@@ -1,5 +1,5 @@
 """The work summary as data: a title, an opening paragraph and three chapters of numbered parts, each
-paragraph made of plain text and figures. A figure remembers where it came from (indicator, region,
+paragraph made of plain text and figures, a part or chapter possibly followed by tables (cells are runs too). A figure remembers where it came from (indicator, region,
 period, value, link to the rows), so the preview can show it and tests can check it against the database.
 
 Pure data classes (no Django import): the draft is built by ``keguan.reports.builder`` and stored as JSON
@@ -57,12 +57,37 @@ class Paragraph:
 
 
 @dataclass
+class Table:
+    """A table after a part's or chapter's paragraphs: "表1 各县（市、区）主要指标完成情况", column headers and
+    rows of cells. A cell is a ``Run``, so a number in it keeps its figure's provenance."""
+
+    title: str = ""  # the caption above the table ('' for none)
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[Run]] = field(default_factory=list)
+    area: str = ""
+    note: str = ""  # a line under the table: "注：…" ('' for none)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [cell.figure for row in self.rows for cell in row if cell.figure is not None]
+
+    def lines(self) -> list[str]:
+        """The table as text: caption, header row, one line per row (cells joined by "｜"), note."""
+        out = [self.title] if self.title else []
+        if self.headers:
+            out.append("｜".join(self.headers))
+        out += ["｜".join(cell.text for cell in row) for row in self.rows]
+        return out + ([self.note] if self.note else [])
+
+
+@dataclass
 class Part:
-    """A numbered part: "（一）深化科技项目管理" with its paragraphs."""
+    """A numbered part: "（一）深化科技项目管理" with its paragraphs, then its tables."""
 
     title: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     area: str = ""
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass
@@ -71,7 +96,8 @@ class Chapter:
 
     title: str
     parts: list[Part] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)  # for chapters without numbered parts
+    paragraphs: list[Paragraph] = field(default_factory=list)  # before the parts (all of a chapter without parts)
+    tables: list[Table] = field(default_factory=list)  # after the chapter's paragraphs, before its parts
 
 
 @dataclass
@@ -97,8 +123,18 @@ class Draft:
                 out += part.paragraphs
         return out
 
+    def all_tables(self) -> list[Table]:
+        out = []
+        for ch in self.chapters:
+            out += ch.tables
+            for part in ch.parts:
+                out += part.tables
+        return out
+
     def figures(self) -> list[Figure]:
-        return [f for p in self.all_paragraphs() for f in p.figures]
+        return [f for p in self.all_paragraphs() for f in p.figures] + [
+            f for t in self.all_tables() for f in t.figures
+        ]
 
     def plain_text(self) -> str:
         """The whole document as text (the golden test compares this)."""
@@ -106,9 +142,11 @@ class Draft:
         for ch in self.chapters:
             lines.append(ch.title)
             lines += [p.text for p in ch.paragraphs]
+            lines += [line for t in ch.tables for line in t.lines()]
             for part in ch.parts:
                 lines.append(part.title)
                 lines += [p.text for p in part.paragraphs]
+                lines += [line for t in part.tables for line in t.lines()]
         lines += [self.author, self.date]
         return "\n".join(line for line in lines if line)
 
@@ -117,11 +155,23 @@ class Draft:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Draft:
+        def run(r: dict) -> Run:
+            return Run(r["text"], Figure(**r["figure"]) if r.get("figure") else None)
+
         def para(d: dict) -> Paragraph:
-            return Paragraph(
-                runs=[Run(r["text"], Figure(**r["figure"]) if r.get("figure") else None) for r in d.get("runs", [])],
-                area=d.get("area", ""),
-            )
+            return Paragraph(runs=[run(r) for r in d.get("runs", [])], area=d.get("area", ""))
+
+        def tables(d: dict) -> list[Table]:  # drafts saved before tables existed have none
+            return [
+                Table(
+                    title=t.get("title", ""),
+                    headers=list(t.get("headers", [])),
+                    rows=[[run(c) for c in row] for row in t.get("rows", [])],
+                    area=t.get("area", ""),
+                    note=t.get("note", ""),
+                )
+                for t in d.get("tables", [])
+            ]
 
         return cls(
             title=data["title"],
@@ -133,8 +183,12 @@ class Draft:
             chapters=[
                 Chapter(
                     title=c["title"],
-                    parts=[Part(p["title"], [para(x) for x in p.get("paragraphs", [])], p.get("area", "")) for p in c.get("parts", [])],
+                    parts=[
+                        Part(p["title"], [para(x) for x in p.get("paragraphs", [])], p.get("area", ""), tables(p))
+                        for p in c.get("parts", [])
+                    ],
                     paragraphs=[para(x) for x in c.get("paragraphs", [])],
+                    tables=tables(c),
                 )
                 for c in data.get("chapters", [])
             ],

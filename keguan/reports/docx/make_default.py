@@ -6,20 +6,24 @@ commit the new ``default.docx`` (a test checks that the two agree). The output i
 document dates and fixed zip timestamps, so regenerating an unchanged script changes nothing in git.
 
 Layout (GB/T 9704-2012, no 红头: a bureau that wants one uploads its own template):
-A4; margins top 3.7 cm, bottom 3.5 cm, left 2.8 cm, right 2.6 cm; 22 lines of 28 characters;
+A4; margins top 3.7 cm (天头 37 mm), bottom 3.5 cm, left 2.8 cm (订口 28 mm), right 2.6 cm (版心
+156 × 225 mm); 22 lines of 28 characters (a line grid of 22 lines, characters condensed by 0.25 pt so 28
+fit: see ``_page``);
 title 方正小标宋简体 二号 centred; body 仿宋_GB2312 三号, first line indented two characters, fixed
 line spacing 28.95 pt; 一、 chapter headings 黑体; （一） part headings 楷体_GB2312; signature and date
 right-aligned two characters in from the margin; page numbers "— 1 —" in 宋体 四号, odd pages right,
 even pages left.
 
-Every style is a named paragraph style (公文标题, 公文正文, 一级标题, 二级标题, 署名, 成文日期, 页码), so a bureau
-can restyle the document in Word without touching the placeholders.
+Every style is a named paragraph style (公文标题, 公文正文, 一级标题, 二级标题, 署名, 成文日期, 页码, and for
+tables 表格标题 黑体 三号, 表头 黑体 小四, 表格文字 仿宋 小四, 表注), so a bureau can restyle the document in Word
+without touching the placeholders.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -46,6 +50,15 @@ PAGE_NUMBER_SIZE = Pt(14)  # 四号
 LINE = Pt(28.95)  # 22 lines in the 225 mm type area
 TITLE_LINE = Pt(35)
 INDENT_CHARS = 2
+TABLE_SIZE = Pt(12)  # 小四: eight columns of a district table fit the 156 mm type area
+TABLE_LINE = Pt(20)
+TABLE_CAPTION, TABLE_HEAD, TABLE_TEXT, TABLE_NOTE = "KgTableCaption", "KgTableHead", "KgTableText", "KgTableNote"
+
+# GB/T 9704-2012 page: A4, 天头 (top margin) 37 mm, 订口 (left margin) 28 mm, type area 156 × 225 mm.
+PAGE_W, PAGE_H = Cm(21), Cm(29.7)
+MARGIN_TOP, MARGIN_LEFT = Cm(3.7), Cm(2.8)
+AREA_W, AREA_H = Cm(15.6), Cm(22.5)
+LINES, CHARS = 22, 28
 
 # What Word should use when a font is missing (w:fontTable): an alternative name that ships with Windows,
 # the GB2312 charset and a PANOSE class close to the original, so the fallback is a Song/Fang/Hei/Kai face
@@ -164,6 +177,11 @@ def _styles(doc) -> None:
     _set_fonts(rpr_default, BODY_FONT)
     for tag in ("w:sz", "w:szCs"):
         rpr_default.find(qn(tag)).set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
+    # Condensed by a quarter point: 28 characters of 三号 on a 156 mm line in every program (see _page).
+    spacing_el = OxmlElement("w:spacing")
+    spacing_el.set(qn("w:val"), str(grid_values()[2]))
+    later = {qn(t) for t in ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:lang")}
+    next(c for c in rpr_default if c.tag in later).addprevious(spacing_el)
     lang = rpr_default.find(qn("w:lang"))
     lang.set(qn("w:eastAsia"), "zh-CN")
     spacing = (
@@ -231,29 +249,76 @@ def _styles(doc) -> None:
     )
     _indent_chars(date, right=INDENT_CHARS)
 
+    # Tables (keguan.reports.docx.tables): off the document grid (a table line is shorter than a grid line,
+    # and 小四 characters would otherwise be spread to the 三号 character pitch), no indents.
+    table_styles = (
+        ("表格标题", TABLE_CAPTION, HEADING1_FONT, BODY_SIZE, LINE, WD_PARAGRAPH_ALIGNMENT.CENTER),
+        ("表头", TABLE_HEAD, HEADING1_FONT, TABLE_SIZE, TABLE_LINE, WD_PARAGRAPH_ALIGNMENT.CENTER),
+        ("表格文字", TABLE_TEXT, BODY_FONT, TABLE_SIZE, TABLE_LINE, WD_PARAGRAPH_ALIGNMENT.CENTER),
+        ("表注", TABLE_NOTE, BODY_FONT, TABLE_SIZE, TABLE_LINE, WD_PARAGRAPH_ALIGNMENT.LEFT),
+    )
+    for name, style_id, font, size, line, align in table_styles:
+        style = _paragraph_style(doc, name, style_id, base=None, font=font, size=size, line=line, align=align)
+        ppr = style.element.get_or_add_pPr()
+        _set_ppr_child(ppr, "w:snapToGrid", val="0")
+        _set_ppr_child(ppr, "w:ind", firstLine="0", firstLineChars="0", left="0", right="0")
+        style.quick_style = False
+    doc.styles["表格标题"].paragraph_format.keep_with_next = True
+    doc.styles["表格标题"].paragraph_format.space_before = Pt(TABLE_LINE.pt / 2)
+    doc.styles["表注"].paragraph_format.space_after = Pt(TABLE_LINE.pt / 2)
+
     page_number = _paragraph_style(
         doc, "页码", "KgPageNumber", base=None, font=PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE, line=Pt(18)
     )
     page_number.quick_style = False
+    _set_ppr_child(page_number.element.get_or_add_pPr(), "w:snapToGrid", val="0")
+
+
+def _twips(length) -> int:
+    return round(length / 635)  # EMU per twip
+
+
+def grid_values(page_w=PAGE_W, left=MARGIN_LEFT, right=None, page_h=PAGE_H, top=MARGIN_TOP, bottom=None):
+    """(linePitch, charSpace, condense) for LINES lines × CHARS characters of BODY_SIZE in the type area
+    as Word stores it (twips). linePitch: twips per line. charSpace: how much a character cell of the
+    grid is wider than the font size, in 1/4096 pt (negative: narrower; rounded down so CHARS cells fit:
+    28 characters of 三号 need 448 pt, the 156 mm line is 442.2 pt). condense: the character spacing, in
+    1/20 pt, that makes CHARS characters (and not one more) fit without a character grid."""
+    right = right if right is not None else PAGE_W - MARGIN_LEFT - AREA_W
+    bottom = bottom if bottom is not None else PAGE_H - MARGIN_TOP - AREA_H
+    width = _twips(page_w) - _twips(left) - _twips(right)
+    height = _twips(page_h) - _twips(top) - _twips(bottom)
+    line_pitch = height // LINES
+    pitch = width / 20 / CHARS  # points per character
+    char_space = math.floor((pitch - BODY_SIZE.pt) * 4096)
+    condense = -math.ceil((BODY_SIZE.pt - pitch) * 20)
+    assert CHARS * (BODY_SIZE.pt + condense / 20) <= width / 20 < (CHARS + 1) * (BODY_SIZE.pt + condense / 20)
+    return line_pitch, char_space, condense
 
 
 def _page(doc) -> None:
     section = doc.sections[0]
-    section.page_width = Cm(21)
-    section.page_height = Cm(29.7)
-    section.top_margin = Cm(3.7)
-    section.bottom_margin = Cm(3.5)
-    section.left_margin = Cm(2.8)
-    section.right_margin = Cm(2.6)
+    section.page_width = PAGE_W
+    section.page_height = PAGE_H
+    section.top_margin = MARGIN_TOP
+    section.bottom_margin = PAGE_H - MARGIN_TOP - AREA_H  # 3.5 cm
+    section.left_margin = MARGIN_LEFT
+    section.right_margin = PAGE_W - MARGIN_LEFT - AREA_W  # 2.6 cm
     section.header_distance = Cm(1.5)
     section.footer_distance = Cm(2.5)  # the page number sits about 7 mm below the type area
-    # 22 lines a page come from the fixed 28.95 pt line spacing (22 × 28.95 pt fits the 225 mm type area).
-    # No document grid: LibreOffice and WPS snap lines to it with rounding jumps and read a character grid
-    # (w:charSpace) differently from Word, so a line holds 27 characters of 三号 instead of GB/T's 28 —
-    # the same in every program.
+    # The document grid: 22 lines a page (w:linePitch, the body's exact 28.95 pt line spacing matches it).
+    # 28 characters a line come from condensing every character by 0.25 pt (see _styles), not from a
+    # character grid (type linesAndChars): LibreOffice gives a character wider than its grid cell two
+    # cells, so the 15.79 pt cells of a 28-character grid put 14 characters of 16 pt 三号 on a line
+    # (measured with LibreOffice 7/24; tests/test_report_office.py checks 28). charSpace is kept, so
+    # switching Word's 文档网格 to 指定行和字符网格 gives the same 28.
+    line_pitch, char_space, _ = grid_values()
     grid = section._sectPr.find(qn("w:docGrid"))
-    grid.attrib.pop(qn("w:type"), None)
-    grid.set(qn("w:linePitch"), "579")
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(line_pitch))
+    grid.set(qn("w:charSpace"), str(char_space))
 
     # Page numbers "— 1 —": odd pages right, even pages left, one character in from the margin.
     doc.settings.odd_and_even_pages_header_footer = True

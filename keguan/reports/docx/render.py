@@ -8,6 +8,14 @@ Templates are Jinja inside Word (docxtpl). The environment is sandboxed (an uplo
 input) and strict: an unknown placeholder is an error, not an empty string. Errors are reported in Chinese
 with the paragraph of the template they are in ("模板第3段…"; a paragraph is what Word shows as one line
 of the template) and the placeholder or tag concerned.
+
+Tables need no placeholder: each table of a chapter or part goes into the context as one more entry of
+that chapter's or part's ``paragraphs``, a marker with a per-render random part (draft text cannot forge
+it); after rendering, the paragraph holding a marker becomes the table's caption and a real Word table
+follows it. So a bureau's template that predates tables (or never mentions them) still gets them, right
+after the paragraphs they belong to. Their look comes from the paragraph styles 表格标题 / 表头 / 表格文字 /
+表注 (a template without them gets the default template's), borders and widths are set on the table.
+Cell text never goes through Jinja: it is XML-escaped text in a w:t, so it cannot become a tag or a field.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import functools
 import io
 import os
 import re
+import secrets
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -31,7 +40,9 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
-from keguan.reports.draft import Chapter, Draft, Figure, Paragraph, Part
+from keguan.reports.draft import Chapter, Draft, Figure, Paragraph, Part, Run, Table
+
+from . import tables as word_tables
 
 __all__ = [
     "CONTEXT_KEYS",
@@ -85,17 +96,31 @@ def _texts(paragraphs: list[Paragraph]) -> list[str]:
     return [t for t in (_clean(p.text) for p in paragraphs) if t]
 
 
-def context_for(draft: Draft) -> dict[str, Any]:
-    """The docxtpl context: plain strings, dicts and lists (empty paragraphs left out)."""
+def context_for(draft: Draft, marks: dict[str, Table] | None = None) -> dict[str, Any]:
+    """The docxtpl context: plain strings, dicts and lists (empty paragraphs left out). With ``marks``
+    (a dict to fill), each table is added to its chapter's or part's paragraphs as a marker, recorded in
+    ``marks``; without, tables are left out."""
+    nonce = secrets.token_hex(8) if marks is not None else ""
+
+    def with_tables(paragraphs: list[Paragraph], tables: list[Table]) -> list[str]:
+        texts = _texts(paragraphs)
+        if marks is not None:
+            for table in tables:
+                mark = f"KGTABLE{nonce}N{len(marks)}E"
+                marks[mark] = table
+                texts.append(mark)
+        return texts
+
     return {
         "title": _clean(draft.title),
         "opening": _clean(draft.opening.text),
         "chapters": [
             {
                 "title": _clean(ch.title),
-                "paragraphs": _texts(ch.paragraphs),
+                "paragraphs": with_tables(ch.paragraphs, ch.tables),
                 "parts": [
-                    {"title": _clean(part.title), "paragraphs": _texts(part.paragraphs)} for part in ch.parts
+                    {"title": _clean(part.title), "paragraphs": with_tables(part.paragraphs, part.tables)}
+                    for part in ch.parts
                 ],
             }
             for ch in draft.chapters
@@ -134,6 +159,22 @@ def sample_draft() -> Draft:
                             .add("，入库科技型中小企业")
                             .fig(Figure("45家", indicator="tsme", value="45", kind="count"))
                             .add("。")
+                        ],
+                        tables=[
+                            Table(
+                                title="表1 示例区主要指标完成情况",
+                                headers=["指标", "完成值", "年度目标", "完成率"],
+                                rows=[
+                                    [
+                                        Run("高企认定"),
+                                        Run("9家", Figure("9家", indicator="hte_new", value="9", kind="count")),
+                                        Run("20家"),
+                                        Run("45.0%"),
+                                    ],
+                                    [Run("科小入库"), Run("45家"), Run("60家"), Run("75.0%")],
+                                ],
+                                note="注：完成率为完成值占年度目标的比例。",
+                            )
                         ],
                     ),
                     Part(
@@ -439,10 +480,33 @@ def default_template() -> bytes:
     return resources.files(__package__).joinpath("default.docx").read_bytes()
 
 
-def _render(data: bytes, context: dict[str, Any], sources: list[_Source]) -> bytes:
+@functools.cache
+def _default_styles() -> bytes:
+    with zipfile.ZipFile(io.BytesIO(default_template())) as zf:
+        return zf.read("word/styles.xml")
+
+
+def _place_tables(doc, marks: dict[str, Table]) -> None:
+    """Tables where their markers ended up: in the body as Word tables, anywhere else as text."""
+    if not marks:
+        return
+    body = doc.element.body
+    word_tables.replace_markers(body, marks, _clean, word_tables.text_width(body))
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            element = getattr(rel.target_part, "element", None)
+            if element is not None:
+                word_tables.replace_markers(element, marks, _clean, 0, as_text=True)
+    word_tables.ensure_styles(doc.styles.element, _default_styles())
+
+
+def _render(
+    data: bytes, context: dict[str, Any], sources: list[_Source], marks: dict[str, Table] | None = None
+) -> bytes:
     tpl = DocxTemplate(io.BytesIO(data))
     try:
         tpl.render(context, jinja_env=_environment(), autoescape=True)
+        _place_tables(tpl.docx, marks or {})
         props = tpl.docx.core_properties
         props.title = context.get("title", "")[:255]
         if context.get("author"):
@@ -476,12 +540,13 @@ def render_docx(draft: Draft, template_bytes: bytes | None = None) -> bytes:
     """The draft as a complete .docx, rendered in memory with the given template (a bureau's upload) or
     the default one. Raises TemplateProblem (message in Chinese) if the template cannot be used."""
     data = default_template() if template_bytes is None else template_bytes
-    context = context_for(draft)
+    marks: dict[str, Table] = {}
+    context = context_for(draft, marks)
     sources = _sources(_open(data))
     problem = _check_syntax(sources)
     if problem:
         raise TemplateProblem(problem)
-    return _render(data, context, sources)
+    return _render(data, context, sources, marks)
 
 
 def save_docx(draft: Draft, path: str | os.PathLike[str], template_bytes: bytes | None = None) -> Path:
@@ -506,6 +571,10 @@ def save_docx(draft: Draft, path: str | os.PathLike[str], template_bytes: bytes 
 
 def _document_text(data: bytes) -> str:
     return "\n".join(line for source in _sources(_open(data)) for line in source.lines)
+
+
+def _table_texts(table: Table) -> list[str]:
+    return [table.title, *table.headers, *(cell.text for row in table.rows for cell in row), table.note]
 
 
 def _missing(rendered: str, draft: Draft) -> list[str]:
@@ -539,6 +608,11 @@ def _missing(rendered: str, draft: Draft) -> list[str]:
         )
     if absent(part_paras):
         problems.append("模板的小节循环中缺少小节段落循环“{%p for para in part.paragraphs %}”…“{{ para }}”")
+    elif absent([x for t in draft.all_tables() for x in map(_clean, _table_texts(t)) if x]):
+        problems.append(
+            "模板未能放入表格：表格排在所属章节或小节的段落之后，"
+            "须保留“{%p for para in part.paragraphs %}”…“{{ para }}”，且“{{ para }}”单独成段"
+        )
     return problems
 
 
@@ -570,8 +644,9 @@ def check_template(template_bytes: bytes) -> list[str]:
         return unknown
 
     draft = sample_draft()
+    marks: dict[str, Table] = {}
     try:
-        rendered = _render(bytes(template_bytes), context_for(draft), sources)
+        rendered = _render(bytes(template_bytes), context_for(draft, marks), sources, marks)
     except TemplateProblem as exc:
         return [exc.message]
     return _missing(_document_text(rendered), draft)
