@@ -531,7 +531,7 @@ def test_total_against_the_target_on_the_page_in_the_engine_and_in_the_summary(r
 
     draft = build_draft(w.a, year)
     text = draft.plain_text()
-    assert "研发投入\n" in text, text
+    assert "强化研发投入引导，推动研发经费填报扩面增量\n" in text, text
     assert ("2024年度研发经费填报中，全区应填报规上企业2家，已完成填报2家，填报率100.00%；"
             "规上企业完成研发经费填报225万元，完成市定目标的75.0%，全市排名第一。") in text
     check_figures(draft, w.a, year)

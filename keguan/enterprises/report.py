@@ -54,4 +54,4 @@ def build(ctx) -> list[Paragraph]:
     return out
 
 
-register_part(ReportPart(area="enterprises", build=build))
+register_part(ReportPart(area="enterprises", build=build, heading="突出创新主体培育，着力壮大科技企业梯队"))

@@ -18,6 +18,7 @@ from keguan.rules.periods import Period, cn_number, percent, rank_text
 from .draft import Chapter, Draft, Figure, Paragraph, Part
 from .models import IssueItem, PlanItem, PlanStatus
 from .registry import area_choices, build_part, parts
+from .structure import layout_for
 
 CN_PART = "（{}）"
 
@@ -185,10 +186,11 @@ def build_draft(region: Region, period: Period, *, engine: Engine | None = None,
         "工作计划汇报如下："
     )
     summary = Chapter(title=f"一、{period.label}工作总结")
-    for rp in parts():
-        paragraphs = build_part(rp, ctx)
+    registered = {rp.area: rp for rp in parts()}
+    for lp in layout_for(region):  # the bureau's 总结结构: its order and headings, hidden parts left out
+        paragraphs = build_part(registered[lp.area], ctx) if lp.shown else []
         if paragraphs:
-            summary.parts.append(Part(title=rp.title, paragraphs=paragraphs, area=rp.area))
+            summary.parts.append(Part(title=lp.title, paragraphs=paragraphs, area=lp.area))
     if not summary.parts:
         summary.paragraphs.append(Paragraph().add(f"{period.label}暂无可统计的业务记录。"))
     for i, part in enumerate(summary.parts, start=1):
