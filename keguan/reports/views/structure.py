@@ -77,10 +77,10 @@ def structure_view(request: HttpRequest) -> HttpResponse:
             for lp, f in forms:
                 if exc.field and exc.field.startswith(f"{lp.area}-"):
                     f.add_error(exc.field.split("-", 1)[1], exc.message)
-        else:
-            if not request.htmx:
-                messages.success(request, notice)
-                return redirect("reports:structure")
+        if notice and not request.htmx:
+            messages.success(request, notice)
+            return redirect("reports:structure")
+        if notice:  # htmx: the page again, from the stored structure
             layout = layout_for(region)
             forms = _forms(layout)
     return render(request, "reports/structure.html", {
