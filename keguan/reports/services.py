@@ -249,15 +249,17 @@ def layout_save(*, actor, region: Region, rows: list[dict], versions: dict[str, 
     changed = 0
     for position, (_, row) in enumerate(ordered, start=1):
         obj = stored.get(row["area"])
+        why = reason
         if obj is None:
             obj = ReportPartLayout(region=region, area=row["area"], version=0)
+            why = f"第{position}部分：{row['title']}{'' if row['shown'] else '（不写入）'}"
         elif (obj.title, obj.position, obj.shown) == (row["title"], position, bool(row["shown"])):
             continue
         obj.title, obj.position, obj.shown = row["title"], position, bool(row["shown"])
         obj.version += 1
         obj.updated_by = actor if actor and actor.pk else None
         obj._history_user = obj.updated_by
-        obj._change_reason = reason
+        obj._change_reason = why
         obj.save()
         changed += 1
     return changed
