@@ -533,7 +533,7 @@ def test_total_against_the_target_on_the_page_in_the_engine_and_in_the_summary(r
     for period in (Period.parse("2025H1"), Period.parse("2025")):
         draft = build_draft(w.a, period)
         text = draft.plain_text()
-        assert "研发投入\n" in text, text
+        assert "强化研发投入引导，推动研发经费填报扩面增量\n" in text, text
         assert ("研发经费填报实现应报尽报。2024年度研发经费填报中，全区应填报规上企业2家，已完成填报2家，填报率100.0%；"
                 "规上企业填报研发经费225万元，完成市定目标的75.0%，全市排名第一。") in text, text
         assert "研发经费填报额未完成年度目标。2024年研发经费填报额225万元，完成市定目标的75.0%。" in text

@@ -27,5 +27,5 @@ def build(ctx) -> list[Paragraph]:
     return [paragraph] if paragraph is not None else []
 
 
-register_part(ReportPart(area=AREA, build=lambda ctx: []))
+register_part(ReportPart(area=AREA, build=lambda ctx: [], heading="突出创新主体培育，着力壮大科技企业梯队"))
 contribute(AREA, 20, build)

@@ -57,4 +57,4 @@ def build(ctx) -> list[Paragraph]:
     return [p]
 
 
-register_part(ReportPart(area=AREA, build=build))
+register_part(ReportPart(area=AREA, build=build, heading="强化研发投入引导，推动研发经费填报扩面增量"))

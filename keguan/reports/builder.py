@@ -35,6 +35,7 @@ from .draft import Chapter, Draft, Figure, Paragraph, Part, Run
 from .models import IssueItem, PlanItem, PlanStatus
 from .phrasing import numbered_items
 from .registry import area_choices, build_part, parts
+from .structure import layout_for
 from .wording import Wording, wording_for
 
 CN_PART = "（{}）"
@@ -322,12 +323,12 @@ def build_draft(region: Region, period: Period, *, engine: Engine | None = None,
     )
     chapters: list[Chapter] = []
     summary = Chapter(title=f"{period.label}工作总结")
-    titles: dict[str, str] = {}
-    for rp in parts():
-        paragraphs = build_part(rp, ctx)
-        titles[rp.area] = rp.title
+    registered = {rp.area: rp for rp in parts()}
+    titles = {rp.area: rp.title for rp in registered.values()}  # the plans' part titles: the areas' names
+    for lp in layout_for(region):  # the bureau's 总结结构: its order and headings, hidden parts left out
+        paragraphs = build_part(registered[lp.area], ctx) if lp.shown else []
         if paragraphs:
-            summary.parts.append(Part(title=rp.title, paragraphs=numbered_items(paragraphs), area=rp.area))
+            summary.parts.append(Part(title=lp.title, paragraphs=numbered_items(paragraphs), area=lp.area))
     if not summary.parts:
         draft.notes.append(f"{period.label}没有可写入总结的业务记录：请先录入或导入企业、资质、研发经费填报等记录。")
     if region.level == RegionLevel.CITY:  # the districts compared: who leads and lags, and a table

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.versioning import VersionField
 from keguan.rules.periods import Period
 
-from .registry import area_choices
+from .registry import HEADING_LIMIT, area_choices
 
 
 def report_period_choices(years: int = 4) -> list[tuple[str, str]]:
@@ -60,3 +61,21 @@ class IssueItemForm(BootstrapMixin, forms.Form):
 class TemplateUploadForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="模板名称", max_length=100, required=False)
     file = forms.FileField(label="Word 模板（.docx）")
+
+
+class PartLayoutForm(BootstrapMixin, forms.Form):
+    """One part's line on the 总结结构 page (prefixed with the part's area code)."""
+
+    title = forms.CharField(label="标题", max_length=HEADING_LIMIT, error_messages={
+        "required": "请填写标题", "max_length": f"标题最多 {HEADING_LIMIT} 字（现有 %(show_value)d 字）"})
+    position = forms.IntegerField(label="顺序", min_value=1, max_value=99, error_messages={
+        "required": "请填写顺序", "invalid": "顺序须为 1–99 的整数", "min_value": "顺序须为 1–99 的整数",
+        "max_value": "顺序须为 1–99 的整数"})
+    shown = forms.BooleanField(label="写入总结", required=False)
+    version = VersionField()
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("请填写标题")
+        return title

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
+from keguan.core.versioning import Versioned
 
 
 class PlanStatus(models.TextChoices):
@@ -106,3 +107,30 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} 第{self.number}版"
+
+
+class ReportPartLayout(Versioned):
+    """总结结构: how a bureau's summary writes one area's part — its heading, its place and whether it is written
+    at all. Rows exist only for the parts a bureau has arranged; ``keguan.reports.structure.layout_for`` merges
+    them with the registered parts (a part registered later comes last with its default heading)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    area = models.CharField("部分", max_length=32)
+    title = models.CharField("标题", max_length=40)
+    position = models.PositiveSmallIntegerField("顺序")
+    shown = models.BooleanField("写入总结", default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords()
+
+    scope = ScopeSpec(regions={1: "region"})
+
+    class Meta:
+        verbose_name = "总结结构"
+        verbose_name_plural = "总结结构"
+        ordering = ["region", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "area"], name="report_part_layout_area")]
+
+    def __str__(self) -> str:
+        return self.title

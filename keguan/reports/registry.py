@@ -14,14 +14,29 @@ from .draft import Paragraph
 class ReportPart:
     area: str  # the area's code (keguan.core.areas): its title heads the part, its order places it
     build: Callable[[object], list[Paragraph]]  # ctx → paragraphs; [] when the area has nothing in the period
+    # The part's default heading in the bureaus' two-phrase style ("突出创新主体培育，着力壮大创新动力源"),
+    # which a bureau may rename on its 总结结构 page (keguan.reports.structure); '' derives one from the title.
+    heading: str = ""
 
     @property
-    def title(self) -> str:  # the part heading without its number: "创新主体培育"
+    def title(self) -> str:  # the area's name: "创新主体培育" (plan areas, the structure page's labels)
         return area_title(self.area)
+
+    @property
+    def default_title(self) -> str:  # the part's heading unless a bureau renamed it
+        return self.heading or default_heading(self.title)
 
     @property
     def order(self) -> int:
         return area_order(self.area)
+
+
+HEADING_LIMIT = 40  # characters of a part heading (the structure page's limit too)
+
+
+def default_heading(title: str) -> str:
+    """A two-phrase heading for an area that gives none: "扎实推进科技项目管理工作，持续提升科技创新水平"."""
+    return f"扎实推进{title}工作，持续提升科技创新水平"
 
 
 _PARTS: dict[str, ReportPart] = {}

@@ -11,17 +11,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from keguan.core.scope_walk import REPORTERS, SceneContext, Walk, Write, status
 from keguan.rules.periods import Period
 
-from .models import IssueItem, PlanItem, ReportTemplate
+from .models import IssueItem, PlanItem, ReportPartLayout, ReportTemplate
 from .services import report_generate
 
 REPORT_YEAR = str(dt.date.today().year - 1)  # a work-summary period the forms offer
-RECORDS = ("report_version", "plan_item", "issue_item", "report_template")
+RECORDS = ("report_version", "plan_item", "issue_item", "report_template", "report_part_layout")
 
 
 def _template_upload(_: Any) -> dict:
     from .docx import default_template
 
     return {"name": "范围测试模板", "file": SimpleUploadedFile("模板.docx", default_template())}
+
+
+def _structure_form(_: Any) -> dict:
+    from .registry import parts
+
+    data = {"action": "save"}
+    for i, p in enumerate(parts(), start=1):
+        data |= {f"{p.area}-title": f"范围测试标题{i}", f"{p.area}-position": str(i), f"{p.area}-shown": "on"}
+    return data
 
 
 def _scene(ctx: SceneContext) -> dict:
@@ -33,11 +42,13 @@ def _scene(ctx: SceneContext) -> dict:
         records["issue_item"][key] = IssueItem.objects.create(region=r, period=REPORT_YEAR, text=f"{word}问题哨兵")
         records["report_template"][key] = ReportTemplate.objects.create(
             region=r, name=f"{word}模板哨兵", content=b"", active=False)
+        records["report_part_layout"][key] = ReportPartLayout.objects.create(
+            region=r, area="enterprises", title=f"{word}结构哨兵", position=1)
     return records
 
 
 def _leaks(kind: str, obj) -> list[str]:
-    text = getattr(obj, "text", "") or getattr(obj, "name", "")
+    text = getattr(obj, "text", "") or getattr(obj, "name", "") or getattr(obj, "title", "")
     return [text] if text else []
 
 
@@ -61,15 +72,18 @@ WALK = Walk(
         "reports:issue_delete": Write(REPORTERS, lambda item: {}),
         "reports:templates": Write(REPORTERS, _template_upload),
         "reports:template_toggle": Write(REPORTERS, lambda t: {}),
+        "reports:structure": Write(REPORTERS, _structure_form),
     },
     page_status={name: status(REPORTERS) for name in ("reports:home", "reports:plans", "reports:issues",
                                                        "reports:templates", "reports:template_default",
-                                                       "reports:template_sample")},
+                                                       "reports:template_sample", "reports:structure")}
+    | {"reports:compare": status({"city"})},
     anchors={
         "reports.PlanItem": lambda x: (x.region, None),
         "reports.IssueItem": lambda x: (x.region, None),
         "reports.ReportTemplate": lambda x: (x.region, None),
         "reports.ReportVersion": lambda x: (x.region, None),
+        "reports.ReportPartLayout": lambda x: (x.region, None),
     },
     region_records=RECORDS,
     scene=_scene,

@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from keguan.core.errors import ServiceError
 from keguan.core.permissions import may
+from keguan.core.versioning import StaleEdit
 from keguan.regions.models import Region
 from keguan.rules.periods import Period
 
 from .builder import build_draft
 from .draft import Draft, Paragraph, Run
-from .models import IssueItem, PlanItem, PlanStatus, ReportTemplate, ReportVersion
+from .models import IssueItem, PlanItem, PlanStatus, ReportPartLayout, ReportTemplate, ReportVersion
 
 
 def check_reporter(actor, region: Region) -> None:
@@ -159,3 +161,121 @@ def template_upload(*, actor, region: Region, name: str, content: bytes) -> Repo
 def active_template(region: Region) -> bytes | None:
     t = ReportTemplate.objects.filter(region=region, active=True).first()
     return bytes(t.content) if t else None
+
+
+# 总结结构 ------------------------------------------------------------------------------------------------------
+
+def check_structure_editor(actor, region: Region) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    if not may(actor, "reports.structure") or actor.region_id != region.pk:
+        raise PermissionDenied("只能调整本单位工作总结的结构")
+
+
+def _shown_word(shown: bool) -> str:
+    return "写入" if shown else "不写入"
+
+
+def _check_fresh(region: Region, stored: dict[str, ReportPartLayout], versions: dict[str, int]) -> None:
+    """Refuse a save made on a structure page read before someone else changed it (``versions``: each part's
+    stored version when the page was read, 0 for a part then not arranged)."""
+    from .structure import layout_for
+
+    stale = [area for area, expected in versions.items()
+             if expected != (stored[area].version if area in stored else 0)]
+    if not stale:
+        return
+    defaults = {lp.area: lp for lp in layout_for(region)}
+    details = []
+    for area in stale:
+        lp = defaults.get(area)
+        if lp is None:
+            continue
+        then = (ReportPartLayout.history.filter(region_id=region.pk, area=area, version=versions[area])
+                .order_by("-history_date").first() if versions[area] else None)
+        now = stored.get(area)
+        old = (then.title, then.shown) if then is not None else (lp.default_title, True)
+        new = (now.title, now.shown) if now is not None else (lp.default_title, True)
+        what = []
+        if old[0] != new[0]:
+            what.append(f"标题 {old[0]} → {new[0]}")
+        if old[1] != new[1]:
+            what.append(f"{_shown_word(old[1])} → {_shown_word(new[1])}")
+        if now is None:
+            what.append("恢复默认")
+        details.append(f"{lp.name}：{'，'.join(what) or '调整顺序'}")
+    latest = (ReportPartLayout.history.filter(region_id=region.pk).select_related("history_user")
+              .order_by("-history_date").first())
+    who = "他人"
+    if latest is not None:
+        user = latest.history_user
+        name = getattr(user, "display_name", "") or (str(user) if user else "他人")
+        when = timezone.localtime(latest.history_date)
+        who = f"{name}于{when:%H:%M}" if when.date() == timezone.localdate() else f"{name}于{when:%Y-%m-%d %H:%M}"
+    message = f"保存失败：您打开此页面后，{who}修改了总结结构"
+    message += f"（{'；'.join(details[:8])}）" if details else ""
+    message += "。您填写的内容仍在下方，请核对后再次保存（再次保存即以您填写的为准）。"
+    raise StaleEdit(message, [])
+
+
+def _lock_structure(region: Region) -> dict[str, ReportPartLayout]:
+    # one save of a region's structure at a time, including the first (which creates its rows)
+    Region.objects.select_for_update().filter(pk=region.pk).exists()
+    return {r.area: r for r in ReportPartLayout.objects.select_for_update().filter(region=region)}
+
+
+@transaction.atomic
+def layout_save(*, actor, region: Region, rows: list[dict], versions: dict[str, int] | None = None,
+                reason: str = "修改总结结构") -> int:
+    """Store the region's structure: ``rows`` of {area, title, position, shown}, one per registered part (the
+    positions only order them: they are stored as 1, 2, …). Returns how many parts changed."""
+    from .registry import HEADING_LIMIT, parts
+
+    check_structure_editor(actor, region)
+    registered = {p.area: p for p in parts()}
+    stored = _lock_structure(region)
+    if versions is not None:
+        _check_fresh(region, stored, versions)
+    for row in rows:
+        if row["area"] not in registered:
+            raise ServiceError(f"未知的总结部分：{row['area']}")
+        title = " ".join(str(row["title"]).split())
+        if not title:
+            raise ServiceError("请填写标题", field=f"{row['area']}-title")
+        if len(title) > HEADING_LIMIT:
+            raise ServiceError(f"标题最多 {HEADING_LIMIT} 字（现有 {len(title)} 字）", field=f"{row['area']}-title")
+        row["title"] = title
+    ordered = sorted(enumerate(rows), key=lambda e: (int(e[1]["position"]), e[0]))
+    changed = 0
+    for position, (_, row) in enumerate(ordered, start=1):
+        obj = stored.get(row["area"])
+        why = reason
+        if obj is None:
+            obj = ReportPartLayout(region=region, area=row["area"], version=0)
+            why = f"第{position}部分：{row['title']}{'' if row['shown'] else '（不写入）'}"
+        elif (obj.title, obj.position, obj.shown) == (row["title"], position, bool(row["shown"])):
+            continue
+        obj.title, obj.position, obj.shown = row["title"], position, bool(row["shown"])
+        obj.version += 1
+        obj.updated_by = actor if actor and actor.pk else None
+        obj._history_user = obj.updated_by
+        obj._change_reason = why
+        obj.save()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def layout_reset(*, actor, region: Region, versions: dict[str, int] | None = None) -> int:
+    """恢复默认: forget the region's arrangement (its rows are deleted, with history). Returns how many."""
+    check_structure_editor(actor, region)
+    stored = _lock_structure(region)
+    if versions is not None:
+        _check_fresh(region, stored, versions)
+    if not stored:
+        raise ServiceError("总结结构已是默认，无需恢复")
+    for obj in stored.values():
+        obj._history_user = actor if actor and actor.pk else None
+        obj._change_reason = "恢复默认"
+        obj.delete()
+    return len(stored)

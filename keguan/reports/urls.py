@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registers, summary
+from .views import compare, registers, structure, summary
 
 app_name = "reports"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("plans/<int:pk>/status/", registers.plan_status_view, name="plan_status"),
     path("issues/", registers.issues_view, name="issues"),
     path("issues/<int:pk>/delete/", registers.issue_delete_view, name="issue_delete"),
+    path("structure/", structure.structure_view, name="structure"),
+    path("compare/", compare.compare_view, name="compare"),
     path("templates/", registers.templates_view, name="templates"),
     path("templates/<int:pk>/toggle/", registers.template_toggle_view, name="template_toggle"),
     path("templates/default.docx", registers.template_default_view, name="template_default"),
