@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keguan.reports.docx.render import default_template
+from keguan.reports.draft import Draft
 from keguan.reports.models import IssueItem, PlanItem, ReportTemplate, ReportVersion
 
 YEAR = timezone.localdate().year
@@ -100,3 +101,24 @@ def test_template_page_explains_placeholders_and_offers_the_default_and_a_sample
     own = ReportTemplate.objects.get()
     assert c.get(reverse("reports:template_sample"), {"template": own.pk}).status_code == 200
     assert login(world.outsider).get(reverse("reports:template_sample"), {"template": own.pk}).status_code == 404
+
+
+def test_what_is_missing_is_said_on_the_preview_never_in_the_document(world, login):
+    """No plans entered and no problem found: the chapters are left out of the document and the preview
+    says what to enter; not a word of that reaches the Word file."""
+    c = login(world.staff)
+    c.post(reverse("reports:home"), {"period": f"{YEAR}H1"})
+    v = ReportVersion.objects.get()
+    assert v.draft["notes"], v.draft
+    html = c.get(reverse("reports:version", args=[v.pk])).content.decode()
+    assert 'data-testid="draft-notes"' in html and "请在“工作计划”中录入计划后重新生成" in html
+    got = c.get(reverse("reports:version_download", args=[v.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs)
+    for words in ("请在", "录入", "暂无", "重新生成"):
+        assert words not in text, text
+    # with a plan for the next half-year the plan chapter is back, and its note gone
+    c.post(reverse("reports:plans"), {"area": "enterprises", "text": "组织高企申报培训", "due": f"{YEAR}-11-30"})
+    c.post(reverse("reports:home"), {"period": f"{YEAR}H1"})
+    v2 = ReportVersion.objects.get(number=2)
+    assert not any("工作计划" in n for n in v2.draft["notes"])
+    assert "组织高企申报培训" in Draft.from_json(v2.draft).plain_text()
