@@ -666,3 +666,29 @@ def test_every_pipeline_figure_links_to_as_many_firms(world):
         assert response.context["page"].paginator.count == len(firms) == want, (ind.code, want, firms)
         checked += 1
     assert checked >= 4
+
+
+def test_visits_list_by_period_and_the_renewal_figure_links_to_its_certificates(world):
+    """The summary's 辅导走访 figure lists the period's visits; its 一年内到期 figure the certificates behind it."""
+    from keguan.indicators import registry
+    from keguan.rules.periods import Period
+
+    e = world.ent_a2
+    for day in (dt.date(YEAR, 2, 3), dt.date(YEAR, 5, 6), dt.date(YEAR, 8, 9)):
+        services.visit_add(enterprise=e, actor=world.staff, visited_on=day, topic="hnte", tutor="区科技局",
+                           content=f"{day:%m}月辅导")
+    period = Period.parse(f"{YEAR}H1")
+    ind = registry.get("pl_visits")
+    assert ind.by_district([world.a.pk], period)[world.a.pk] == 2
+    page = as_(world.staff).get(ind.records_url(world.a, period))
+    assert page.context["page"].paginator.count == 2
+    html = page.content.decode()
+    assert "02月辅导" in html and "05月辅导" in html and "08月辅导" not in html and "辅导日期" in html
+    assert as_(world.outsider).get(ind.records_url(world.a, period)).context["page"].paginator.count == 0
+    # a certificate valid at the period's end and expiring within a year, nobody renewing: the figure's row
+    services.certificate_add(enterprise=e, actor=world.staff, number=f"GR{YEAR - 3}45000099",
+                             issued_on=dt.date(YEAR - 3, 12, 1))
+    exp = registry.get("pl_hnte_expiring")
+    assert exp.by_district([world.a.pk], period)[world.a.pk] == 1
+    listed = as_(world.staff).get(exp.records_url(world.a, period))
+    assert listed.context["page"].paginator.count == 1 and "此后12个月内到期" in listed.content.decode()

@@ -153,7 +153,6 @@ PIPELINE = {
                                         if m.exit_reason == "recognised" and _in(m.exited_on, p)},
     "pl_pool_entered": lambda d, p: {m.enterprise_id for m in _members(d) if _in(m.entered_on, p)},
     "pl_visits": lambda d, p: {v.pk for v in _visits(d) if _in(v.visited_on, p)},
-    "pl_visited_firms": lambda d, p: {v.enterprise_id for v in _visits(d) if _in(v.visited_on, p)},
     "pl_hnte_expiring": lambda d, p: _expiring(d, p),
 }
 
@@ -217,17 +216,19 @@ def check_figures(draft, district: Region, period: Period) -> int:
 
 
 def check_consistency(draft) -> None:
-    """No indicator is stated with two texts, and no concept (新认定高企, 科小入库 …) by two indicators."""
+    """No indicator is stated with two values (for one region and period), and no concept (新认定高企, 科小入库 …)
+    by two indicators."""
     seen: dict[tuple, str] = {}
-    concepts: dict[str, str] = {}
+    concepts: dict[tuple, str] = {}
     for f in draft.figures():
         if f.kind == "count":
             continue
-        key = (f.indicator, f.kind, f.period)
-        assert seen.setdefault(key, f.text) == f.text, (f, seen[key])
+        key = (f.region, f.indicator, f.kind, f.period)
+        assert seen.setdefault(key, f.value) == f.value, (f, seen[key])
         concept = indicators.get(f.indicator).concept
         if concept and f.kind == "value":
-            assert concepts.setdefault(concept, f.indicator) == f.indicator, (concept, f.indicator, concepts[concept])
+            ckey = (f.region, concept)
+            assert concepts.setdefault(ckey, f.indicator) == f.indicator, (concept, f.indicator, concepts[ckey])
     text = draft.plain_text()
     for words in ("请在", "尚未录入", "暂无可统计", "暂无需要"):
         assert words not in text, f"an instruction or placeholder reaches the document: {words}"

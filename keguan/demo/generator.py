@@ -167,9 +167,9 @@ def _wipe_city(city: Region) -> None:
         ):
             raw_delete(qs)
     from keguan.indicators.models import ReportedValue, Target
-    from keguan.reports.models import IssueItem, PlanItem, ReportTemplate, ReportVersion
+    from keguan.reports.models import IssueItem, PlanItem, ReportTemplate, ReportVersion, WorkNote
 
-    for model in (Target, ReportedValue, PlanItem, IssueItem, ReportVersion, ReportTemplate):
+    for model in (Target, ReportedValue, PlanItem, IssueItem, WorkNote, ReportVersion, ReportTemplate):
         raw_delete(model.objects.filter(region__path__startswith=city.path))
         if hasattr(model, "history"):
             raw_delete(model.history.filter(region__path__startswith=city.path))
@@ -447,6 +447,48 @@ ISSUE_TEXTS = [
     "科技型中小企业入库后向高新技术企业转化的比例偏低",
 ]
 
+# 工作纪实 as bureaus write them: (area, lead phrase, one-line write-ups; {n} becomes a number of firms)
+NOTE_TEMPLATES = [
+    ("enterprises", "积极组织企业参加科技创新培训", [
+        "组织辖区{n}家企业参加市科技局“企业创新能力提升”线上培训",
+        "组织{n}家企业参加高新技术企业知识产权管理及法律事务专项培训",
+        "组织企业参加“专精特新”企业之路线上培训，{n}家企业负责人参训",
+    ]),
+    ("enterprises", "开展高企申报政策宣讲", [
+        "召开高新技术企业申报政策宣讲会，{n}家企业参会",
+        "联合税务部门开展研发费用加计扣除政策解读，{n}家企业参加",
+    ]),
+    ("rd", "深入企业开展研发投入调研", [
+        "召开规上企业研发投入调研座谈会，{n}家企业交流研发投入情况",
+        "走访{n}家规上工业企业，指导规范设置研发费用辅助账",
+    ]),
+    ("general", "搭建政企银沟通交流平台", [
+        "联合{n}家金融机构举办科技企业融资对接会",
+        "组织召开科技型企业“政银企”座谈会，{n}家企业参加",
+    ]),
+    ("general", "营造科技创新良好氛围", [
+        "开展科技活动周系列活动，发放宣传资料{n}00余份",
+        "组织科普进社区活动，{n}家单位参与",
+    ]),
+]
+
+
+def _make_notes(rng: random.Random, districts: list[Region], today: dt.date) -> list:
+    """工作纪实 for last year and this year so far: a few a quarter per district, dated no later than today."""
+    from keguan.reports.models import WorkNote
+
+    notes = []
+    for d in districts:
+        for year in (today.year - 1, today.year):
+            for _ in range(rng.randint(6, 9)):
+                area, lead, texts = rng.choice(NOTE_TEMPLATES)
+                on = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+                if on > today:
+                    continue
+                notes.append(WorkNote(region=d, area=area, happened_on=on, lead=lead,
+                                      text=rng.choice(texts).format(n=rng.randint(5, 40))))
+    return notes
+
 
 def _make_indicator_data(rng: random.Random, city: Region, districts: list[Region], today: dt.date) -> None:
     """Targets for this year (about last year's result grown 5–30%), GDP for the last three years, and some
@@ -454,7 +496,7 @@ def _make_indicator_data(rng: random.Random, city: Region, districts: list[Regio
     from keguan.indicators import registry
     from keguan.indicators.models import ReportedValue, Target
     from keguan.indicators.selectors import Engine
-    from keguan.reports.models import IssueItem, PlanItem
+    from keguan.reports.models import IssueItem, PlanItem, WorkNote
     from keguan.rules.periods import Period
 
     engine = Engine(districts)
@@ -482,6 +524,7 @@ def _make_indicator_data(rng: random.Random, city: Region, districts: list[Regio
     ReportedValue.objects.bulk_create(values)
     PlanItem.objects.bulk_create(plans)
     IssueItem.objects.bulk_create(issues)
+    WorkNote.objects.bulk_create(_make_notes(rng, districts, today))
 
 
 def _make_users(rng: random.Random, city: Region, districts: list[Region], towns_of: dict[int, list[Region]]) -> list[DemoLogin]:

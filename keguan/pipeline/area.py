@@ -29,5 +29,6 @@ register(Area(
         Entry("培育库", "pipeline:pools", "flower2", "pipeline.view"),
         Entry("高企申报", "pipeline:applications", "send-check", "pipeline.view"),
         Entry("高企证书", "pipeline:certificates", "award", "pipeline.view"),
+        Entry("辅导走访记录", "pipeline:visits", "chat-square-text", "pipeline.view"),
     ),
 ))

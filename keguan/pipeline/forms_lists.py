@@ -9,7 +9,7 @@ from keguan.core.forms import BootstrapMixin, DateInput
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.regions.models import Region
 
-from .models import AppStatus, ExitReason, HnteBatch
+from .models import AppStatus, ExitReason, HnteBatch, VisitTopic
 from .selectors import (
     CERT_STATES,
     MEMBER_ALL,
@@ -20,6 +20,7 @@ from .selectors import (
     CertificateFilters,
     MemberFilters,
     SmeFilters,
+    VisitFilters,
 )
 
 
@@ -132,8 +133,14 @@ class BatchForm(BootstrapMixin, forms.Form):
 class CertificateFilterForm(_AreaFilterForm):
     state = forms.ChoiceField(label="证书状态", required=False, choices=[("", "全部状态"), *CERT_STATES])
     year = forms.TypedChoiceField(label="认定年度", required=False, coerce=int, empty_value=None)
+    renew_on = _hidden_date("重新认定核查日期")
     field_order = ["state", "year", "district", "township", "q"]
     placeholder = "企业名称、信用代码或证书编号"
+
+    def link_note(self) -> str:
+        if not (self.is_bound and self.is_valid()) or not self.cleaned_data.get("renew_on"):
+            return ""
+        return f"{self.cleaned_data['renew_on']:%Y-%m-%d}有效、此后12个月内到期且尚未启动重新认定的证书"
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -145,7 +152,28 @@ class CertificateFilterForm(_AreaFilterForm):
         if not self.is_valid():
             return CertificateFilters(invalid=True)
         d = self.cleaned_data
-        return CertificateFilters(state=d.get("state") or "", year=d.get("year"), **self.area())
+        return CertificateFilters(state=d.get("state") or "", year=d.get("year"), renew_on=d.get("renew_on"),
+                                  **self.area())
+
+
+class VisitFilterForm(_AreaFilterForm):
+    """辅导走访 records: the summary's figure links here with a date range."""
+
+    topic = forms.ChoiceField(label="辅导内容", required=False, choices=[("", "全部"), *VisitTopic.choices])
+    visited_since = _hidden_date("辅导日期自")
+    visited_until = _hidden_date("辅导日期至")
+    field_order = ["topic", "district", "township", "q"]
+    placeholder = "企业名称、信用代码或辅导人"
+    ranges = (("visited_since", "visited_until", "辅导日期"),)
+
+    def filters(self) -> VisitFilters:
+        if not self.is_bound:
+            return VisitFilters()
+        if not self.is_valid():
+            return VisitFilters(invalid=True)
+        d = self.cleaned_data
+        return VisitFilters(topic=d.get("topic") or "", visited_since=d.get("visited_since"),
+                            visited_until=d.get("visited_until"), **self.area())
 
 
 class PoolForm(BootstrapMixin, forms.Form):

@@ -24,7 +24,7 @@ from .models import (
     TechSmeRecord,
     TutoringVisit,
 )
-from .selectors.lists import add_months, renewal_pending_q
+from .selectors.lists import expiring_q
 
 AREA = "enterprises"
 
@@ -109,24 +109,12 @@ def visits(ids: list[int], period: Period, memo: dict | None = None) -> dict[int
         .values_list("enterprise__district_id").annotate(n=Count("*")).order_by()))
 
 
-def visited_firms(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
-    return _memo(memo, ("pl_visited", tuple(ids), period.start, period.end), lambda: dict(
-        TutoringVisit.objects.filter(enterprise__district_id__in=ids, visited_on__gte=period.start,
-                                     visited_on__lte=period.end)
-        .values_list("enterprise__district_id").annotate(n=Count("enterprise_id", distinct=True)).order_by()))
-
-
-RENEWAL_WINDOW_MONTHS = 12
-
-
 def expiring(ids: list[int], period: Period, memo: dict | None = None) -> dict[int, int]:
     """高企 whose certificate, valid at the period's end, expires within the following twelve months and whose
     重新认定 nobody has started (no later certificate, no open application)."""
     end = period.end
     return _memo(memo, ("pl_expiring", tuple(ids), end), lambda: dict(
-        HnteCertificate.objects.filter(enterprise__district_id__in=ids, issued_on__lte=end, expires_on__gt=end,
-                                       expires_on__lte=add_months(end, RENEWAL_WINDOW_MONTHS))
-        .filter(renewal_pending_q())
+        HnteCertificate.objects.filter(enterprise__district_id__in=ids).filter(expiring_q(end))
         .values_list("enterprise__district_id").annotate(n=Count("enterprise_id", distinct=True)).order_by()))
 
 
@@ -179,13 +167,9 @@ for order, (code, name, measure, timing, fn, url, description, targetable) in en
                                      entered_until=period.end.isoformat()),
          "期间内进入高企培育库的企业数（按入库日期）", False),
         ("pl_visits", "高企培育辅导走访", "次", Timing.FLOW, visits,
-         lambda region, period: _url("pipeline:precheck", region),
-         "期间内登记的辅导走访次数（按辅导日期）", False),
-        ("pl_visited_firms", "辅导走访覆盖企业", "家", Timing.FLOW, visited_firms,
-         lambda region, period: _url("pipeline:precheck", region),
-         "期间内有辅导走访记录的企业数", False),
+         _range("pipeline:visits", "visited"), "期间内登记的辅导走访次数（按辅导日期）", False),
         ("pl_hnte_expiring", "一年内到期待重新认定高企", "家", Timing.STOCK, expiring,
-         lambda region, period: _url("pipeline:certificates", region, state="renew"),
+         lambda region, period: _url("pipeline:certificates", region, renew_on=period.end.isoformat()),
          "期末有效、此后12个月内到期，且尚无新证书、也无进行中申报的高企证书对应企业数", False),
     ]
 ):

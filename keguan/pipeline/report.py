@@ -89,8 +89,7 @@ def _pool(ctx) -> Paragraph | None:
         p.add(f"{ctx.period.label}，高企培育库新入库")
         ctx.stated(p, entered).add("。")
     if visits:
-        p.add("组织开展高企申报辅导走访").fig(ctx.fig("pl_visits"))
-        p.add("，覆盖企业").fig(ctx.fig("pl_visited_firms")).add("，帮助企业规范研发费用归集、完善知识产权布局。")
+        p.add("组织开展高企申报辅导走访").fig(ctx.fig("pl_visits")).add("，帮助企业规范研发费用归集、完善知识产权布局。")
     return p
 
 

@@ -100,7 +100,8 @@ def _scene(ctx: SceneContext) -> dict:
 
 
 LAST_YEAR = dt.date.today().year - 1
-LISTS = ("applications", "applications_export", "certificates", "certificates_export", "sme_records", "sme_export")
+LISTS = ("applications", "applications_export", "certificates", "certificates_export", "sme_records", "sme_export",
+         "visits")
 
 WALK = Walk(
     pk_kinds={"pipeline": "enterprise"},

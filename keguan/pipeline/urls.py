@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, certificates, pools, precheck, records, self_check, sme
+from .views import applications, certificates, pools, precheck, records, self_check, sme, visits
 
 app_name = "pipeline"
 
@@ -39,5 +39,6 @@ urlpatterns = [
     path("pools/<int:pool_pk>/", pools.pool_detail_view, name="pool_detail"),
     path("pools/<int:pool_pk>/export.xlsx", pools.pool_export_view, name="pool_export"),
     path("sme/", sme.sme_records_view, name="sme_records"),
+    path("visits/", visits.visits_view, name="visits"),
     path("sme/export.xlsx", sme.sme_export_view, name="sme_export"),
 ]

@@ -40,7 +40,8 @@ def build(ctx) -> list[Paragraph]:
     if ctx.has("rd_reported", year):
         p.add("；规上企业填报研发经费")
         ctx.stated(p, "rd_reported", year)
-        if ctx.value("rd_intensity", year) is not None:
+        intensity = ctx.value("rd_intensity", year)
+        if intensity is not None and intensity >= Decimal("0.05"):  # below, it would read 0.0%: left out
             p.add("，研发投入强度").fig(ctx.fig("rd_intensity", year))
     p.add("。")
     if not complete and rate is not None:

@@ -14,6 +14,7 @@ register(Area(
     menu=(
         Entry("生成工作总结", "reports:home", "file-earmark-word", "reports.generate"),
         Entry("工作计划", "reports:plans", "list-check", "reports.generate"),
+        Entry("工作纪实", "reports:notes", "journal-text", "reports.generate"),
         Entry("存在的问题", "reports:issues", "exclamation-diamond", "reports.generate"),
         Entry("总结结构", "reports:structure", "list-ol", "reports.structure"),
         Entry("报告模板", "reports:templates", "file-earmark-richtext", "reports.generate"),

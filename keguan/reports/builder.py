@@ -32,14 +32,16 @@ from keguan.rules.periods import Period, cn_number, percent
 
 from . import city as city_parts
 from .draft import Chapter, Draft, Figure, Paragraph, Part, Run
-from .models import IssueItem, PlanItem, PlanStatus
+from .models import IssueItem, PlanItem, PlanStatus, WorkNote
 from .phrasing import numbered_items
-from .registry import area_choices, build_part, parts
+from .registry import Narrative, area_choices, build_part, narratives, parts, register_narratives
 from .structure import layout_for
 from .wording import Wording, wording_for
 
 CN_PART = "（{}）"
 CN_CHAPTER = "{}、"
+GENERAL = "general"  # notes of no area's part: a part of their own at the end
+GENERAL_HEADING = "统筹推进综合工作，持续优化创新生态"
 
 
 def bureau_name(region: Region) -> str:
@@ -243,6 +245,31 @@ def wording(region: Region, engine: Engine) -> Wording:
     return wording_for(region.name, is_city=False, parent=city.name if city else "", peers=len(engine.districts))
 
 
+def work_notes(ctx: Context) -> list[Narrative]:
+    """The bureau's 工作纪实 of the period."""
+    from django.urls import reverse
+
+    rows = WorkNote.objects.filter(region=ctx.region, happened_on__gte=ctx.period.start, happened_on__lte=ctx.period.end)
+    url = reverse("reports:notes") + f"?period={ctx.period.key}"
+    return [Narrative(area=n.area or GENERAL, on=n.happened_on, lead=n.lead, text=n.text, url=url) for n in rows]
+
+
+register_narratives("reports.work_notes", work_notes)
+
+
+def narrative_items(items: list[Narrative], area: str) -> list[Paragraph]:
+    """A part's narrative items: one per lead phrase, its records in date order —
+    "积极组织企业参加科技创新培训。3月11日，组织……；9月1日，……"."""
+    by_lead: dict[str, list[Narrative]] = {}
+    for n in items:
+        by_lead.setdefault(n.lead.strip().rstrip("。；，") or "扎实推进相关工作", []).append(n)
+    out = []
+    for lead_words, group in by_lead.items():
+        clauses = [f"{n.on.month}月{n.on.day}日，{n.text.strip().rstrip('。；，')}" for n in group]
+        out.append(Paragraph(area=area).add(f"{lead_words}。{'；'.join(clauses)}。"))
+    return out
+
+
 def _target_problems(ctx: Context) -> list[Item]:
     """Indicators with a target set that are behind it: behind the 序时进度 within the year, short of the
     target in a whole-year summary. An indicator whose concept the text stated by another one is left out."""
@@ -325,10 +352,18 @@ def build_draft(region: Region, period: Period, *, engine: Engine | None = None,
     summary = Chapter(title=f"{period.label}工作总结")
     registered = {rp.area: rp for rp in parts()}
     titles = {rp.area: rp.title for rp in registered.values()}  # the plans' part titles: the areas' names
+    notes: dict[str, list[Narrative]] = {}
+    for n in narratives(ctx):
+        notes.setdefault(n.area if n.area in registered else GENERAL, []).append(n)
     for lp in layout_for(region):  # the bureau's 总结结构: its order and headings, hidden parts left out
-        paragraphs = build_part(registered[lp.area], ctx) if lp.shown else []
+        if not lp.shown:
+            continue
+        paragraphs = build_part(registered[lp.area], ctx) + narrative_items(notes.get(lp.area, []), lp.area)
         if paragraphs:
             summary.parts.append(Part(title=lp.title, paragraphs=numbered_items(paragraphs), area=lp.area))
+    if notes.get(GENERAL):
+        summary.parts.append(Part(title=GENERAL_HEADING, paragraphs=numbered_items(
+            narrative_items(notes[GENERAL], GENERAL)), area=GENERAL))
     if not summary.parts:
         draft.notes.append(f"{period.label}没有可写入总结的业务记录：请先录入或导入企业、资质、研发经费填报等记录。")
     if region.level == RegionLevel.CITY:  # the districts compared: who leads and lags, and a table

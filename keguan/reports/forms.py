@@ -58,6 +58,27 @@ class IssueItemForm(BootstrapMixin, forms.Form):
         self.fields["area"].choices = [("", "—"), *area_choices()]
 
 
+class WorkNoteForm(BootstrapMixin, forms.Form):
+    happened_on = forms.DateField(label="日期", widget=DateInput())
+    area = forms.ChoiceField(label="工作领域")
+    lead = forms.CharField(label="小标题", max_length=40, widget=forms.TextInput(attrs={
+        "placeholder": "如：积极组织企业参加科技创新培训", "list": "note-leads"}),
+        help_text="同一小标题的纪实在总结中合成一条：“小标题。3月11日，……；9月1日，……”")
+    text = forms.CharField(label="做了什么", max_length=300, widget=forms.TextInput(attrs={
+        "placeholder": "如：组织辖区12家企业参加市科技局“专精特新”线上培训"}), help_text="一句话，不必写日期")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = area_choices()
+        self.fields["happened_on"].initial = timezone.localdate()
+
+    def clean_happened_on(self):
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("日期不能晚于今天：工作纪实记已经做过的工作，今后的安排请录入“工作计划”")
+        return day
+
+
 class TemplateUploadForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="模板名称", max_length=100, required=False)
     file = forms.FileField(label="Word 模板（.docx）")

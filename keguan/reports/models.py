@@ -62,6 +62,33 @@ class IssueItem(models.Model):
         return self.text[:40]
 
 
+class WorkNote(models.Model):
+    """工作纪实: something the bureau did on a day (a training it organised, a matchmaking event, a visit by the
+    leadership), in one line, under a lead phrase. The summary writes a part's notes of the period as an item
+    of their own: "二是积极组织企业参加科技创新培训。3月11日，组织企业参加……；9月1日，……"."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    area = models.CharField("工作领域", max_length=32)
+    happened_on = models.DateField("日期")
+    lead = models.CharField("小标题", max_length=40)
+    text = models.CharField("做了什么", max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope = ScopeSpec(regions={1: "region"})
+
+    class Meta:
+        verbose_name = "工作纪实"
+        verbose_name_plural = "工作纪实"
+        ordering = ["-happened_on", "-id"]
+        indexes = [models.Index(fields=["region", "happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on} {self.lead}"
+
+
 class ReportTemplate(models.Model):
     """A bureau's own Word template (same placeholders as the default)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,3 +73,31 @@ def parts() -> list[ReportPart]:
 def area_choices() -> list[tuple[str, str]]:
     base = [(p.area, p.title) for p in parts()]
     return [*base, ("general", "综合工作")]
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """A dated record written up in one line, for a part of the summary: notes with the same lead phrase make
+    one item ("积极组织企业参加科技创新培训。3月11日，组织……；9月1日，……")."""
+
+    area: str  # the part it belongs to (an area code, or "general" for 综合工作)
+    on: dt.date
+    lead: str  # the item's lead phrase
+    text: str  # what was done, one line, without the date
+    url: str = ""  # the record behind it
+
+
+_NARRATIVES: dict[str, Callable[[object], list[Narrative]]] = {}
+
+
+def register_narratives(name: str, source: Callable[[object], list[Narrative]]) -> None:
+    """A source of narrative items (ctx → the period's items in the region): any area may add one, e.g. its
+    events or visits; the reports app adds the bureau's 工作纪实."""
+    _NARRATIVES[name] = source
+
+
+def narratives(ctx) -> list[Narrative]:
+    out: list[Narrative] = []
+    for source in _NARRATIVES.values():
+        out += source(ctx)
+    return sorted(out, key=lambda n: (n.on, n.lead, n.text))

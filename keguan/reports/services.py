@@ -15,7 +15,7 @@ from keguan.rules.periods import Period
 
 from .builder import build_draft
 from .draft import Draft, Paragraph, Run
-from .models import IssueItem, PlanItem, PlanStatus, ReportPartLayout, ReportTemplate, ReportVersion
+from .models import IssueItem, PlanItem, PlanStatus, ReportPartLayout, ReportTemplate, ReportVersion, WorkNote
 
 
 def check_reporter(actor, region: Region) -> None:
@@ -143,6 +143,27 @@ def issue_item_delete(*, actor, item: IssueItem) -> None:
     check_reporter(actor, item.region)
     item._history_user = actor
     item.delete()
+
+
+@transaction.atomic
+def work_note_create(*, actor, region: Region, happened_on, area: str, lead: str, text: str) -> WorkNote:
+    check_reporter(actor, region)
+    lead, text = lead.strip().rstrip("。；，"), text.strip()
+    if not lead:
+        raise ServiceError("请填写小标题", field="lead")
+    if not text:
+        raise ServiceError("请填写做了什么", field="text")
+    note = WorkNote(region=region, area=area, happened_on=happened_on, lead=lead, text=text, created_by=actor)
+    note._history_user = actor
+    note.save()
+    return note
+
+
+@transaction.atomic
+def work_note_delete(*, actor, note: WorkNote) -> None:
+    check_reporter(actor, note.region)
+    note._history_user = actor
+    note.delete()
 
 
 @transaction.atomic

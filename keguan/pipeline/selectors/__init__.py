@@ -28,6 +28,7 @@ from .lists import (
     MemberFilters,
     RenewalState,
     SmeFilters,
+    VisitFilters,
     add_months,
     application_list,
     application_status_counts,
@@ -36,6 +37,7 @@ from .lists import (
     certificate_rows,
     certificate_years,
     current_pools,
+    expiring_q,
     pool_counts,
     pool_get,
     pool_list,
@@ -50,6 +52,7 @@ from .lists import (
     sme_list,
     sme_year_counts,
     sme_years,
+    visit_list,
 )
 from .precheck import (
     CENTS_COLUMNS,
@@ -81,7 +84,7 @@ from .records import (
 )
 
 __all__ = [
-    "firms_to_serve", "visits_recorded_by",
+    "firms_to_serve", "visits_recorded_by", "VisitFilters", "expiring_q", "visit_list",
     "CENTS_COLUMNS", "CERT_EXPIRED", "CERT_EXPIRING", "CERT_RENEW", "CERT_STATES", "CERT_VALID", "HNTE", "MEMBER_ALL",
     "MEMBER_IN", "MEMBER_OUT", "MEMBER_STATES", "RENEWAL_MONTHS", "RULE_CHOICES", "RULE_SHORT", "SME_REMOVED",
     "SME_STATES", "SME_VALID", "STAGE_LABELS", "STATUS_ORDER", "TECH_SME", "ApplicationFilters", "Candidate", "Cents",

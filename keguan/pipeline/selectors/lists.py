@@ -162,7 +162,20 @@ class CertificateFilters:
     district: int | None = None
     township: int | None = None
     q: str = ""
+    # The work summary's 一年内到期 figure links here: valid on that day, expiring within twelve months after
+    # it, and nobody renewing yet.
+    renew_on: dt.date | None = None
     invalid: bool = False
+
+
+RENEWAL_WINDOW_MONTHS = 12
+
+
+def expiring_q(day: dt.date) -> Q:
+    """Certificates valid on ``day`` that expire within the following twelve months and that nobody is
+    renewing (the work summary's problem and plan)."""
+    return Q(issued_on__lte=day, expires_on__gt=day, expires_on__lte=add_months(day, RENEWAL_WINDOW_MONTHS)) \
+        & renewal_pending_q()
 
 
 def _later_certificate() -> Exists:
@@ -205,6 +218,8 @@ def certificate_list(
         qs = qs.filter(renewal_q(today))
     if f.year:
         qs = qs.filter(issued_on__year=f.year)
+    if f.renew_on:
+        qs = qs.filter(expiring_q(f.renew_on))
     qs = _in_area(qs, f.district, f.township)
     if f.q:
         cond = _firm_search(f.q)
@@ -423,6 +438,35 @@ class SmeFilters:
     registered_since: dt.date | None = None  # (figures link to the records 入库 within a period)
     registered_until: dt.date | None = None
     invalid: bool = False
+
+
+@dataclass(frozen=True)
+class VisitFilters:
+    topic: str = ""
+    district: int | None = None
+    township: int | None = None
+    q: str = ""
+    visited_since: dt.date | None = None  # (the summary's 辅导走访 figure links to a period's visits)
+    visited_until: dt.date | None = None
+    invalid: bool = False
+
+
+def visit_list(*, user, filters: VisitFilters | None = None) -> QuerySet[TutoringVisit]:
+    """辅导走访 records in scope, latest first."""
+    f = filters or VisitFilters()
+    qs = scoped(TutoringVisit, user).select_related("enterprise__district", "enterprise__township", "created_by")
+    if f.invalid:
+        return qs.none()
+    if f.topic:
+        qs = qs.filter(topic=f.topic)
+    if f.visited_since:
+        qs = qs.filter(visited_on__gte=f.visited_since)
+    if f.visited_until:
+        qs = qs.filter(visited_on__lte=f.visited_until)
+    qs = _in_area(qs, f.district, f.township)
+    if f.q:
+        qs = qs.filter(_firm_search(f.q) | Q(tutor__icontains=f.q.strip()))
+    return qs.order_by("-visited_on", "-id")
 
 
 def sme_list(*, user, filters: SmeFilters | None = None, today: dt.date) -> QuerySet[TechSmeRecord]:

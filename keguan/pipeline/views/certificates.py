@@ -55,6 +55,7 @@ def certificates_view(request: HttpRequest) -> HttpResponse:
         "due_count": renewal_due_count(user=request.user, today=today),
         "due_rows": [] if showing_due else renewal_due_preview(user=request.user, today=today),
         "showing_due": showing_due,
+        "link_note": form.link_note(),
         "city_wide": covers_districts(request.user),
         "filtered": bool(request.GET),
     }

@@ -33,6 +33,11 @@ POOL_MEMBER_LIST = register_list(ListSpec(code="pipeline.pool_members", title="�
     Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"), Column("pool", "培育库"),
     Column("entered_on", "入库日期"), Column("exit", "出库日期与原因"), Column("last_visit", "最近辅导"),
 )))
+VISIT_LIST = register_list(ListSpec(code="pipeline.visits", title="辅导走访记录", columns=(
+    Column("visited_on", "辅导日期", fixed=True), Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"),
+    Column("topic", "辅导内容"), Column("tutor", "辅导人/机构"), Column("content", "辅导情况"),
+    Column("next_step", "下一步"), Column("recorded", "登记人"),
+)))
 PRECHECK_LIST = register_list(ListSpec(code="pipeline.precheck", title="科小/高企预审", columns=(
     Column("rank", "排名"), Column("name", "企业名称", fixed=True), Column("place", "乡镇/街道"),
     Column("stage", "培育阶段"), Column("status", "预审结果", fixed=True), Column("score", "得分"),

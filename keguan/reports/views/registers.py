@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keguan.core.errors import ServiceError
 from keguan.core.scope import get_for_user, scoped
+from keguan.rules.periods import Period
 
 from ..docx.render import default_template, render_docx, sample_draft
-from ..forms import IssueItemForm, PlanItemForm, TemplateUploadForm
-from ..models import IssueItem, PlanItem, PlanStatus, ReportTemplate
+from ..forms import IssueItemForm, PlanItemForm, TemplateUploadForm, WorkNoteForm, report_period_choices
+from ..models import IssueItem, PlanItem, PlanStatus, ReportTemplate, WorkNote
 from ..registry import area_choices
 from ..services import (
     check_reporter,
@@ -23,6 +24,8 @@ from ..services import (
     plan_item_create,
     plan_item_set_status,
     template_upload,
+    work_note_create,
+    work_note_delete,
 )
 from .summary import _reporter_region
 
@@ -76,6 +79,42 @@ def issue_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     issue_item_delete(actor=request.user, item=get_for_user(IssueItem, request.user, pk))
     messages.success(request, "已删除")
     return redirect("reports:issues")
+
+
+@require_http_methods(["GET", "POST"])
+def notes_view(request: HttpRequest) -> HttpResponse:
+    """工作纪实: what the bureau did, a line a day, by period; the summary writes them into its parts."""
+    region = _reporter_region(request.user)
+    form = WorkNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = work_note_create(actor=request.user, region=region, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已录入{note.happened_on:%-m月%-d日}的工作纪实，生成工作总结时写入对应部分")
+            return redirect("reports:notes")
+    periods = report_period_choices()
+    chosen = request.GET.get("period", "")
+    notes = scoped(WorkNote, request.user).filter(region=region).select_related("created_by")
+    if chosen in dict(periods):
+        p = Period.parse(chosen)
+        notes = notes.filter(happened_on__gte=p.start, happened_on__lte=p.end)
+    else:
+        chosen = ""
+    leads = (scoped(WorkNote, request.user).filter(region=region).order_by().values_list("lead", flat=True)
+             .distinct()[:50])
+    return render(request, "reports/notes.html", {
+        "form": form, "notes": notes[:500], "periods": periods, "period": chosen, "areas": dict(area_choices()),
+        "leads": leads, "filtered": bool(chosen)})
+
+
+@require_POST
+def note_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _reporter_region(request.user)
+    work_note_delete(actor=request.user, note=get_for_user(WorkNote, request.user, pk))
+    messages.success(request, "已删除")
+    return redirect("reports:notes")
 
 
 # The placeholders a bureau's own template uses, explained in the words of the people who edit it in Word.
