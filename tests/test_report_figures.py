@@ -251,6 +251,8 @@ def test_every_figure_equals_the_database_aggregate(seed, period, district_index
         target_set(actor=None, indicator="ent_new_hnte", district=district, year=p.year, value=target)
         draft = build_draft(district, p)
         assert check_figures(draft, district, p) >= 5
+        # the city's summary: its own figures, the districts' table and sentence, stated once each
+        check_consistency(build_draft(city, p))
         transaction.set_rollback(True)
 
 
