@@ -70,6 +70,13 @@ def _edit_with_errors(page: Page) -> None:
         page.locator("main form button[type=submit]").first.click()
 
 
+def _generate_report(page: Page) -> None:
+    """Generates a version of the current half-year's summary (a write, like a user's) and shows its preview."""
+    page.goto("/reports/")
+    page.get_by_role("button", name="生成初稿").click()
+    page.wait_for_load_state("load")
+
+
 def _open_menu(page: Page) -> None:
     page.goto("/enterprises/")
     page.locator("header [data-bs-target='#kg-sidebar']").click()
@@ -89,6 +96,10 @@ SHOTS = [
     Shot("login-log", "登录日志", lambda p: p.goto("/accounts/login-log/")),
     Shot("region-tree", "行政区划", lambda p: p.goto("/regions/")),
     Shot("password-change", "修改密码", lambda p: p.goto("/accounts/password/")),
+    Shot("visits", "辅导走访记录", lambda p: p.goto("/pipeline/visits/")),
+    Shot("report-notes", "工作纪实", lambda p: p.goto("/reports/notes/")),
+    Shot("report-structure", "总结结构", lambda p: p.goto("/reports/structure/")),
+    Shot("report-preview", "工作总结预览（生成一版）", _generate_report),
     Shot("menu", "菜单（手机展开）", _open_menu, phone_only=True),
 ]
 

@@ -87,6 +87,7 @@ NOT_SHOWN: dict[str, str] = {
     "exchange.ImportRun.task_id": "the background worker's task id",
     "pipeline.HnteBatch.note": "typed in with a batch, shown nowhere yet",
     "reports.IssueItem.area": "a work area's code: the problem list shows its name, — for a code it does not know",
+    "reports.WorkNote.area": "a work area's code: the notes list shows its name, — for a code it does not know",
 }
 
 UPLOAD = Plant("import upload", "kgup", *payload_for("kgup", "=", None))
