@@ -59,6 +59,9 @@ class Indicator:
     # What the indicator counts, in words shared by indicators that count the same thing from different
     # records (the stages' 新认定 and the applications' 认定): a summary states one indicator per concept.
     concept: str = ""
+    # Shown on the dashboard (cards, city table, export). False for figures only the work summary states
+    # (a count of visits, certificates about to expire): the dashboard computes every period it shows.
+    dashboard: bool = True
 
     @property
     def additive(self) -> bool:
@@ -95,6 +98,10 @@ def get(code: str) -> Indicator:
 
 def all_indicators() -> list[Indicator]:
     return sorted(_REGISTRY.values(), key=lambda i: (area_order(i.area), i.order, i.code))
+
+
+def dashboard_indicators() -> list[Indicator]:
+    return [i for i in all_indicators() if i.dashboard]
 
 
 def choices(*, targetable: bool | None = None, kind: str | None = None) -> list[tuple[str, str]]:

@@ -141,6 +141,7 @@ def _range(name: str, prefix: str, **extra):
 
 
 WHOLE = {"pl_hnte_batches": batches_whole}
+SUMMARY_ONLY = {"pl_visits", "pl_hnte_expiring"}  # the work summary's figures; the home page has their reminders
 CONCEPTS = {"pl_sme_registered": "sme_new", "pl_hnte_recognised": "hnte_new", "pl_pool_entered": "pool_new"}
 
 for order, (code, name, measure, timing, fn, url, description, targetable) in enumerate(
@@ -177,6 +178,6 @@ for order, (code, name, measure, timing, fn, url, description, targetable) in en
         Indicator(
             code=code, name=name, unit=measure, measure=measure, area=AREA, timing=timing, by_district=fn,
             records_url=url, order=40 + order, description=description, targetable=targetable,
-            whole=WHOLE.get(code), concept=CONCEPTS.get(code, ""),
+            whole=WHOLE.get(code), concept=CONCEPTS.get(code, ""), dashboard=code not in SUMMARY_ONLY,
         )
     )

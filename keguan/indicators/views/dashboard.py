@@ -81,7 +81,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     region = dashboard_region(request.user)
     form = PeriodForm(request.GET or None)
     period = form.get_period()
-    indicators = [i for i in registry.all_indicators()]
+    indicators = registry.dashboard_indicators()
     city = city_of(region) or region
     engine = Engine(districts_of(city))
     if region.level == RegionLevel.COUNTY:
@@ -131,7 +131,7 @@ def city_export_view(request: HttpRequest) -> HttpResponse:
     city = city_of(region) or region
     demand(request.user, "indicators.city", "全市对比表由市局导出")
     period = PeriodForm(request.GET or None).get_period()
-    indicators = registry.all_indicators()
+    indicators = registry.dashboard_indicators()
     rows = _city_rows(city, period, indicators)
     headers = ["区县"]
     for ind in indicators:
