@@ -21,6 +21,7 @@ PROJECT_FIELDS = (
 
 register(Area(
     code="projects", title="科技项目", order=15, app="keguan.projects", scope_walk="keguan.projects.scope_walk",
+    demo="keguan.projects.demo.make_projects_demo", demo_order=55, demo_wipe="keguan.projects.demo.wipe",
     dictionaries=(
         DictKind("project_field", "项目技术领域", items=PROJECT_FIELDS,
                  usages=("projects.Application.field", "projects.Expert.fields"),
