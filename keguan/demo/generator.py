@@ -490,6 +490,12 @@ def _make_notes(rng: random.Random, districts: list[Region], today: dt.date) -> 
     return notes
 
 
+# The indicators a city sets targets on, as the seeds' summaries report them (高企申报与认定、有效高企、科小评价入库、
+# 培育库、科技项目申报与争取资金; the R&D round's target is the rd demo's): not every targetable indicator.
+DEMO_TARGETS = frozenset({"pl_hnte_applied", "pl_hnte_recognised", "ent_hnte_valid", "pl_sme_registered",
+                          "pl_pool_members", "prj_applied", "prj_funds_won"})
+
+
 def _make_indicator_data(rng: random.Random, city: Region, districts: list[Region], today: dt.date) -> None:
     """Targets for this year (about last year's result grown 5–30%), GDP for the last three years, and some
     plan items and problems per district, so the dashboard and the generated summary have something to say."""
@@ -503,7 +509,7 @@ def _make_indicator_data(rng: random.Random, city: Region, districts: list[Regio
     last = Period.parse(str(today.year - 1))
     targets, values, plans, issues = [], [], [], []
     for ind in registry.all_indicators():
-        if not ind.targetable or ind.kind != "computed":
+        if not ind.targetable or ind.kind != "computed" or ind.code not in DEMO_TARGETS:
             continue
         for d in districts:
             base = engine.value(ind, d, last)
