@@ -1,6 +1,6 @@
 """科技项目: programs and calls, applications from the call to acceptance, funds, and the expert pool."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE
@@ -22,6 +22,13 @@ PROJECT_FIELDS = (
 register(Area(
     code="projects", title="科技项目", order=15, app="keguan.projects", scope_walk="keguan.projects.scope_walk",
     demo="keguan.projects.demo.make_projects_demo", demo_order=55, demo_wipe="keguan.projects.demo.wipe",
+    urls="keguan.projects.urls", url_prefix="projects/",
+    menu=(  # programs, calls, the applicant's side (projects-apply)
+        Entry("申报通知", "projects:calls", "megaphone", "projects.view"),
+        Entry("科技计划", "projects:programs", "collection", "projects.view"),
+        Entry("代为填报", "projects:org_list", "building-add", "projects.manage"),
+        Entry("申报项目", "projects:apply", "send", "projects.apply"),
+    ),
     dictionaries=(
         DictKind("project_field", "项目技术领域", items=PROJECT_FIELDS,
                  usages=("projects.Application.field", "projects.Expert.fields"),

@@ -1,16 +1,190 @@
 """The scope walker's view of 科技项目 (see ``keguan.core.scope_walk``): which district (and firm) each record
-belongs to. The pages, writes and scene are added with the pages."""
+belongs to.
+
+Programs, calls, the applicant's side (projects-apply): a program and a call per bureau place (city and
+districts: ``region_records``; a firm applies under its district's and its city's calls), an application per
+firm of the scene (addressed through the firm: ``apply_pk`` names the enterprise, so another firm's application
+is probed like a foreign firm) and an institute's application per district entered by the bureau
+(``project_entry``). Each call, application and entry has a file."""
 
 from __future__ import annotations
 
-from keguan.core.scope_walk import Walk
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from keguan.core.scope_walk import (
+    EDITORS,
+    ENTERPRISE_USERS,
+    MANAGERS,
+    TODAY,
+    Kwarg,
+    SceneContext,
+    Walk,
+    Write,
+    status,
+)
 
 
 def _application(a):
     return a.district, a.enterprise_id
 
 
+# --- programs, calls, applications (projects-apply) ---------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ENTRY_ORGS = {"a": "org_a_town1", "b": "org_b_town", "far_district": "org_far"}
+
+
+def _pdf(name: str = "范围测试附件.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _form(title: str, version: int | None = None) -> dict:
+    return {"title": title, "field": "electronics", "starts_on": "", "ends_on": "", "summary": "", "team": "",
+            "own_equipment": "10", "requested_equipment": "20", "own_total_wan": "10", "requested_total_wan": "20",
+            **({"version": version} if version is not None else {})}
+
+
+def _scene_projects(ctx: SceneContext) -> dict:
+    from . import services as svc
+    from .models import Level
+
+    today = dt.date.today()
+    out: dict = {"project_program": {}, "project_call": {}, "project_entry": {}}
+    budget = {"equipment": ("100000", "200000")}
+    for key, word in ctx.places.items():
+        region = ctx.regions[key]
+        program = svc.program_create(actor=None, region=region, name=f"{word}科技计划哨兵",
+                                     level=Level.CITY if key == "city" else Level.COUNTY, managing_body=f"{word}科技局",
+                                     note=f"{word}计划说明哨兵")
+        call = svc.call_create(actor=None, program=program, year=today.year, title=f"{word}申报通知哨兵",
+                               opens_on=today - dt.timedelta(days=10), closes_on=today + dt.timedelta(days=10),
+                               criteria=[(f"{word}评审指标哨兵", 100)])
+        svc.call_attach(actor=None, call=call, files=[(f"{word}通知附件.pdf", PDF)])
+        out["project_program"][key], out["project_call"][key] = program, call
+    for key, e in ctx.ents.items():
+        district_key = next(k for k in ctx.districts if ctx.regions[k].pk == e.district_id)
+        app = svc.application_start(actor=None, call=out["project_call"][district_key], district=e.district,
+                                    enterprise=e, title=f"{key}项目申报哨兵", field="electronics", budget=budget)
+        svc.application_attach(actor=None, application=app, files=[(f"{key}申报附件.pdf", PDF)])
+    for key in ctx.districts:
+        org = ctx.objects["organisation"][ENTRY_ORGS[key]]
+        app = svc.application_start(actor=None, call=out["project_call"][key], district=ctx.regions[key],
+                                    organisation=org, title=f"{ctx.places[key]}代填项目哨兵", field="electronics",
+                                    summary=f"{ctx.places[key]}代填简介哨兵", budget=budget)
+        svc.application_attach(actor=None, application=app, files=[("代填附件.pdf", PDF)])
+        for target in ("submitted", "draft"):  # (its status history: submitted and withdrawn)
+            app = svc.application_move(actor=None, application=app, target=target, on_behalf=True)
+        out["project_entry"][key] = app
+    return out
+
+
+def _leaks_projects(kind: str, obj) -> list[str]:
+    if kind == "project_program":
+        return [obj.note]  # (a program's and a call's title are public to the region's applicants)
+    if kind == "project_call":
+        return [c.name for c in obj.criteria.all()]
+    if kind == "project_entry":
+        return [obj.title, obj.summary]
+    return []
+
+
+def _firm_app(e):
+    return e.project_applications.order_by("pk")[0]
+
+
+def _submitted(app) -> None:
+    type(app).objects.filter(pk=app.pk).update(status="submitted")
+
+
+def _new_call(p) -> dict:
+    crit = {f"crit_name_{i}": "" for i in range(8)} | {f"crit_weight_{i}": "" for i in range(8)}
+    return {"program": p.pk, "year": dt.date.today().year, "title": "范围测试通知", "opens_on": TODAY,
+            "closes_on": TODAY, "max_request_wan": "", "reviewers_per_application": 3, "eligibility": "",
+            "guide": "", **crit, "crit_name_0": "范围测试指标", "crit_weight_0": 100}
+
+
+def _edit_call(c) -> dict:
+    return {**_new_call(c.program), "title": "范围测试改名", "version": c.version,
+            "crit_name_0": c.criteria.first().name}
+
+
+def _city_call() -> dict:
+    from .models import Call
+
+    call = Call.objects.filter(region__level=2, title__endswith="申报通知哨兵").order_by("pk").first()
+    return {"call": call.pk, **_form("范围测试申报")}
+
+
+def _entry(call) -> dict:
+    from keguan.accounts.models import Organisation
+
+    orgs = Organisation.objects.filter(region__path__startswith=call.region.path).order_by("pk")
+    org = orgs.exclude(kind="bureau").first() or orgs.first()
+    return {"call": call.pk, "organisation": org.pk, **_form("范围测试代填")}
+
+
+APPLY_WALK = {
+    "pk_kinds": {
+        **{f"projects:{n}": "project_program" for n in ("program_edit", "program_active")},
+        **{f"projects:{n}": "project_call" for n in ("call", "call_edit", "call_attach", "call_file",
+                                                    "call_file_remove")},
+        **{f"projects:org_{n}": "project_entry" for n in ("detail", "edit", "submit", "withdraw", "attach", "file",
+                                                         "file_remove")},
+    },
+    "kwargs": {
+        "cfile_pk": Kwarg("project_call", lambda c: c.attachments.order_by("pk")[0].pk, True, 987654321),
+        "apply_pk": Kwarg(None, lambda e: _firm_app(e).pk, True, 987654321, names="enterprise"),
+        "afile_pk": Kwarg("enterprise", lambda e: _firm_app(e).files.order_by("pk")[0].pk, True, 987654321),
+        "ofile_pk": Kwarg("project_entry", lambda a: a.files.order_by("pk")[0].pk, True, 987654321),
+    },
+    "writes": {
+        "projects:program_create": Write(EDITORS, lambda _: {"name": "范围测试计划", "level": "county",
+                                                             "managing_body": "区科技局", "note": ""}),
+        "projects:program_edit": Write(EDITORS, lambda p: {"name": "范围测试改名", "level": p.level,
+                                                           "managing_body": p.managing_body, "note": "",
+                                                           "version": p.version}),
+        "projects:program_active": Write(EDITORS, lambda p: {}),
+        "projects:call_create": Write(EDITORS, _new_call, target="project_program"),
+        "projects:call_edit": Write(EDITORS, _edit_call),
+        "projects:call_attach": Write(EDITORS, lambda c: {"files": _pdf()}),
+        "projects:call_file_remove": Write(EDITORS, lambda c: {}),
+        "projects:apply_new": Write(ENTERPRISE_USERS, lambda _: _city_call()),
+        "projects:apply_edit": Write(ENTERPRISE_USERS, lambda e: _form("范围测试改名", _firm_app(e).version)),
+        "projects:apply_submit": Write(ENTERPRISE_USERS, lambda e: {}),
+        "projects:apply_withdraw": Write(ENTERPRISE_USERS, lambda e: {}, prepare=lambda e: _submitted(_firm_app(e))),
+        "projects:apply_attach": Write(ENTERPRISE_USERS, lambda e: {"files": _pdf()}),
+        "projects:apply_file_remove": Write(ENTERPRISE_USERS, lambda e: {}),
+        "projects:org_new": Write(EDITORS, _entry, target="project_call"),
+        "projects:org_edit": Write(EDITORS, lambda a: _form("范围测试改名", a.version)),
+        "projects:org_submit": Write(EDITORS, lambda a: {}),
+        "projects:org_withdraw": Write(EDITORS, lambda a: {}, prepare=_submitted),
+        "projects:org_attach": Write(EDITORS, lambda a: {"files": _pdf()}),
+        "projects:org_file_remove": Write(EDITORS, lambda a: {}),
+    },
+    "page_shows": {"projects:programs": "project_program", "projects:calls": "project_call",
+                   "projects:org_list": "project_entry"},
+    "page_status": {
+        "projects:programs": status(MANAGERS), "projects:calls": status(MANAGERS),
+        "projects:program_create": status(EDITORS), "projects:call_create": status(EDITORS),
+        "projects:apply": status(ENTERPRISE_USERS), "projects:apply_call": status(ENTERPRISE_USERS),
+        "projects:apply_new": status(ENTERPRISE_USERS),
+        "projects:org_list": status(EDITORS), "projects:org_new": status(EDITORS),
+    },
+}
+
+
 WALK = Walk(
+    pk_kinds=APPLY_WALK["pk_kinds"],
+    kwargs=APPLY_WALK["kwargs"],
+    writes=APPLY_WALK["writes"],
+    page_shows=APPLY_WALK["page_shows"],
+    page_status=APPLY_WALK["page_status"],
+    region_records=("project_program", "project_call"),
+    district_records=("project_entry",),
+    scene=_scene_projects,
+    leaks=_leaks_projects,
     anchors={
         "projects.Program": lambda x: (x.region, None),
         "projects.Call": lambda x: (x.region, None),

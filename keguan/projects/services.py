@@ -7,6 +7,7 @@ a status changes (the applicant's submit and withdraw included)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from keguan.core.permissions import may
 from keguan.core.versioning import claim
 from keguan.rules import project_flow as flow
 
+from .files import MAX_FILES, check_file, store
 from .models import (
     Application,
     ApplicationStep,
@@ -126,12 +128,15 @@ def check_budget(application: Application) -> None:
 @transaction.atomic
 def application_move(
     *, actor, application: Application, target: str, reason: str = "", on: dt.date | None = None,
-    back: bool = False, version: int | None = None,
+    back: bool = False, version: int | None = None, on_behalf: bool = False,
 ) -> Application:
     """Move ``application`` to ``target`` by the workflow's rules, or refuse with the reason in words.
-    ``back``: the bureau undoes the last move (one step back, with a reason)."""
+    ``back``: the bureau undoes the last move (one step back, with a reason). ``on_behalf``: bureau staff
+    act as the applicant of an institute's application they entered (submit, withdraw)."""
     claim(application, version)
     side = actor_side(actor, application)
+    if on_behalf and application.organisation_id and (actor is None or may(actor, "projects.manage")):
+        side = flow.APPLICANT
     if side == flow.BUREAU and actor is not None and not may(actor, "projects.manage"):
         raise ServiceError("只有科技局的项目管理人员可以办理")
     today = timezone.localdate()
@@ -249,3 +254,252 @@ def disbursement_add(*, actor, application: Application, source: str, amount, on
 
 def calls_open_on(day: dt.date, calls: Iterable[Call]) -> list[Call]:
     return [c for c in calls if c.open_on(day)]
+
+
+# --- programs, calls and their files; starting an application (the applicant's side) -------------------------
+
+
+def _text(value, label: str, field: str, *, required: bool = True, limit: int | None = None) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ServiceError(f"请填写{label}", field=field)
+    if limit is not None and len(text) > limit:
+        raise ServiceError(f"{label}不能超过{limit}个字", field=field)
+    return text
+
+
+def _program_fields(region, name, level, managing_body, note, *, exclude: int | None = None) -> dict:
+    from .models import Level, Program
+
+    name = _text(name, "计划名称", "name", limit=100)
+    if level not in Level.values:
+        raise ServiceError("请选择级别", field="level")
+    clash = Program.objects.filter(region=region, name=name).exclude(pk=exclude)
+    if clash.exists():
+        raise ServiceError(f"本单位已有名为“{name}”的科技计划", field="name")
+    return {"name": name, "level": level, "managing_body": _text(managing_body, "主管部门", "managing_body", limit=100),
+            "note": _text(note, "说明", "note", required=False, limit=500)}
+
+
+@transaction.atomic
+def program_create(*, actor, region, name: str, level: str, managing_body: str, note: str = ""):
+    """A program the bureau of ``region`` runs (区县级) or tracks (市级、省级、国家级)."""
+    from .models import Program
+
+    program = Program(region=region, created_by=actor, **_program_fields(region, name, level, managing_body, note))
+    _stamp(program, actor, "新建科技计划")
+    program.save()
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor, program, name: str, level: str, managing_body: str, note: str = "",
+                   version: int | None = None):
+    claim(program, version)
+    fields = _program_fields(program.region, name, level, managing_body, note, exclude=program.pk)
+    if fields["level"] != program.level and program.calls.filter(applications__isnull=False).exists():
+        raise ServiceError("本计划已有项目申报，不能再改级别（级别决定评审还是推荐上级）", field="level")
+    for key, value in fields.items():
+        setattr(program, key, value)
+    _stamp(program, actor, "修改科技计划")
+    program.save()
+    return program
+
+
+@transaction.atomic
+def program_set_active(*, actor, program, active: bool):
+    """停用 / 启用: a program no longer used keeps its calls and projects, but no new call is made under it."""
+    claim(program, None)
+    program.active = active
+    _stamp(program, actor, "启用科技计划" if active else "停用科技计划")
+    program.save()
+    return program
+
+
+def _criteria(rows, *, required: bool) -> list[tuple[str, int]]:
+    out, seen = [], set()
+    for name, weight in rows or []:
+        name = (name or "").strip()
+        if not name and not weight:
+            continue
+        if not name:
+            raise ServiceError("评审指标须填写名称", field="criteria")
+        if name in seen:
+            raise ServiceError(f"评审指标“{name}”重复", field="criteria")
+        seen.add(name)
+        try:
+            weight = int(weight)
+        except (TypeError, ValueError) as exc:
+            raise ServiceError(f"评审指标“{name}”的权重须为1至100的整数", field="criteria") from exc
+        if not 1 <= weight <= 100:
+            raise ServiceError(f"评审指标“{name}”的权重须为1至100的整数", field="criteria")
+        out.append((name[:60], weight))
+    if out and sum(w for _, w in out) != 100:
+        raise ServiceError(f"评审指标的权重合计须为100%，现为{sum(w for _, w in out)}%", field="criteria")
+    if required and not out:
+        raise ServiceError("本级计划由专家评审，请填写评审指标及权重", field="criteria")
+    return out
+
+
+def _call_fields(program, year, title, opens_on, closes_on, eligibility, guide, max_request, reviewers) -> dict:
+    if program is None:
+        raise ServiceError("请选择科技计划", field="program")
+    if not year or not 2000 <= int(year) <= 2100:
+        raise ServiceError("请填写年度", field="year")
+    if opens_on is None:
+        raise ServiceError("请填写申报开始日期", field="opens_on")
+    if closes_on is None:
+        raise ServiceError("请填写申报截止日期", field="closes_on")
+    if closes_on < opens_on:
+        raise ServiceError("申报截止日期不能早于开始日期", field="closes_on")
+    if max_request is not None:
+        max_request = _money(max_request, "单项申请资助上限", "max_request_wan")
+    try:
+        reviewers = int(reviewers or 3)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError("每项评审专家数须为1至9", field="reviewers_per_application") from exc
+    if not 1 <= reviewers <= 9:
+        raise ServiceError("每项评审专家数须为1至9", field="reviewers_per_application")
+    return {"program": program, "year": int(year), "title": _text(title, "通知标题", "title", limit=150),
+            "opens_on": opens_on, "closes_on": closes_on,
+            "eligibility": _text(eligibility, "申报条件", "eligibility", required=False, limit=3000),
+            "guide": _text(guide, "申报指南", "guide", required=False, limit=5000),
+            "max_request": max_request or None, "reviewers_per_application": reviewers}
+
+
+def _set_criteria(call, rows: list[tuple[str, int]]) -> None:
+    from .models import Criterion, Score
+
+    current = [(c.name, c.weight) for c in call.criteria.all()]
+    if current == rows:
+        return
+    if Score.objects.filter(criterion__call=call).exists():
+        raise ServiceError("已有专家按现有指标评分，不能再修改评审指标", field="criteria")
+    call.criteria.all().delete()
+    Criterion.objects.bulk_create([Criterion(call=call, name=n, weight=w, position=i)
+                                   for i, (n, w) in enumerate(rows, start=1)])
+
+
+@transaction.atomic
+def call_create(*, actor, program, year: int, title: str, opens_on: dt.date, closes_on: dt.date,
+                eligibility: str = "", guide: str = "", max_request=None, reviewers_per_application: int = 3,
+                criteria: list[tuple[str, int]] = ()) -> Call:
+    """申报通知 of one of the bureau's programs (in use). ``max_request`` in 元; ``criteria``: (name, weight %)
+    rows adding up to 100 (required for the bureau's own programs, which experts review)."""
+    fields = _call_fields(program, year, title, opens_on, closes_on, eligibility, guide, max_request,
+                          reviewers_per_application)
+    if not program.active:
+        raise ServiceError(f"科技计划“{program.name}”已停用，不能发布新的申报通知", field="program")
+    rows = _criteria(criteria, required=not program.upward)
+    call = Call(region=program.region, created_by=actor, **fields)
+    _stamp(call, actor, "发布申报通知")
+    call.save()
+    _set_criteria(call, rows)
+    return call
+
+
+@transaction.atomic
+def call_update(*, actor, call: Call, program, year: int, title: str, opens_on: dt.date, closes_on: dt.date,
+                eligibility: str = "", guide: str = "", max_request=None, reviewers_per_application: int = 3,
+                criteria: list[tuple[str, int]] = (), version: int | None = None) -> Call:
+    claim(call, version)
+    fields = _call_fields(program, year, title, opens_on, closes_on, eligibility, guide, max_request,
+                          reviewers_per_application)
+    if program.pk != call.program_id:
+        if program.region_id != call.region_id:
+            raise ServiceError("只能选择本单位的科技计划", field="program")
+        if call.applications.exists():
+            raise ServiceError("本通知已有项目申报，不能再改科技计划", field="program")
+    rows = _criteria(criteria, required=not program.upward)
+    for key, value in fields.items():
+        setattr(call, key, value)
+    _stamp(call, actor, "修改申报通知")
+    call.save()
+    _set_criteria(call, rows)
+    return call
+
+
+def _read_files(files, field: str) -> list[tuple[str, bytes, str]]:
+    out = []
+    for f in files:
+        name = getattr(f, "name", None) or f[0]
+        content = f.read() if hasattr(f, "read") else f[1]
+        out.append((os.path.basename(name)[:150], content, check_file(name, content, field)))
+    return out
+
+
+@transaction.atomic
+def call_attach(*, actor, call: Call, files) -> list:
+    """Files of the call (the notice, forms to fill): each checked by its content. ``files``: uploaded files
+    or (name, bytes) pairs."""
+    from .models import CallAttachment
+
+    checked = _read_files(files, "files")
+    if not checked:
+        raise ServiceError("请选择要上传的文件", field="files")
+    if call.attachments.count() + len(checked) > MAX_FILES:
+        raise ServiceError(f"每个通知最多{MAX_FILES}个附件", field="files")
+    return [CallAttachment.objects.create(call=call, name=name, size=len(content), kind=kind, uploaded_by=actor,
+                                          path=store(f"calls/{call.pk}", name, content))
+            for name, content, kind in checked]
+
+
+@transaction.atomic
+def call_file_remove(*, actor, attachment) -> None:
+    attachment.delete()
+
+
+def _editable(application: Application) -> None:
+    if application.status not in flow.EDITABLE_BY_APPLICANT:
+        raise ServiceError(f"项目已{application.get_status_display()}，不能再修改申报材料")
+
+
+@transaction.atomic
+def application_attach(*, actor, application: Application, files) -> list:
+    """The applicant's files (PDF, Word, Excel, images), while the application is a draft or returned."""
+    from .models import ApplicationFile
+
+    _editable(application)
+    checked = _read_files(files, "files")
+    if not checked:
+        raise ServiceError("请选择要上传的文件", field="files")
+    if application.files.count() + len(checked) > MAX_FILES:
+        raise ServiceError(f"每个项目最多{MAX_FILES}个附件", field="files")
+    return [ApplicationFile.objects.create(application=application, name=name, size=len(content), kind=kind,
+                                           uploaded_by=actor, path=store(f"applications/{application.pk}", name,
+                                                                         content))
+            for name, content, kind in checked]
+
+
+@transaction.atomic
+def application_file_remove(*, actor, attachment) -> None:
+    _editable(attachment.application)
+    attachment.delete()
+
+
+def call_open_to(call: Call, district, today: dt.date) -> str | None:
+    """Why an applicant of ``district`` cannot start an application under ``call`` today (None: it can)."""
+    if not call.program.active:
+        return "该科技计划已停用"
+    if not district.is_within(call.region):
+        return "该申报通知不面向本区县"
+    if today < call.opens_on:
+        return f"申报将于{call.opens_on:%Y年%-m月%-d日}开始"
+    if today > call.closes_on:
+        return f"申报已于{call.closes_on:%Y年%-m月%-d日}截止"
+    return None
+
+
+@transaction.atomic
+def application_start(*, actor, call: Call, district, enterprise=None, organisation=None, **form) -> Application:
+    """A new draft under an open call: a firm applying for itself (``enterprise``), or bureau staff entering
+    an institute's application (``organisation``). ``form``: what ``application_save`` takes."""
+    if (enterprise is None) == (organisation is None):
+        raise ServiceError("请选择申报单位", field="organisation")
+    if enterprise is not None and enterprise.district_id != district.pk:
+        raise ServiceError("申报企业不在本区县")
+    refused = call_open_to(call, district, timezone.localdate())
+    if refused:
+        raise ServiceError(f"不能申报：{refused}")
+    application = Application(call=call, enterprise=enterprise, organisation=organisation, district=district)
+    return application_save(actor=actor, application=application, **form)
