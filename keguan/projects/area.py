@@ -1,6 +1,6 @@
 """科技项目: programs and calls, applications from the call to acceptance, funds, and the expert pool."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE
@@ -21,6 +21,8 @@ PROJECT_FIELDS = (
 
 register(Area(
     code="projects", title="科技项目", order=15, app="keguan.projects", scope_walk="keguan.projects.scope_walk",
+    urls="keguan.projects.urls", url_prefix="projects/",
+    kinds=("keguan.projects.review_exchange.EXPERTS",),  # the expert pool (projects-review)
     dictionaries=(
         DictKind("project_field", "项目技术领域", items=PROJECT_FIELDS,
                  usages=("projects.Application.field", "projects.Expert.fields"),
@@ -34,5 +36,11 @@ register(Area(
         Permission("projects.import", "从Excel导入计划、项目、推荐结果和专家", DISTRICT_EDITORS),
         Permission("projects.apply", "在线申报本单位的项目，查看进展", ENTERPRISE),
         Permission("projects.review", "评审分配给自己的项目", COMMISSIONERS),
+    ),
+    menu=(
+        # the expert pool and the review (projects-review)
+        Entry("专家库", "projects:experts", "person-badge", "projects.view"),
+        Entry("专家评审", "projects:reviews", "clipboard-check", "projects.view"),
+        Entry("我的评审", "projects:my_reviews", "pencil-square", "projects.review"),
     ),
 ))
