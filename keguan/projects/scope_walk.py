@@ -15,13 +15,24 @@ def _application(a):
 # --- the expert pool and the review (projects-review) ----------------------------------------------------------
 # Per district: a program, a call under review with two criteria and one application (the district's firm),
 # an expert of the district's pool (district A's is the ``expert`` persona's account) with a declared
-# conflict (an organisation), and the application's assignment to that expert (not yet scored).
+# conflict (an organisation), and the application's assignment to that expert (one score, not submitted).
 REVIEW_FIRMS = {"a": "ent_a", "b": "ent_b", "far_district": "ent_far"}
 REVIEW_ORGS = {"a": "org_a_town1", "b": "org_b_town", "far_district": "org_far"}
 
 
 def _review_scene(ctx: SceneContext) -> dict:
-    from .models import Application, Assignment, Call, Conflict, Criterion, Expert, Level, Program, Status
+    from .models import (
+        Application,
+        Assignment,
+        Call,
+        Conflict,
+        Criterion,
+        Expert,
+        Level,
+        Program,
+        Score,
+        Status,
+    )
 
     today = dt.date.today()
     out: dict = {"review_expert": {}, "review_conflict": {}, "review_call": {}, "review_assignment": {}}
@@ -32,7 +43,7 @@ def _review_scene(ctx: SceneContext) -> dict:
         call = Call.objects.create(program=program, region=region, year=today.year, title=f"{word}评审通知哨兵",
                                    opens_on=today - dt.timedelta(days=30), closes_on=today - dt.timedelta(days=1),
                                    reviewers_per_application=1)
-        Criterion.objects.create(call=call, name="创新性", weight=60, position=1)
+        first = Criterion.objects.create(call=call, name="创新性", weight=60, position=1)
         Criterion.objects.create(call=call, name="可行性", weight=40, position=2)
         app = Application.objects.create(call=call, enterprise=ctx.ents[REVIEW_FIRMS[key]], district=region,
                                          title=f"{word}评审项目哨兵", field="electronics", status=Status.REVIEW,
@@ -44,7 +55,8 @@ def _review_scene(ctx: SceneContext) -> dict:
                                            reason=f"{word}回避原因哨兵")
         out["review_expert"][key], out["review_conflict"][key] = expert, conflict
         out["review_call"][key] = call
-        out["review_assignment"][key] = Assignment.objects.create(application=app, expert=expert)
+        out["review_assignment"][key] = assignment = Assignment.objects.create(application=app, expert=expert)
+        Score.objects.create(assignment=assignment, criterion=first, value=75)  # a draft score, not submitted
     return out
 
 
