@@ -48,9 +48,6 @@ class Fields:
             raise CellError(f"“{shown(raw)}”没有填写领域")
         return list(dict.fromkeys(by_label[p] for p in parts))
 
-    def options(self, ctx) -> None:
-        return None
-
 
 def _labels(codes: str) -> str:
     return "、".join(dictionary.label("project_field", c) for c in codes.split(",") if c)

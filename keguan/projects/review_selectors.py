@@ -105,6 +105,7 @@ class ResultRow:
     rank: int | None = None
     reviewers: int = 0
     pending: int = 0
+    comments: int = 0
     extra: dict = field(default_factory=dict)
 
 
@@ -123,7 +124,8 @@ def review_results(call: Call, sort: str = "rank") -> list[ResultRow]:
         totals = [float(a.total) for a in assignments if a.submitted_at is not None and a.total is not None]
         rows.append(ResultRow(app, assignments, totals, average=sum(totals) / len(totals) if totals else None,
                               spread=spread(totals), reviewers=len(assignments),
-                              pending=sum(a.submitted_at is None for a in assignments)))
+                              pending=sum(a.submitted_at is None for a in assignments),
+                              comments=sum(bool(a.comment) for a in assignments)))
     ranked = sorted((r for r in rows if r.average is not None), key=lambda r: -r.average)
     previous, rank = None, 0
     for i, r in enumerate(ranked, 1):

@@ -169,16 +169,17 @@ def review_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     call = call_get(user=request.user, pk=pk)
     rows = review_results(call, _sort(request))
     headers = ["名次", "项目名称", "申报单位", "技术领域", "评审专家数", "已评分", "平均分", "分差（最高−最低）",
-               "各专家得分"]
+               "各专家得分", "评审意见"]
 
     def lines():
         for r in rows:
             yield [r.rank, r.application.title, str(r.application.applicant), field_labels([r.application.field])[0],
                    r.reviewers, len(r.totals), round(r.average, 2) if r.average is not None else None,
                    round(r.spread, 2) if r.spread is not None else None,
-                   "；".join(f"{a.expert.name} {a.total}" for a in r.assignments if a.submitted_at)]
+                   "；".join(f"{a.expert.name} {a.total}" for a in r.assignments if a.submitted_at),
+                   "\n".join(f"{a.expert.name}：{a.comment}" for a in r.assignments if a.comment)]
 
-    content = build_xlsx(title="评审结果", headers=headers, rows=lines(), widths=[8, 40, 32, 16, 10, 8, 10, 16, 50])
+    content = build_xlsx(title="评审结果", headers=headers, rows=lines(), widths=[8, 40, 32, 16, 10, 8, 10, 16, 40, 60])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(content, f"评审结果-{call.title[:40]}-{stamp}.xlsx")
 
