@@ -28,7 +28,12 @@ register(Area(
         Entry("科技计划", "projects:programs", "collection", "projects.view"),
         Entry("代为填报", "projects:org_list", "building-add", "projects.manage"),
         Entry("申报项目", "projects:apply", "send", "projects.apply"),
+        # the expert pool and the review (projects-review)
+        Entry("专家库", "projects:experts", "person-badge", "projects.view"),
+        Entry("专家评审", "projects:reviews", "clipboard-check", "projects.view"),
+        Entry("我的评审", "projects:my_reviews", "pencil-square", "projects.review"),
     ),
+    kinds=("keguan.projects.review_exchange.EXPERTS",),  # the expert pool (projects-review)
     dictionaries=(
         DictKind("project_field", "项目技术领域", items=PROJECT_FIELDS,
                  usages=("projects.Application.field", "projects.Expert.fields"),
