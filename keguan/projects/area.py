@@ -1,6 +1,6 @@
 """科技项目: programs and calls, applications from the call to acceptance, funds, and the expert pool."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE
@@ -21,6 +21,13 @@ PROJECT_FIELDS = (
 
 register(Area(
     code="projects", title="科技项目", order=15, app="keguan.projects", scope_walk="keguan.projects.scope_walk",
+    urls="keguan.projects.urls", url_prefix="projects/",
+    reminders=("keguan.projects.home.reminders",),
+    menu=(
+        # projects-manage: the bureau's processing and the calendar
+        Entry("项目申报办理", "projects:applications", "kanban", "projects.view"),
+        Entry("申报日历", "projects:calendar", "calendar3", "projects.view"),
+    ),
     dictionaries=(
         DictKind("project_field", "项目技术领域", items=PROJECT_FIELDS,
                  usages=("projects.Application.field", "projects.Expert.fields"),
