@@ -104,7 +104,8 @@ def _manage_leaks(kind: str, obj) -> list[str]:
 _APPS = ("application", "application_move", "application_back")
 MANAGE_WALK = Walk(
     pk_kinds={
-        **{f"projects:{n}": "proj_app" for n in _APPS},
+        # the page of a project in 实施 shows the most (files, funds, disbursements, checks)
+        **{f"projects:{n}": "proj_running" for n in _APPS},
         "projects:application_approve": "proj_review",
         "projects:application_outcome": "proj_rec",
         "projects:application_sign": "proj_approved",
@@ -113,8 +114,9 @@ MANAGE_WALK = Walk(
         "projects:application_check": "proj_running",
     },
     writes={
-        "projects:application_move": Write(EDITORS, lambda a: {"review-target": "review", "review-reason": "",
-                                                               "review-on": "", "review-version": ""}),
+        "projects:application_move": Write(EDITORS, lambda a: {"acceptance-target": "acceptance",
+                                                               "acceptance-reason": "", "acceptance-on": "",
+                                                               "acceptance-version": ""}),
         "projects:application_back": Write(EDITORS, lambda a: {"back-reason": "范围测试撤销", "back-version": ""}),
         "projects:application_approve": Write(EDITORS, lambda a: {"amount_wan": "12", "on": TODAY, "version": ""}),
         "projects:application_outcome": Write(EDITORS, lambda a: {"won": "1", "amount_wan": "8", "reason": "",
