@@ -118,6 +118,13 @@ def _suffix_room(model: type[models.Model]) -> int:
     return 1 + len(str(model._base_manager.aggregate(m=Max("pk"))["m"] or 0))
 
 
+def _unique(model: type[models.Model], f: models.Field) -> bool:
+    """A field whose value must differ between rows: ``unique`` or part of a UniqueConstraint (a program's name
+    per region)."""
+    return f.unique or any(isinstance(c, models.UniqueConstraint) and f.name in c.fields
+                           for c in model._meta.constraints)
+
+
 def plant_everywhere() -> dict[str, Plant]:
     """Writes a hostile payload into every text field of every row (unique fields get the row's id after it),
     and into the latest history row of each record, so its 变更记录 shows the change to it. Returns the plants
@@ -129,17 +136,17 @@ def plant_everywhere() -> dict[str, Plant]:
         if label in SKIPPED:
             continue
         tag = f"kg{len(plants):02d}"
-        room = f.max_length - (_suffix_room(model) if f.unique else 0) if f.max_length else None
+        room = f.max_length - (_suffix_room(model) if _unique(model, f) else 0) if f.max_length else None
         text, fragment = payload_for(tag, LEADS[i % len(LEADS)], room)
         plants[label] = Plant(label, tag, text, fragment)
         by_model.setdefault(model, []).append((f, plants[label]))
     for model, fields in by_model.items():
         rows = model._base_manager.all()
-        common = {f.name: p.text for f, p in fields if not f.unique}
+        common = {f.name: p.text for f, p in fields if not _unique(model, f)}
         if common:
             rows.update(**common)
         for f, p in fields:
-            if f.unique:
+            if _unique(model, f):
                 for pk in rows.values_list("pk", flat=True):
                     rows.filter(pk=pk).update(**{f.name: f"{p.text}~{pk}"})
         history = _history_model(model)

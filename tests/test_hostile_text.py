@@ -88,6 +88,14 @@ NOT_SHOWN: dict[str, str] = {
     "pipeline.HnteBatch.note": "typed in with a batch, shown nowhere yet",
     "reports.IssueItem.area": "a work area's code: the problem list shows its name, — for a code it does not know",
     "reports.WorkNote.area": "a work area's code: the notes list shows its name, — for a code it does not know",
+    # 科技项目 (projects-manage): storage paths are never shown; the other fields are those of pages the apply
+    # and review parts build (calls, programs, attachments, experts, review) — they leave this list with them.
+    "projects.ApplicationFile.path": "where an uploaded file is stored (the page names the file, not its path)",
+    "projects.CallAttachment.path": "where an uploaded file is stored (the page names the file, not its path)",
+    **{f"projects.{name}": "shown by the programs/calls and experts/review pages (other branches)" for name in (
+        "Assignment.comment", "Assignment.override", "Call.eligibility", "Call.guide", "CallAttachment.kind",
+        "CallAttachment.name", "Conflict.reason", "Criterion.name", "Expert.employer", "Expert.fields", "Expert.name",
+        "Expert.note", "Expert.phone", "Expert.title", "Program.managing_body", "Program.note")},
 }
 
 UPLOAD = Plant("import upload", "kgup", *payload_for("kgup", "=", None))

@@ -18,4 +18,10 @@ class PipelineConfig(AppConfig):
         hooks.register_on_move(follow_move)
         hooks.register_stage_lock(stage_lock, many=stage_locks)
         # 加入培育库 over the firms ticked on the enterprise list (keguan.core.lists).
+        # 高企 batches in the 申报日历 of 科技项目 (keguan.core.calendar), whose areas do not import each other.
+        from keguan.core.calendar import register_windows
+
+        from .calendar import hnte_windows
+
+        register_windows("pipeline.hnte", hnte_windows)
         add_batch_action("enterprises", BatchAction("pool", "加入培育库", "pipeline:pool_batch", "pipeline.write", "inboxes"))

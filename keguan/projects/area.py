@@ -23,17 +23,21 @@ register(Area(
     code="projects", title="科技项目", order=15, app="keguan.projects", scope_walk="keguan.projects.scope_walk",
     demo="keguan.projects.demo.make_projects_demo", demo_order=55, demo_wipe="keguan.projects.demo.wipe",
     urls="keguan.projects.urls", url_prefix="projects/",
-    menu=(  # programs, calls, the applicant's side (projects-apply)
+    indicators="keguan.projects.indicators", report="keguan.projects.report",
+    reminders=("keguan.projects.home.reminders",),
+    kinds=("keguan.projects.exchange.PROGRAMS_KIND", "keguan.projects.exchange.PROJECT_LIST",
+           "keguan.projects.review_exchange.EXPERTS"),
+    menu=(
+        Entry("项目申报办理", "projects:applications", "kanban", "projects.view"),
         Entry("申报通知", "projects:calls", "megaphone", "projects.view"),
+        Entry("申报日历", "projects:calendar", "calendar3", "projects.view"),
         Entry("科技计划", "projects:programs", "collection", "projects.view"),
         Entry("代为填报", "projects:org_list", "building-add", "projects.manage"),
-        Entry("申报项目", "projects:apply", "send", "projects.apply"),
-        # the expert pool and the review (projects-review)
         Entry("专家库", "projects:experts", "person-badge", "projects.view"),
         Entry("专家评审", "projects:reviews", "clipboard-check", "projects.view"),
+        Entry("申报项目", "projects:apply", "send", "projects.apply"),
         Entry("我的评审", "projects:my_reviews", "pencil-square", "projects.review"),
     ),
-    kinds=("keguan.projects.review_exchange.EXPERTS",),  # the expert pool (projects-review)
     dictionaries=(
         DictKind("project_field", "项目技术领域", items=PROJECT_FIELDS,
                  usages=("projects.Application.field", "projects.Expert.fields"),

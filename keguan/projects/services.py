@@ -27,13 +27,17 @@ from .models import (
     BudgetCategory,
     BudgetLine,
     Call,
+    CheckKind,
+    CheckResult,
     Disbursement,
     Funding,
     FundSource,
+    ProjectCheck,
     Status,
 )
 
 CENT = Decimal("0.01")
+PASSING = (CheckResult.PASS, CheckResult.CONDITIONAL)
 
 
 def _stamp(obj, actor, reason: str) -> None:
@@ -148,6 +152,9 @@ def application_move(
                         reason=reason, back=back)
     except flow.IllegalMove as exc:
         raise ServiceError(str(exc), field="reason" if "理由" in str(exc) else None) from exc
+    if target == Status.CLOSED and not back and not application.checks.filter(
+            kind=CheckKind.ACCEPTANCE, result__in=PASSING).exists():
+        raise ServiceError("结题须先登记验收结论（通过或有条件通过）")
     if target == Status.SUBMITTED and not back:
         if not application.call.open_on(today):
             raise ServiceError(f"申报已于{application.call.closes_on:%Y年%-m月%-d日}截止，不能再提交"
@@ -503,3 +510,64 @@ def application_start(*, actor, call: Call, district, enterprise=None, organisat
         raise ServiceError(f"不能申报：{refused}")
     application = Application(call=call, enterprise=enterprise, organisation=organisation, district=district)
     return application_save(actor=actor, application=application, **form)
+# --- the bureau's processing: upward outcomes, mid-term checks and acceptance ------------------------------------
+
+# The fund source of the money an upward program brings (a provincial program's funds are 省级 …)
+LEVEL_SOURCE = {"national": FundSource.CENTRAL, "province": FundSource.PROVINCE, "city": FundSource.CITY,
+                "county": FundSource.COUNTY}
+
+
+@transaction.atomic
+def upward_outcome_record(*, actor, application: Application, won: bool, amount=None, reason: str = "",
+                          on: dt.date | None = None, version: int | None = None) -> Application:
+    """The upper level's decision on a recommended application: 上级已立项 with the funds won (recorded as the
+    approved amount and as funds of the program's level), or 上级未立项 with the reason."""
+    if not application.call.program.upward:
+        raise ServiceError("本级计划的项目不推荐上级，无上级立项结果可登记")
+    if not won:
+        return application_move(actor=actor, application=application, target=Status.REJECTED, reason=reason, on=on,
+                                version=version)
+    amount = _money(amount, "获得资助金额", "amount")
+    application = application_approve(actor=actor, application=application, amount=amount, on=on, version=version)
+    if amount:
+        funding_add(actor=actor, application=application, source=LEVEL_SOURCE[application.call.program.level],
+                    amount=amount, on=application.approved_on, note="上级立项资助")
+    return application
+
+
+@transaction.atomic
+def projectcheck_add(*, actor, application: Application, kind: str, on: dt.date, result: str, note: str = "",
+                     version: int | None = None) -> ProjectCheck:
+    """A mid-term check (in 签约 or 实施) or the acceptance (in 验收). Rules: a result other than 通过 needs the
+    opinion (the conditions, or why it failed); an acceptance 通过 / 有条件通过 closes the project (验收 → 结题),
+    不通过 keeps it in 验收 with the reason, to be checked again."""
+    claim(application, version)
+    if actor is not None and not may(actor, "projects.manage"):
+        raise ServiceError("只有科技局的项目管理人员可以登记检查验收")
+    if kind not in CheckKind.values:
+        raise ServiceError("请选择检查类型", field="kind")
+    if result not in CheckResult.values:
+        raise ServiceError("请选择结论", field="result")
+    if on is None:
+        raise ServiceError("请填写日期", field="on")
+    if on > timezone.localdate():
+        raise ServiceError("检查日期不能晚于今天", field="on")
+    note = (note or "").strip()
+    if kind == CheckKind.MIDTERM and application.status not in (Status.SIGNED, Status.RUNNING):
+        raise ServiceError(f"项目当前为“{application.get_status_display()}”，签约或实施中的项目才能登记中期检查")
+    if kind == CheckKind.ACCEPTANCE and application.status != Status.ACCEPTANCE:
+        raise ServiceError(f"项目当前为“{application.get_status_display()}”，须先“申请验收”才能登记验收结论")
+    if result != CheckResult.PASS and not note:
+        raise ServiceError("“有条件通过”须写明条件，“不通过”须写明理由" if result == CheckResult.CONDITIONAL
+                           else "结论为“不通过”须填写理由", field="note")
+    check = ProjectCheck(application=application, kind=kind, on=on, result=result, note=note, created_by=actor)
+    _stamp(check, actor, f"登记{CheckKind(kind).label}")
+    check.save()
+    label = CheckResult(result).label
+    if kind == CheckKind.ACCEPTANCE and result in PASSING:
+        application_move(actor=actor, application=application, target=Status.CLOSED, on=on,
+                         reason=f"验收{label}" + (f"：{note}" if note else ""))
+    else:
+        _stamp(application, actor, f"登记{CheckKind(kind).label}（{label}）")
+        application.save(update_fields=["version"])
+    return check
