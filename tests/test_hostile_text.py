@@ -88,14 +88,11 @@ NOT_SHOWN: dict[str, str] = {
     "pipeline.HnteBatch.note": "typed in with a batch, shown nowhere yet",
     "reports.IssueItem.area": "a work area's code: the problem list shows its name, — for a code it does not know",
     "reports.WorkNote.area": "a work area's code: the notes list shows its name, — for a code it does not know",
-    # 科技项目 (projects-manage): storage paths are never shown; the other fields are those of pages the apply
-    # and review parts build (calls, programs, attachments, experts, review) — they leave this list with them.
+    # 科技项目: storage paths and detected types are never shown (the page names the file)
     "projects.ApplicationFile.path": "where an uploaded file is stored (the page names the file, not its path)",
     "projects.CallAttachment.path": "where an uploaded file is stored (the page names the file, not its path)",
-    **{f"projects.{name}": "shown by the programs/calls and experts/review pages (other branches)" for name in (
-        "Assignment.comment", "Assignment.override", "Call.eligibility", "Call.guide", "CallAttachment.kind",
-        "CallAttachment.name", "Conflict.reason", "Criterion.name", "Expert.employer", "Expert.fields", "Expert.name",
-        "Expert.note", "Expert.phone", "Expert.title", "Program.managing_body", "Program.note")},
+    "projects.CallAttachment.kind": "the file type read from the content (pdf, docx …): the page names the file",
+    "projects.ApplicationFile.kind": "the file type read from the content (pdf, docx …): the page names the file",
 }
 
 UPLOAD = Plant("import upload", "kgup", *payload_for("kgup", "=", None))

@@ -43,7 +43,9 @@ def test_defaults_keep_each_roles_work():
     assert "indicators.set_targets" not in staff
     assert {"enterprises.view", "enterprises.export", "enterprises.personal"} <= town
     assert "enterprises.view" in expert and not {"enterprises.export", "enterprises.personal"} & expert
-    assert ent == {"enterprises.edit_own", "enterprises.personal", "pipeline.self_check", "pipeline.records", "notices.view"}
+    assert ent == {"enterprises.edit_own", "enterprises.personal", "pipeline.self_check", "pipeline.records", "notices.view",
+                   "projects.apply"}
+    assert "projects.review" in expert and "projects.view" not in expert  # an expert sees what it is asked to review
     assert "accounts.roles" not in set().union(*(defaults_for(r) for r in Role.values))  # administrator only
 
 

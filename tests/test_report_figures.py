@@ -59,6 +59,8 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
         return Decimal(len(PIPELINE[code](district, period)))
     if code in RD_CODES:
         return _rd_independent(code, district, period)
+    if code.startswith("prj_"):
+        return _project_independent(code, district, period)
     raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
 
 
@@ -83,6 +85,46 @@ def _rd_independent(code: str, district: Region, period: Period) -> Decimal | No
     if code == "rd_report_rate":
         return Decimal(len(reported)) / Decimal(len(lines)) * 100 if lines else None
     return sum(reported, Decimal(0)) / Decimal(10000)
+
+
+def _project_independent(code: str, district: Region, period: Period) -> Decimal:
+    """科技项目's figures, read row by row from the district's applications and their records."""
+    from keguan.projects.models import Application
+    from keguan.rules import project_flow as flow
+
+    apps = list(Application.objects.filter(district=district).prefetch_related("steps", "funds", "disbursements",
+                                                                                "checks"))
+    from django.utils import timezone
+
+    handed = [a for a in apps if a.status in flow.HANDED_IN and a.submitted_at
+              and _in(timezone.localtime(a.submitted_at).date(), period)]
+    wan = Decimal(10000)
+    if code == "prj_applicants":
+        return Decimal(len({(a.enterprise_id, a.organisation_id) for a in handed}))
+    if code == "prj_applied":
+        return Decimal(len(handed))
+    if code == "prj_requested":
+        return sum((a.requested for a in handed), Decimal(0)) / wan
+    if code == "prj_recommended":
+        return Decimal(len({a.pk for a in apps for s in a.steps.all() if s.to_status == "recommended" and _in(s.on, period)}))
+    if code == "prj_approved":
+        return Decimal(sum(1 for a in apps if a.status in flow.APPROVED_OR_LATER and _in(a.approved_on, period)))
+    if code in ("prj_funds_won", "prj_funds_upper"):
+        sources = {"central", "province", "city"} | ({"county"} if code == "prj_funds_won" else set())
+        return sum((f.amount for a in apps for f in a.funds.all() if f.source in sources and _in(f.on, period)),
+                   Decimal(0)) / wan
+    if code == "prj_disbursed":
+        return sum((d.amount for a in apps for d in a.disbursements.all() if d.source != "own" and _in(d.on, period)),
+                   Decimal(0)) / wan
+    if code == "prj_accepted":
+        return Decimal(len({a.pk for a in apps for c in a.checks.all()
+                            if c.kind == "acceptance" and c.result in ("pass", "conditional") and _in(c.on, period)}))
+    if code == "prj_overdue":
+        end = period.end
+        return Decimal(sum(1 for a in apps if a.status in ("signed", "running", "acceptance") and (
+            (a.acceptance_due and a.acceptance_due < end)
+            or (a.midterm_due and a.midterm_due < end and not any(c.kind == "midterm" for c in a.checks.all())))))
+    raise AssertionError(f"the test does not know indicator {code}")
 
 
 def _in(day, period: Period) -> bool:
@@ -158,7 +200,7 @@ PIPELINE = {
 
 
 def _written(text: str) -> Decimal:
-    return Decimal(text.rstrip("家万元%批次"))
+    return Decimal(text.rstrip("家万元%批次项个"))
 
 
 def check_figures(draft, district: Region, period: Period) -> int:

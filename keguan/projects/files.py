@@ -93,4 +93,11 @@ def store(folder: str, name: str, content: bytes) -> str:
 
 
 def open_stored(path: str):
-    return default_storage.open(path, "rb")
+    """The stored file, or 404 with a Chinese message when it is gone from the disk (a restore without the
+    media folder, a file removed by hand): never a server error."""
+    from django.http import Http404
+
+    try:
+        return default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("附件文件已不在服务器上（可能在恢复数据时未包含附件目录），请联系管理员或重新上传") from None

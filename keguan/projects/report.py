@@ -110,7 +110,7 @@ def largest_projects(ctx) -> list[Narrative]:
         amount = (a.approved / WAN).quantize(Decimal("0.01")).normalize()
         out.append(Narrative(
             area=AREA, on=a.approved_on, lead="推动重点项目落地实施",
-            text=f"{a.applicant.name}“{a.title}”获{a.call.program.get_level_display()}{a.call.program.name}立项，"
+            text=f"{a.applicant.name}“{a.title}”获{a.call.program.name}立项，"
                  f"资助{amount:f}万元",
             url=reverse("projects:application", kwargs={"pk": a.pk})))
     return out

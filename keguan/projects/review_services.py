@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from keguan.core import dictionary
 from keguan.core.errors import ServiceError
+from keguan.core.permissions import may
 from keguan.core.versioning import claim
 from keguan.rules import reviewer_assign as rule
 
 from .models import Application, Assignment, Call, Conflict, Expert, Score, Status
 
 CENT = Decimal("0.01")
-EXPERT_ROLE = "commissioner"  # keguan.core.roles.Role.COMMISSIONER
 
 
 def _stamp(obj, actor, reason: str) -> None:
@@ -59,8 +59,8 @@ def expert_save(
     if enterprise is not None and organisation is not None:
         raise ServiceError("所在企业和所在机构只能填一个", field="organisation")
     if user is not None:
-        if user.role != EXPERT_ROLE:
-            raise ServiceError("只能关联角色为“科技特派员/专家”的账号", field="user")
+        if not may(user, "projects.review"):
+            raise ServiceError("只能关联能评审项目的账号（角色为“科技特派员/专家”）", field="user")
         other = Expert.objects.filter(user=user).exclude(pk=expert.pk).first()
         if other is not None:
             raise ServiceError(f"该账号已关联专家{other.name}", field="user")

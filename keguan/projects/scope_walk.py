@@ -230,8 +230,7 @@ def _review_leaks(kind: str, obj) -> list[str]:
         return [obj.name, obj.phone]
     if kind == "review_conflict":
         return [obj.reason]
-    if kind == "review_call":
-        return [obj.title, *obj.applications.values_list("title", flat=True)]
+    # (a call's title and its applications' titles are the region's applicants' to see: not leaks)
     return []
 
 
@@ -368,12 +367,9 @@ def _manage_scene(ctx: SceneContext) -> dict:
 
 
 def _other_rows(call, app, firm, region, word) -> None:
-    """One row of each model whose pages other parts build (attachments, experts, review), so the scope check
-    of every model has rows; plain rows, no workflow."""
-    from .models import Assignment, CallAttachment, Conflict, Criterion, Expert, Score
+    """Review rows on the bureau's running project (the other parts' scenes make the attachments)."""
+    from .models import Assignment, Conflict, Criterion, Expert, Score
 
-    CallAttachment.objects.create(call=call, name=f"{word}通知附件哨兵.pdf", path="x.pdf", size=1, kind="pdf")
-    app.files.create(name=f"{word}申报附件哨兵.pdf", path="y.pdf", size=1, kind="pdf")
     criterion = Criterion.objects.create(call=call, name="创新性", weight=100)
     expert = Expert.objects.create(region=region, name=f"{word}专家哨兵", employer="大学", fields="electronics")
     Conflict.objects.create(expert=expert, enterprise=firm, reason="近亲属任职")
@@ -382,9 +378,11 @@ def _other_rows(call, app, firm, region, word) -> None:
 
 
 def _manage_leaks(kind: str, obj) -> list[str]:
+    """What only the bureau sees of a firm's project (the firm sees its own application's title, and every
+    applicant of the region sees its calls): the task book's number and the funds' notes."""
     if not kind.startswith("proj_"):
         return []
-    return [obj.title, obj.call.title, obj.contract_no]
+    return [t for t in (obj.contract_no, *obj.funds.values_list("note", flat=True)) if t]
 
 
 _APPS = ("application", "application_move", "application_back")
