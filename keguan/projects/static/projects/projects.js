@@ -16,10 +16,13 @@
     var shown = document.getElementById("sum-" + side);
     var total = document.querySelector('input[name="' + side + '_total_wan"]');
     if (!cells.length || !shown) return;
-    var auto = total && (total.value === "" || num(total.value) === 0);
+    var sum = function () { var s = 0; cells.forEach(function (i) { s += num(i.value); }); return s; };
+    // the total follows the lines while it agrees with them (a new form, or a saved one being amended);
+    // once the applicant types a different total, it is theirs and the check on saving compares the two
+    var auto = total && (total.value === "" || Math.abs(num(total.value) - sum()) < 1e-6);
     if (total) total.addEventListener("input", function () { auto = false; });
     var run = function () {
-      var s = 0; cells.forEach(function (i) { s += num(i.value); });
+      var s = sum();
       var text = (Math.round(s * 1e6) / 1e6).toString();
       shown.textContent = text;
       if (total && auto) total.value = text;
