@@ -282,36 +282,32 @@ def application_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _failed(request, a, "sign", form)
 
 
-@require_POST
-def application_funding_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _money(request: HttpRequest, pk: int, *, paid: bool) -> HttpResponse:
+    """Funds approved (下达) or paid out (拨付): one form, two services."""
     a = _writable(request, pk)
-    form = MoneyForm(request.POST)
+    form = MoneyForm(request.POST, paid=paid)
     if form.is_valid():
         d = form.cleaned_data
+        add = services.disbursement_add if paid else services.funding_add
         try:
-            services.funding_add(actor=request.user, application=a, source=d["source"], amount=form.amount_yuan(),
-                                 on=d["on"], note=d["note"])
+            add(actor=request.user, application=a, source=d["source"], amount=form.amount_yuan(), on=d["on"],
+                note=d["note"])
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
-            return _done(request, a, f"已登记项目资金 {d['amount_wan']:f} 万元", "#money")
-    return _failed(request, a, "fund", form)
+            words = "拨付" if paid else "项目资金"
+            return _done(request, a, f"已登记{words} {d['amount_wan']:f} 万元", "#money")
+    return _failed(request, a, "pay" if paid else "fund", form)
+
+
+@require_POST
+def application_funding_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _money(request, pk, paid=False)
 
 
 @require_POST
 def application_disbursement_view(request: HttpRequest, pk: int) -> HttpResponse:
-    a = _writable(request, pk)
-    form = MoneyForm(request.POST, paid=True)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.disbursement_add(actor=request.user, application=a, source=d["source"],
-                                      amount=form.amount_yuan(), on=d["on"], note=d["note"])
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            return _done(request, a, f"已登记拨付 {d['amount_wan']:f} 万元", "#money")
-    return _failed(request, a, "pay", form)
+    return _money(request, pk, paid=True)
 
 
 @require_POST
