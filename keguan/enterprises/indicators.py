@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Sum
-from django.urls import reverse
 from django.utils import timezone
 
-from keguan.indicators.registry import Indicator, Kind, Timing, register
-from keguan.regions.models import RegionLevel
+from keguan.indicators.registry import Indicator, Kind, Timing, list_url, register
 from keguan.rules.periods import Period
 
 from .models import DistrictStageCount, EnterpriseYear, Stage, StageChange
@@ -101,25 +98,18 @@ def rd_expense_wan(ids: list[int], period: Period, memo: dict | None = None) -> 
     return out or None  # no firm has figures for that year yet (a year not closed): no value, rather than 0
 
 
-def _list_url(region, **params) -> str:
-    query = {k: v for k, v in params.items() if v not in (None, "")}
-    if region is not None and region.level == RegionLevel.COUNTY:
-        query["district"] = region.pk
-    return reverse("enterprises:list") + "?" + urlencode(query)
-
-
 def _stock_url(stages: tuple[str, ...]):
     def url(region, period: Period) -> str:
         if period.end >= timezone.localdate():
-            return _list_url(region, stages=",".join(stages))
-        return _list_url(region, stage_on=period.end.isoformat(), stages=",".join(stages))
+            return list_url("enterprises:list", region, stages=",".join(stages))
+        return list_url("enterprises:list", region, stage_on=period.end.isoformat(), stages=",".join(stages))
 
     return url
 
 
 def _entry_url(stage: str):
     def url(region, period: Period) -> str:
-        return _list_url(region, entered=stage, since=period.start.isoformat(), until=period.end.isoformat())
+        return list_url("enterprises:list", region, entered=stage, since=period.start.isoformat(), until=period.end.isoformat())
 
     return url
 
@@ -176,7 +166,7 @@ register(
     Indicator(
         code="rd_expense", name="企业研发费用", unit="万元", area=AREA, timing=Timing.FLOW, decimals=2,
         by_district=rd_expense_wan, order=50, targetable=False,  # the city's R&D target is on rd_reported
-        records_url=lambda region, period: _list_url(region),
+        records_url=lambda region, period: list_url("enterprises:list", region),
         description="企业年度数据中的研发费用（境内+境外）合计（会计口径），仅全年有值；工作总结使用研发经费填报额（统计口径）",
         concept="rd",
     )

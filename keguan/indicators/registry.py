@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from keguan.core.areas import area_order
+from keguan.regions.models import RegionLevel
 from keguan.rules.periods import Period
 
 # by_district(district_ids, period, memo) → {district_id: value}; ``memo`` is a dict shared by all indicators
@@ -74,6 +78,24 @@ class Indicator:
     @property
     def timing_label(self) -> str:
         return Timing.LABELS[self.timing]
+
+
+def memoised(memo: dict | None, key: tuple, compute):
+    """``compute()`` once per ``key`` within one engine's ``memo`` (every call without a memo computes)."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def list_url(url_name: str, region, **params) -> str:
+    """The list page ``url_name`` filtered to an indicator's rows: ``params`` (empty ones left out) and, for a
+    district, the district."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if region is not None and region.level == RegionLevel.COUNTY:
+        query["district"] = region.pk
+    return reverse(url_name) + "?" + urlencode(query)
 
 
 _REGISTRY: dict[str, Indicator] = {}

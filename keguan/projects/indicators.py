@@ -5,13 +5,10 @@ each linking to the application list filtered to its rows."""
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.urls import reverse
 
-from keguan.indicators.registry import Indicator, Timing, register
-from keguan.regions.models import RegionLevel
+from keguan.indicators.registry import Indicator, Timing, list_url, memoised, register
 from keguan.rules import project_flow as flow
 from keguan.rules.periods import Period
 
@@ -32,14 +29,6 @@ UPPER = (FundSource.CENTRAL, FundSource.PROVINCE, FundSource.CITY)
 RUNNING = (flow.SIGNED, flow.RUNNING, flow.ACCEPTANCE)
 
 
-def _memo(memo: dict | None, key: tuple, compute):
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
 def _submitted(ids: list[int], period: Period):
     return Application.objects.filter(district_id__in=ids, submitted_at__date__gte=period.start,
                                       submitted_at__date__lte=period.end, status__in=flow.HANDED_IN)
@@ -57,30 +46,30 @@ def applicants(ids, period, memo=None):
                 seen.add(key)
                 out[district] = out.get(district, 0) + 1
         return out
-    return _memo(memo, ("prj_applicants", tuple(ids), period.start, period.end), compute)
+    return memoised(memo, ("prj_applicants", tuple(ids), period.start, period.end), compute)
 
 
 def applied(ids, period, memo=None):
-    return _memo(memo, ("prj_applied", tuple(ids), period.start, period.end), lambda: dict(
+    return memoised(memo, ("prj_applied", tuple(ids), period.start, period.end), lambda: dict(
         _submitted(ids, period).values_list("district_id").annotate(n=Count("*")).order_by()))
 
 
 def requested(ids, period, memo=None):
-    return _memo(memo, ("prj_requested", tuple(ids), period.start, period.end), lambda: {
+    return memoised(memo, ("prj_requested", tuple(ids), period.start, period.end), lambda: {
         d: (v or Decimal(0)) / WAN for d, v in
         _submitted(ids, period).values_list("district_id").annotate(s=Sum("requested")).order_by()})
 
 
 def recommended(ids, period, memo=None):
     """Applications recommended upward within the period (the step's date)."""
-    return _memo(memo, ("prj_recommended", tuple(ids), period.start, period.end), lambda: dict(
+    return memoised(memo, ("prj_recommended", tuple(ids), period.start, period.end), lambda: dict(
         ApplicationStep.objects.filter(application__district_id__in=ids, to_status=flow.RECOMMENDED,
                                        on__gte=period.start, on__lte=period.end)
         .values_list("application__district_id").annotate(n=Count("application_id", distinct=True)).order_by()))
 
 
 def approved(ids, period, memo=None):
-    return _memo(memo, ("prj_approved", tuple(ids), period.start, period.end), lambda: dict(
+    return memoised(memo, ("prj_approved", tuple(ids), period.start, period.end), lambda: dict(
         Application.objects.filter(district_id__in=ids, approved_on__gte=period.start, approved_on__lte=period.end,
                                    status__in=flow.APPROVED_OR_LATER)
         .values_list("district_id").annotate(n=Count("*")).order_by()))
@@ -88,7 +77,7 @@ def approved(ids, period, memo=None):
 
 def _funds(sources):
     def by_district(ids, period, memo=None):
-        return _memo(memo, ("prj_funds", tuple(sources), tuple(ids), period.start, period.end), lambda: {
+        return memoised(memo, ("prj_funds", tuple(sources), tuple(ids), period.start, period.end), lambda: {
             d: (v or Decimal(0)) / WAN for d, v in
             Funding.objects.filter(application__district_id__in=ids, source__in=sources, on__gte=period.start,
                                    on__lte=period.end)
@@ -97,7 +86,7 @@ def _funds(sources):
 
 
 def disbursed(ids, period, memo=None):
-    return _memo(memo, ("prj_disbursed", tuple(ids), period.start, period.end), lambda: {
+    return memoised(memo, ("prj_disbursed", tuple(ids), period.start, period.end), lambda: {
         d: (v or Decimal(0)) / WAN for d, v in
         Disbursement.objects.filter(application__district_id__in=ids, on__gte=period.start, on__lte=period.end)
         .exclude(source=FundSource.OWN)
@@ -105,7 +94,7 @@ def disbursed(ids, period, memo=None):
 
 
 def accepted(ids, period, memo=None):
-    return _memo(memo, ("prj_accepted", tuple(ids), period.start, period.end), lambda: dict(
+    return memoised(memo, ("prj_accepted", tuple(ids), period.start, period.end), lambda: dict(
         ProjectCheck.objects.filter(application__district_id__in=ids, kind=CheckKind.ACCEPTANCE,
                                     result__in=[CheckResult.PASS, CheckResult.CONDITIONAL],
                                     on__gte=period.start, on__lte=period.end)
@@ -119,20 +108,13 @@ def overdue_q(day) -> Q:
 
 
 def overdue(ids, period, memo=None):
-    return _memo(memo, ("prj_overdue", tuple(ids), period.end), lambda: dict(
+    return memoised(memo, ("prj_overdue", tuple(ids), period.end), lambda: dict(
         Application.objects.filter(district_id__in=ids).filter(overdue_q(period.end))
         .values_list("district_id").annotate(n=Count("*")).order_by()))
 
 
-def _list(region, **params) -> str:
-    query = {k: v for k, v in params.items() if v not in (None, "")}
-    if region is not None and region.level == RegionLevel.COUNTY:
-        query["district"] = region.pk
-    return reverse("projects:applications") + "?" + urlencode(query)
-
-
 def _range(prefix: str, **extra):
-    return lambda region, period: _list(region, **extra, **{f"{prefix}_since": period.start.isoformat(),
+    return lambda region, period: list_url("projects:applications", region, **extra, **{f"{prefix}_since": period.start.isoformat(),
                                                            f"{prefix}_until": period.end.isoformat()})
 
 
@@ -154,7 +136,7 @@ for order, (code, name, unit, measure, fn, url, description, extra) in enumerate
     ("prj_accepted", "验收项目", "项", "项", accepted, _range("accepted"),
      "期间内验收通过（含有条件通过）的项目数", {}),
     ("prj_overdue", "逾期未检查验收项目", "项", "项", overdue,
-     lambda region, period: _list(region, overdue_on=period.end.isoformat()),
+     lambda region, period: list_url("projects:applications", region, overdue_on=period.end.isoformat()),
      "期末在实施中、已过验收时间或已过中期检查时间而未登记检查的项目数（按项目当前状态）",
      {"targetable": False, "timing": Timing.STOCK}),
 ]):
