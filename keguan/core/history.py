@@ -29,6 +29,12 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
+def stamp(obj, actor, reason: str) -> None:
+    """Who makes the coming save of ``obj`` and why, for its history row (django-simple-history reads these)."""
+    obj._history_user = actor
+    obj._change_reason = reason
+
+
 def _display(model: type[models.Model], name: str, value: Any) -> str:
     if value is None or value == "":
         return "（空）"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from keguan.core import dictionary
 from keguan.core.errors import ServiceError
+from keguan.core.history import stamp
 from keguan.core.permissions import may
 from keguan.core.versioning import claim
 from keguan.rules import reviewer_assign as rule
@@ -20,11 +21,6 @@ from keguan.rules import reviewer_assign as rule
 from .models import Application, Assignment, Call, Conflict, Expert, Score, Status
 
 CENT = Decimal("0.01")
-
-
-def _stamp(obj, actor, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
 
 
 # --- the expert pool -------------------------------------------------------------------------------------------
@@ -68,7 +64,7 @@ def expert_save(
     expert.name, expert.employer = name.strip(), employer.strip()
     expert.title, expert.phone, expert.note = (title or "").strip(), (phone or "").strip(), (note or "").strip()
     expert.available, expert.enterprise, expert.organisation, expert.user = bool(available), enterprise, organisation, user
-    _stamp(expert, actor, "入库" if expert.pk is None else "修改专家信息")
+    stamp(expert, actor, "入库" if expert.pk is None else "修改专家信息")
     expert.save()
     return expert
 
@@ -77,7 +73,7 @@ def expert_save(
 def expert_set_available(*, actor, expert: Expert, available: bool) -> Expert:
     claim(expert, None)
     expert.available = bool(available)
-    _stamp(expert, actor, "可参加评审" if available else "暂不参加评审")
+    stamp(expert, actor, "可参加评审" if available else "暂不参加评审")
     expert.save(update_fields=["available", "version"])
     return expert
 
@@ -92,7 +88,7 @@ def conflict_add(*, actor, expert: Expert, enterprise=None, organisation=None, r
         raise ServiceError(f"已登记与{enterprise or organisation}的回避关系", field="party")
     conflict = Conflict.objects.create(expert=expert, reason=(reason or "").strip()[:200], **party)
     claim(expert, None)
-    _stamp(expert, actor, f"登记回避：{enterprise or organisation}")
+    stamp(expert, actor, f"登记回避：{enterprise or organisation}")
     expert.save(update_fields=["version"])
     return conflict
 
@@ -101,7 +97,7 @@ def conflict_add(*, actor, expert: Expert, enterprise=None, organisation=None, r
 def conflict_remove(*, actor, conflict: Conflict) -> None:
     expert = conflict.expert
     claim(expert, None)
-    _stamp(expert, actor, f"撤销回避：{conflict}")
+    stamp(expert, actor, f"撤销回避：{conflict}")
     expert.save(update_fields=["version"])
     conflict.delete()
 
@@ -198,7 +194,7 @@ def assignment_override(*, actor, application: Application, expert: Expert, reas
     if Assignment.objects.filter(application=application, expert=expert).exists():
         raise ServiceError(f"{expert.name}已是本项目的评审专家", field="expert")
     a = Assignment(application=application, expert=expert, override=reason[:200], assigned_by=actor)
-    _stamp(a, actor, f"人工指定：{reason[:100]}")
+    stamp(a, actor, f"人工指定：{reason[:100]}")
     a.save()
     return a
 
@@ -209,7 +205,7 @@ def assignment_remove(*, actor, assignment: Assignment) -> None:
     _open(assignment.application.call)
     if assignment.submitted_at is not None:
         raise ServiceError("专家已提交评分，不能再移除该评审任务")
-    _stamp(assignment, actor, "移除评审任务")
+    stamp(assignment, actor, "移除评审任务")
     assignment.delete()
 
 
@@ -252,7 +248,7 @@ def score_submit(*, actor, assignment: Assignment, scores: Mapping[int, int | st
     assignment.comment = comment[:3000]
     assignment.total = Decimal(str(total)).quantize(CENT)
     assignment.submitted_at = timezone.now()
-    _stamp(assignment, actor, "提交评分")
+    stamp(assignment, actor, "提交评分")
     assignment.save()
     return assignment
 
@@ -263,6 +259,6 @@ def review_close(*, actor, call: Call) -> Call:
     claim(call, None)
     _open(call)
     call.review_closed_at = timezone.now()
-    _stamp(call, actor, "结束专家评审")
+    stamp(call, actor, "结束专家评审")
     call.save(update_fields=["review_closed_at", "version"])
     return call

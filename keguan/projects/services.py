@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from keguan.core.errors import ServiceError
+from keguan.core.history import stamp
 from keguan.core.permissions import may
 from keguan.core.versioning import claim
 from keguan.rules import project_flow as flow
@@ -38,11 +39,6 @@ from .models import (
 
 CENT = Decimal("0.01")
 PASSING = (CheckResult.PASS, CheckResult.CONDITIONAL)
-
-
-def _stamp(obj, actor, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
 
 
 def _money(value, label: str, field: str) -> Decimal:
@@ -105,7 +101,7 @@ def application_save(
     if application.pk is None:
         application.status, application.status_on = Status.DRAFT, timezone.localdate()
         application.created_by = actor
-    _stamp(application, actor, "保存申报书")
+    stamp(application, actor, "保存申报书")
     application.save()
     application.budget.all().delete()
     BudgetLine.objects.bulk_create([BudgetLine(application=application, category=code, own=o, requested=r)
@@ -165,7 +161,7 @@ def application_move(
     application.status, application.status_on = target, on
     if target == Status.APPROVED and application.approved_on is None:
         application.approved_on = on
-    _stamp(application, actor, f"{flow.LABELS[source]} → {flow.LABELS[target]}")
+    stamp(application, actor, f"{flow.LABELS[source]} → {flow.LABELS[target]}")
     application.save()
     ApplicationStep.objects.create(application=application, from_status=source, to_status=target, on=on,
                                    reason=(reason or "").strip()[:500], by=actor)
@@ -180,7 +176,7 @@ def application_approve(*, actor, application: Application, amount, on: dt.date 
     application = application_move(actor=actor, application=application, target=Status.APPROVED, on=on,
                                    version=version)
     application.approved = amount
-    _stamp(application, actor, "登记立项资助")
+    stamp(application, actor, "登记立项资助")
     application.save(update_fields=["approved", "version"])
     return application
 
@@ -201,7 +197,7 @@ def application_sign(*, actor, application: Application, contract_no: str, goals
                                    version=version)
     application.contract_no, application.goals = contract_no.strip(), goals.strip()
     application.signed_on, application.midterm_due, application.acceptance_due = signed_on, midterm_due, acceptance_due
-    _stamp(application, actor, "签订任务书")
+    stamp(application, actor, "签订任务书")
     application.save()
     return application
 
@@ -231,7 +227,7 @@ def funding_add(*, actor, application: Application, source: str, amount, on: dt.
                                field="amount")
     funding = Funding(application=application, source=source, amount=amount, on=on, note=(note or "").strip(),
                       created_by=actor)
-    _stamp(funding, actor, "登记项目资金")
+    stamp(funding, actor, "登记项目资金")
     funding.save()
     return funding
 
@@ -254,7 +250,7 @@ def disbursement_add(*, actor, application: Application, source: str, amount, on
                            f"本次{amount / 10000:f}万元超出", field="amount")
     d = Disbursement(application=application, source=source, amount=amount, on=on, note=(note or "").strip(),
                      created_by=actor)
-    _stamp(d, actor, "登记资金拨付")
+    stamp(d, actor, "登记资金拨付")
     d.save()
     return d
 
@@ -294,7 +290,7 @@ def program_create(*, actor, region, name: str, level: str, managing_body: str, 
     from .models import Program
 
     program = Program(region=region, created_by=actor, **_program_fields(region, name, level, managing_body, note))
-    _stamp(program, actor, "新建科技计划")
+    stamp(program, actor, "新建科技计划")
     program.save()
     return program
 
@@ -308,7 +304,7 @@ def program_update(*, actor, program, name: str, level: str, managing_body: str,
         raise ServiceError("本计划已有项目申报，不能再改级别（级别决定评审还是推荐上级）", field="level")
     for key, value in fields.items():
         setattr(program, key, value)
-    _stamp(program, actor, "修改科技计划")
+    stamp(program, actor, "修改科技计划")
     program.save()
     return program
 
@@ -318,7 +314,7 @@ def program_set_active(*, actor, program, active: bool):
     """停用 / 启用: a program no longer used keeps its calls and projects, but no new call is made under it."""
     claim(program, None)
     program.active = active
-    _stamp(program, actor, "启用科技计划" if active else "停用科技计划")
+    stamp(program, actor, "启用科技计划" if active else "停用科技计划")
     program.save()
     return program
 
@@ -399,7 +395,7 @@ def call_create(*, actor, program, year: int, title: str, opens_on: dt.date, clo
         raise ServiceError(f"科技计划“{program.name}”已停用，不能发布新的申报通知", field="program")
     rows = _criteria(criteria, required=not program.upward)
     call = Call(region=program.region, created_by=actor, **fields)
-    _stamp(call, actor, "发布申报通知")
+    stamp(call, actor, "发布申报通知")
     call.save()
     _set_criteria(call, rows)
     return call
@@ -420,7 +416,7 @@ def call_update(*, actor, call: Call, program, year: int, title: str, opens_on: 
     rows = _criteria(criteria, required=not program.upward)
     for key, value in fields.items():
         setattr(call, key, value)
-    _stamp(call, actor, "修改申报通知")
+    stamp(call, actor, "修改申报通知")
     call.save()
     _set_criteria(call, rows)
     return call
@@ -561,13 +557,13 @@ def projectcheck_add(*, actor, application: Application, kind: str, on: dt.date,
         raise ServiceError("“有条件通过”须写明条件，“不通过”须写明理由" if result == CheckResult.CONDITIONAL
                            else "结论为“不通过”须填写理由", field="note")
     check = ProjectCheck(application=application, kind=kind, on=on, result=result, note=note, created_by=actor)
-    _stamp(check, actor, f"登记{CheckKind(kind).label}")
+    stamp(check, actor, f"登记{CheckKind(kind).label}")
     check.save()
     label = CheckResult(result).label
     if kind == CheckKind.ACCEPTANCE and result in PASSING:
         application_move(actor=actor, application=application, target=Status.CLOSED, on=on,
                          reason=f"验收{label}" + (f"：{note}" if note else ""))
     else:
-        _stamp(application, actor, f"登记{CheckKind(kind).label}（{label}）")
+        stamp(application, actor, f"登记{CheckKind(kind).label}（{label}）")
         application.save(update_fields=["version"])
     return check

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from keguan.core.errors import ServiceError
+from keguan.core.history import stamp
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 
@@ -23,11 +24,6 @@ from .selectors import eligible_enterprises
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999999999.99")  # what the column holds (16 digits, 2 decimals)
 FIRST_YEAR = 2000
-
-
-def _stamp(obj, actor, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
 
 
 def _check_dates(opened_on: dt.date | None, due_on: dt.date | None) -> None:
@@ -56,7 +52,7 @@ def rd_round_create(
     title = (title or "").strip() or f"{year}年度研发经费填报"
     rd_round = RdRound(district=district, year=year, title=title, opened_on=opened_on, due_on=due_on,
                        note=(note or "").strip(), created_by=actor)
-    _stamp(rd_round, actor, "建立研发经费填报")
+    stamp(rd_round, actor, "建立研发经费填报")
     rd_round.save()
     firms = [
         RdFirm(round=rd_round, enterprise_id=pk, source=FirmSource.RULE)
@@ -82,7 +78,7 @@ def rd_round_update(
             setattr(rd_round, key, value)
             changed = True
     if changed:
-        _stamp(rd_round, actor, "修改填报信息")
+        stamp(rd_round, actor, "修改填报信息")
         rd_round.save()
     return rd_round
 
@@ -94,7 +90,7 @@ def rd_firm_add(*, rd_round: RdRound, actor, enterprise: Enterprise, note: str =
     if RdFirm.objects.filter(round=rd_round, enterprise=enterprise).exists():
         raise ServiceError(f"“{enterprise.name}”已在填报名单中", field="enterprise")
     firm = RdFirm(round=rd_round, enterprise=enterprise, source=FirmSource.MANUAL, note=(note or "").strip())
-    _stamp(firm, actor, "手动列入填报名单")
+    stamp(firm, actor, "手动列入填报名单")
     try:
         with transaction.atomic():
             firm.save()
@@ -110,9 +106,9 @@ def rd_firm_remove(*, firm: RdFirm, actor) -> None:
     if firm.amount is not None:
         raise ServiceError("该企业已登记填报金额，不能移出名单；确需移出的，请先清除填报金额")
     for call in firm.calls.all():
-        _stamp(call, actor, "企业移出填报名单")
+        stamp(call, actor, "企业移出填报名单")
         call.delete()
-    _stamp(firm, actor, "移出填报名单")
+    stamp(firm, actor, "移出填报名单")
     firm.delete()
 
 
@@ -155,7 +151,7 @@ def rd_amount_record(
     reason = "修改填报金额" if firm.amount is not None else "登记填报金额"
     firm.amount, firm.reported_on, firm.note = amount, reported_on, note
     firm.recorded_by, firm.recorded_at = actor, timezone.now()
-    _stamp(firm, actor, reason)
+    stamp(firm, actor, reason)
     firm.save()
     return firm
 
@@ -167,7 +163,7 @@ def rd_amount_clear(*, firm: RdFirm, actor) -> RdFirm:
         raise ServiceError("该企业尚未登记填报金额")
     firm.amount = firm.reported_on = None
     firm.recorded_by, firm.recorded_at = actor, timezone.now()
-    _stamp(firm, actor, "清除填报金额")
+    stamp(firm, actor, "清除填报金额")
     firm.save()
     return firm
 
@@ -197,6 +193,6 @@ def rd_call_log(
         raise ServiceError("情况记录最多500字", field="note")
     call = RdCall(firm=firm, called_on=called_on, called_by=actor, contact=contact, outcome=outcome,
                   promised_on=promised_on, note=note)
-    _stamp(call, actor, "登记跟进记录")
+    stamp(call, actor, "登记跟进记录")
     call.save()
     return call
