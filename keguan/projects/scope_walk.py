@@ -96,8 +96,15 @@ def _firm_app(e):
     return e.project_applications.order_by("pk")[0]
 
 
-def _submitted(app) -> None:
-    type(app).objects.filter(pk=app.pk).update(status="submitted")
+def _submitted(app):
+    """The applicant's submit, as the applicant side does it (the scene has no login for every firm)."""
+    from .models import ApplicationStep, Status
+
+    type(app).objects.filter(pk=app.pk).update(status=Status.SUBMITTED, submitted_at=timezone.now())
+    ApplicationStep.objects.create(application=app, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
+                                   on=dt.date.today())
+    app.refresh_from_db()
+    return app
 
 
 def _new_call(p) -> dict:
@@ -305,17 +312,6 @@ _FIRMS = {"a": "ent_a", "b": "ent_b", "far_district": "ent_far"}
 _LATER = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 
 
-def _manage_submitted(app):
-    """The applicant's submit, as the applicant side does it (the scene has no login for every firm)."""
-    from .models import ApplicationStep, Status
-
-    type(app).objects.filter(pk=app.pk).update(status=Status.SUBMITTED, submitted_at=timezone.now())
-    ApplicationStep.objects.create(application=app, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
-                                   on=dt.date.today())
-    app.refresh_from_db()
-    return app
-
-
 def _manage_scene(ctx: SceneContext) -> dict:
     from . import services as svc
     from .models import Application, Call, Level, Program
@@ -338,7 +334,7 @@ def _manage_scene(ctx: SceneContext) -> dict:
                                                                           district=region),
                                      title=f"{word}{kind}项目哨兵", field="electronics",
                                      budget={"equipment": ("100000", "300000")})
-            return _manage_submitted(a)
+            return _submitted(a)
 
         def move(a, *targets):
             for t in targets:
