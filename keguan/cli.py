@@ -18,6 +18,7 @@ OWN = {
     "assess": "按官方规则评估名单中的企业（科小、高企），输出 JSON 行，不保存（keguan assess 名单.xlsx）",
     "backup": "备份数据库到数据目录的 backups/ 下（文件仅本账户可读）",
     "restore": "从备份文件恢复到空的安装，并迁移到本版本（keguan restore 备份文件 --yes）",
+    "digest": "向有待办的用户发送今日待办提醒（我的消息），建议每天早上运行一次（keguan serve 启动时也会运行）",
     "syncstages": "按资质记录核定培育阶段（证书到期回落等），建议每天运行一次",
     "startjobs": "运行各业务领域的启动补做任务（keguan serve 启动时在后台自动运行一次）",
     "check-deploy": "检查生产部署的设置（Django 的 check --deploy 加 keguan 自己的检查），有错误时退出代码为 1",

@@ -8,7 +8,7 @@ from keguan.core.roles import CITY, DISTRICT_EDITORS, EVERYONE
 
 register(Area(
     code="notices", title="工作台", order=5, app="keguan.notices", urls="keguan.notices.urls", url_prefix="notices/",
-    reports_area=False, scope_walk="keguan.notices.scope_walk",
+    reports_area=False, scope_walk="keguan.notices.scope_walk", on_start=("keguan.notices.digest.digest_at_start",),
     demo="keguan.notices.demo.make_notices_demo", demo_order=90, demo_wipe="keguan.notices.demo.wipe",
     permissions=(
         Permission("notices.view", "查看发给本人的通知公告和系统消息", EVERYONE),

@@ -115,6 +115,8 @@ class Message(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+")
     text = models.CharField("内容", max_length=300)
     url = models.CharField("链接", max_length=300, blank=True)
+    kind = models.CharField("类别", max_length=16, blank=True, default="", db_default="",
+                            help_text="digest：每日待办提醒（keguan digest）；空：其他系统消息")
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 

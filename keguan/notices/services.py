@@ -154,11 +154,12 @@ def notice_mark_read(*, notice: Notice, user) -> bool:
     return created
 
 
-def send_message(users, text: str, url: str = "") -> list[Message]:
+def send_message(users, text: str, url: str = "", *, kind: str = "") -> list[Message]:
     """A system message to each of ``users`` (a user or several), shown in their 我的消息 with ``url``."""
     if not isinstance(users, (list, tuple, set, frozenset)) and not hasattr(users, "model"):
         users = [users]
-    return Message.objects.bulk_create([Message(user=u, text=text[:300], url=url[:300]) for u in users if u is not None])
+    return Message.objects.bulk_create([Message(user=u, text=text[:300], url=url[:300], kind=kind)
+                                        for u in users if u is not None])
 
 
 def message_open(message: Message) -> Message:
