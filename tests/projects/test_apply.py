@@ -281,3 +281,39 @@ def test_program_edit_and_deactivate(world, call, login):
     with pytest.raises(ServiceError, match="已停用"):
         svc.call_create(actor=world.leader, program=program, year=2025, title="x", opens_on=dt.date.today(),
                         closes_on=dt.date.today(), criteria=[("a", 100)])
+
+
+def test_pages_that_name_the_call_in_the_query_answer_foreign_calls_like_missing_ones(world, call, login):
+    """The scope walker fills URL keywords only; the applicant's pages that take the call (and a call's file)
+    from the query string are probed here, with a call of district B, a file of another call and a missing id.
+    A foreign call must answer as a missing one: 404 on the reading pages, the call list on the forms, and
+    never its title or file."""
+    today = dt.date.today()
+    program_b = svc.program_create(actor=world.outsider, region=world.b, name="乙区计划", level=Level.COUNTY,
+                                   managing_body="乙区科技局")
+    call_b = svc.call_create(actor=world.outsider, program=program_b, year=today.year, title="乙区保密申报通知",
+                             opens_on=today - dt.timedelta(days=5), closes_on=today + dt.timedelta(days=5),
+                             criteria=[("创新性", 100)])
+    [own_file] = svc.call_attach(actor=world.leader, call=call, files=[("指南.pdf", PDF)])
+    [b_file] = svc.call_attach(actor=world.outsider, call=call_b, files=[("乙区指南.pdf", PDF)])
+    firm = login(world.ent_user)
+    assert firm.get(f"/projects/apply/call/?call={call.pk}").status_code == 200
+    assert firm.get(f"/projects/apply/call/file/?call={call.pk}&file={own_file.pk}").status_code == 200
+    probes = [f"/projects/apply/call/?call={call_b.pk}", "/projects/apply/call/?call=999999",
+              f"/projects/apply/call/file/?call={call_b.pk}&file={b_file.pk}",
+              f"/projects/apply/call/file/?call={call.pk}&file={b_file.pk}",  # B's file under A's call
+              "/projects/apply/call/?call=abc", f"/projects/apply/call/file/?call={call.pk}&file=x"]
+    for url in probes:
+        r = firm.get(url)
+        assert r.status_code == 404, url
+        assert "乙区" not in r.content.decode(), url
+    for url in (f"/projects/apply/new/?call={call_b.pk}", "/projects/apply/new/?call=999999"):
+        r = firm.get(url, follow=True)
+        assert "乙区保密申报通知" not in r.content.decode() and "不存在或不面向本单位" in r.content.decode()
+    # the bureau entering an institute's application: only its own district's calls
+    staff = login(world.staff)
+    assert staff.get(f"/projects/entry/new/?call={call.pk}").status_code == 200
+    r = staff.get(f"/projects/entry/new/?call={call_b.pk}", follow=True)
+    assert "乙区保密申报通知" not in r.content.decode() and "不存在或不面向本单位" in r.content.decode()
+    r = staff.post("/projects/entry/new/", {"call": call_b.pk, **_form()}, follow=True)
+    assert not Application.objects.filter(call=call_b).exists()
