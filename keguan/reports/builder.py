@@ -33,7 +33,7 @@ from keguan.rules.periods import Period, cn_number, percent
 from . import city as city_parts
 from .draft import Chapter, Draft, Figure, Paragraph, Part, Run
 from .models import IssueItem, PlanItem, PlanStatus, WorkNote
-from .phrasing import numbered_items
+from .phrasing import about, numbered_items
 from .registry import Narrative, area_choices, build_part, narratives, parts, register_narratives
 from .structure import layout_for
 from .wording import Wording, wording_for
@@ -187,6 +187,15 @@ class Context:
             text = "—" if v is None else percent(v / 100)
         else:
             text = f"{fmt_value(ind, v)}{ind.measure or ind.unit}"
+        return self._fig(code, "value", text, v, period)
+
+    def about_fig(self, code: str, period: Period | None = None, *, one: bool = True) -> Figure:
+        """A large count written as the seeds write it (``phrasing.about``): 一万余本, 万余人 (``one=False``), exact
+        below 10,000. The figure keeps its exact value, so the preview still traces it to its rows."""
+        period = period or self.period
+        ind = indicators.get(code)
+        v = self.value(code, period)
+        text = about(int(v or 0), ind.measure or ind.unit, one=one)
         return self._fig(code, "value", text, v, period)
 
     def target_fig(self, code: str, period: Period | None = None) -> Figure | None:
