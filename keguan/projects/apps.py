@@ -5,3 +5,10 @@ class ProjectsConfig(AppConfig):
     name = "keguan.projects"
     label = "projects"
     verbose_name = "科技项目"
+
+    def ready(self) -> None:
+        from keguan.enterprises import hooks
+
+        from .firm import firm_section
+
+        hooks.register_firm_section(firm_section)

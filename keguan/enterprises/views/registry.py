@@ -24,7 +24,7 @@ from keguan.core.scope import can_write, home_district, in_scope, scoped
 from ..exports import enterprise_export_xlsx
 from ..forms import BatchTagsForm, EnterpriseFilterForm, EnterpriseForm, LabelForm, StageChangeForm
 from ..history import history_entries
-from ..hooks import stage_lock
+from ..hooks import firm_sections, stage_lock
 from ..models import Enterprise
 from ..selectors import (
     EnterpriseFilters,
@@ -146,6 +146,7 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "stage_form": StageChangeForm(initial={"stage": enterprise.stage}),
         "label_form": LabelForm(),
         "follows_records": bool(stage_lock(enterprise)),
+        "sections": firm_sections(request.user, enterprise),
     }
     return render(request, "enterprises/detail.html", context)
 
