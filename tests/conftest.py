@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 
 from keguan.accounts.models import Role
 from keguan.accounts.services import user_create
@@ -52,6 +53,14 @@ def credit_code(district: str, n: int) -> str:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         regions_load_national(within="4501")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the top bar's 待办 count is kept a minute per user id, and ids
+    come round again once a test's rows are rolled back."""
+    cache.clear()
     yield
 
 

@@ -144,3 +144,21 @@ def test_reminders_run_once_per_request_and_not_for_anonymous_pages(rd_open, cli
     with CaptureQueriesContext(connection) as home:
         c.get(reverse("core:home"))  # the home page and the top bar share one computation
     assert sum("rd_rdround" in q["sql"] and "COUNT" in q["sql"].upper() for q in home.captured_queries) == 1
+
+
+def test_top_bar_count_is_kept_a_minute_and_the_home_page_is_always_fresh(rd_open, login):
+    """The top bar's count is computed once and kept per user for ``TOP_BAR_SECONDS``: the next pages run none of
+    the reminders' queries, and may show a count a minute old; the home page recomputes and stores it."""
+    w = rd_open
+    c = login(w.staff)
+    assert top_count(c) == 2
+    with CaptureQueriesContext(connection) as again:
+        assert top_count(c) == 2
+    assert not any("rd_rdround" in q["sql"] for q in again.captured_queries)
+    for firm in RdFirm.objects.filter(round=w.rd_round):
+        rd_amount_record(firm=firm, actor=w.staff, amount="1000", reported_on=TODAY)
+    assert top_count(c) == 2  # stale: at most TOP_BAR_SECONDS
+    home = c.get(reverse("core:home")).content.decode()
+    assert 'data-testid="todo-count"' not in home  # the home page counts afresh …
+    assert top_count(c) is None  # … and the other pages follow it
+    assert top_count(login(w.outsider)) is None  # kept per user

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+from django.core.cache import cache
+
 from .dictionary import DictKind
 from .dictionary import register as register_dictionary
 from .permissions import Permission, register_permission
@@ -176,6 +178,28 @@ def request_reminders(request) -> list[Reminder]:
         cached = reminders_for(request.user, _today())
         request._keguan_reminders = cached
     return cached
+
+
+TOP_BAR_SECONDS = 60  # how long the top bar's 待办 count may lag behind the work (the home page is always fresh)
+
+
+def top_bar_todo(request) -> tuple[int, bool]:
+    """The top bar's 待办: (how many things to do, whether any is overdue), kept per user for ``TOP_BAR_SECONDS``.
+
+    The top bar is on every page, and summing every area's reminders costs a city user tens of milliseconds
+    (the 高企 renewals, the overdue projects): so the sum is kept in Django's cache for a minute and not
+    recomputed on each page. A page that computed the reminders anyway (the home page, which lists them)
+    shows and stores the fresh sum, so the count next to the list always agrees with it."""
+    key = f"keguan:todo:{request.user.pk}"
+    fresh = getattr(request, "_keguan_reminders", None)
+    if fresh is None:
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+        fresh = request_reminders(request)
+    summary = (sum(r.count for r in fresh), any(r.overdue for r in fresh))
+    cache.set(key, summary, TOP_BAR_SECONDS)
+    return summary
 
 
 def home_panels(user) -> list[HomePanel]:

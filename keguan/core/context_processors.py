@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .areas import request_reminders
+from .areas import top_bar_todo
 from .menu import menu_for
 from .permissions import MayProxy
 
@@ -16,22 +16,23 @@ def layout(request):
 
 
 class Todo:
-    """The top bar's 待办 count, computed only when a page shows it (``request_reminders`` caches the list)."""
+    """The top bar's 待办 count, computed only when a page shows it, and then kept for a minute
+    (``keguan.core.areas.top_bar_todo``)."""
 
     def __init__(self, request):
         self._request = request
 
     @cached_property
-    def items(self):
-        return request_reminders(self._request)
+    def _summary(self) -> tuple[int, bool]:
+        return top_bar_todo(self._request)
 
-    @cached_property
+    @property
     def count(self) -> int:
-        return sum(r.count for r in self.items)
+        return self._summary[0]
 
-    @cached_property
+    @property
     def overdue(self) -> bool:
-        return any(r.overdue for r in self.items)
+        return self._summary[1]
 
 
 def navigation(request):

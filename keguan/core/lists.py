@@ -22,13 +22,32 @@ rows on one page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
 from .pagination import paginate
 from .permissions import may
+
+# Characters without letter case: CJK ideographs and punctuation, fullwidth digits and punctuation, ASCII
+# digits, spaces and punctuation. No character maps to one of these when upper-cased.
+_CASELESS = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"\U00020000-\U0003134f\x20-\x40\x5b-\x60\x7b-\x7e]+"
+)
+
+
+def text_contains(field_name: str, q: str) -> Q:
+    """A list's keyword search on ``field_name``: ``icontains``. For a fragment without letters that have case
+    (most searches: Chinese) plain ``contains`` matches exactly the same rows, and PostgreSQL then compares the
+    text as stored instead of upper-casing every value it checks (twice as fast), and can use a trigram index on
+    the column itself; SQLite runs the same LIKE for both."""
+    lookup = "contains" if _CASELESS.fullmatch(q) else "icontains"
+    return Q(**{f"{field_name}__{lookup}": q})
+
 
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
@@ -168,9 +187,10 @@ class ListState:
     def selectable(self) -> bool:
         return bool(self.actions) and not self.printing
 
-    def paginate(self, request, qs):
-        """The page to show: the user's page size, or in print mode the first ``PRINT_ROWS`` rows."""
-        return paginate(request, qs, per_page=PRINT_ROWS if self.printing else self.per_page)
+    def paginate(self, request, qs, count: int | None = None):
+        """The page to show: the user's page size, or in print mode the first ``PRINT_ROWS`` rows. ``count``:
+        the number of rows of ``qs`` when the view knows it already (``keguan.core.pagination.paginate``)."""
+        return paginate(request, qs, per_page=PRINT_ROWS if self.printing else self.per_page, count=count)
 
 
 def filter_summary(form) -> str:

@@ -29,8 +29,12 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[k] for k in keys if k in rows], number, self)
 
 
-def paginate(request, qs, per_page: int = 20):
+def paginate(request, qs, per_page: int = 20, count: int | None = None):
+    """The requested page of ``qs``. ``count``: how many rows ``qs`` holds, when the caller knows it already
+    (from counts it shows anyway), so that the paginator does not count them again."""
     paginator = KeysFirstPaginator(qs, per_page)
+    if count is not None:
+        paginator.count = count  # (Paginator.count is a cached_property: this is its value)
     number = request.GET.get("page") or 1
     try:
         return paginator.page(number)

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
+from keguan.regions.models import RegionLevel
 from keguan.rules import project_flow as flow
 
 # The workflow's statuses (keguan.rules.project_flow) as model choices: Status.DRAFT == "draft" …
@@ -189,7 +190,10 @@ class Application(Versioned):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(write="projects.manage", regions={1: "district"}, enterprise="enterprise")
+    # an application's district is always a 区县 (application_start takes the firm's or the clerk's): a city
+    # user's filter lists the city's dozen districts, not its thousand townships and villages
+    scope = ScopeSpec(write="projects.manage", regions={1: "district"}, enterprise="enterprise",
+                      region_levels={"district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "项目申报"
@@ -235,7 +239,8 @@ class BudgetLine(models.Model):
     own = models.DecimalField("自筹（元）", default=Decimal(0), **MONEY)
     requested = models.DecimalField("申请资助（元）", default=Decimal(0), **MONEY)
 
-    scope = ScopeSpec(regions={1: "application__district"}, enterprise="application__enterprise")
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY}, enterprise="application__enterprise")
 
     class Meta:
         verbose_name = "预算科目"
@@ -258,7 +263,8 @@ class ApplicationFile(models.Model):
     uploaded_by = _by("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    scope = ScopeSpec(regions={1: "application__district"}, enterprise="application__enterprise")
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY}, enterprise="application__enterprise")
 
     class Meta:
         verbose_name = "申报附件"
@@ -280,7 +286,8 @@ class ApplicationStep(models.Model):
     by = _by("操作人")
     at = models.DateTimeField("操作时间", auto_now_add=True)
 
-    scope = ScopeSpec(regions={1: "application__district"}, enterprise="application__enterprise")
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY}, enterprise="application__enterprise")
 
     class Meta:
         verbose_name = "状态记录"
@@ -303,7 +310,8 @@ class Funding(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "application__district"}, enterprise="application__enterprise")
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY}, enterprise="application__enterprise")
 
     class Meta:
         verbose_name = "项目资金"
@@ -327,7 +335,8 @@ class Disbursement(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "application__district"}, enterprise="application__enterprise")
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY}, enterprise="application__enterprise")
 
     class Meta:
         verbose_name = "资金拨付"
@@ -361,7 +370,8 @@ class ProjectCheck(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "application__district"}, enterprise="application__enterprise")
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY}, enterprise="application__enterprise")
 
     class Meta:
         verbose_name = "检查验收"
@@ -450,7 +460,8 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField("指派时间", auto_now_add=True)
     history = HistoricalRecords()
 
-    scope = ScopeSpec(regions={1: "application__district"})
+    scope = ScopeSpec(regions={1: "application__district"},
+                      region_levels={"application__district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "评审任务"
@@ -469,7 +480,8 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, verbose_name="评审指标", on_delete=models.CASCADE, related_name="+")
     value = models.PositiveSmallIntegerField("得分", validators=[MaxValueValidator(100)])
 
-    scope = ScopeSpec(regions={1: "assignment__application__district"})
+    scope = ScopeSpec(regions={1: "assignment__application__district"},
+                      region_levels={"assignment__application__district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "评分"

@@ -292,6 +292,48 @@ def test_list_filters_counts_and_scope(p, login):
     assert a1.pk
 
 
+def test_list_paid_amounts_counts_and_search_without_joins(p, login):
+    """已拨付 (a hidden column until chosen) sums the page's own disbursements; the count above the table is the
+    status counts' sum; the keyword finds the title, the firm's and the institute's names, letters in any case;
+    neither the count nor the page's keys join the firms or the disbursements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from keguan.accounts.preferences import list_preference_set
+    from keguan.accounts.services import organisation_create
+    from keguan.projects.views.manage import APPLICATION_LIST
+
+    a = _running(p)  # approved 100,000 from the county
+    svc.funding_add(actor=p.staff, application=a, source="county", amount="100000", on=TODAY)
+    svc.disbursement_add(actor=p.staff, application=a, source="county", amount="30000", on=TODAY)
+    svc.disbursement_add(actor=p.staff, application=a, source="county", amount="20000", on=TODAY)
+    unpaid = submitted(p, p.call, title="AI视觉检测")
+    url = reverse("projects:applications")
+    c = login(p.staff)
+    list_preference_set(user=p.staff, spec=APPLICATION_LIST, columns=["applicant", "status", "paid"])
+    with CaptureQueriesContext(connection) as ctx:
+        r = c.get(url)
+    rows = {x.pk: x for x in r.context["page"].object_list}
+    assert rows[a.pk].paid == Decimal("50000") and rows[unpaid.pk].paid is None
+    assert "已拨付（万元）" in r.content.decode()
+    assert r.context["page"].paginator.count == r.context["counts_total"] == 2
+    listed = [q["sql"] for q in ctx.captured_queries if "projects_application" in q["sql"]]
+    assert not any('JOIN "projects_disbursement"' in q for q in listed)
+    assert not any("COUNT(" in q and "enterprises_enterprise" in q for q in listed)
+    assert c.get(url, {"status": "running"}).context["page"].paginator.count == 1
+    # the keyword: the title (ASCII letters in any case), the firm's name, the institute's name
+    assert [x.pk for x in c.get(url, {"q": "ai视觉"}).context["page"].object_list] == [unpaid.pk]
+    assert {x.pk for x in c.get(url, {"q": p.ent_a.name[2:6]}).context["page"].object_list} == {a.pk, unpaid.pk}
+    org = organisation_create(actor=None, kind="institute", name="广西农业科学院", region=p.a_town)
+    by_org = svc.application_save(actor=p.staff, application=Application(call=p.call, organisation=org, district=p.a),
+                                  title="甘蔗良种繁育", field="electronics",
+                                  budget={"equipment": ("100000", "300000")})
+    Application.objects.filter(pk=by_org.pk).update(status=Status.SUBMITTED)  # (the entry pages' submit)
+    found = c.get(url, {"q": "农业科学"})
+    assert [x.pk for x in found.context["page"].object_list] == [by_org.pk]
+    assert found.context["page"].paginator.count == 1 and "甘蔗良种繁育" in found.content.decode()
+
+
 def test_export_is_formula_safe(p, login):
     submitted(p, p.call, title="=HYPERLINK(\"http://x\")")
     r = login(p.staff).get(reverse("projects:applications_export"))

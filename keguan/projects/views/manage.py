@@ -42,6 +42,7 @@ from ..selectors import (
     application_status_counts,
     application_steps,
     filter_choices,
+    with_paid_amounts,
 )
 
 APPLICATION_LIST = register_list(ListSpec(code="projects.applications", title="项目申报", columns=(
@@ -81,15 +82,21 @@ def applications_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters()
     counts = application_status_counts(user=user, filters=filters, today=today)
+    counts_total = sum(n for *_, n in counts)
+    # the list's own count is one of the status counts (they are counted under the same conditions but status)
+    listed = dict((s, n) for s, _label, n in counts).get(filters.status, 0) if filters.status else counts_total
     kit = list_state(request, APPLICATION_LIST)
+    page = kit.paginate(request, application_list(user=user, filters=filters, today=today), count=listed)
+    if kit.cols["paid"]:
+        page.object_list = with_paid_amounts(page.object_list)
     context = {
         "form": form,
         "kit": kit,
-        "page": kit.paginate(request, application_list(user=user, filters=filters, today=today)),
+        "page": page,
         "query": _query_without(request, "page"),
         "status_query": _query_without(request, "page", "status"),
         "counts": counts,
-        "counts_total": sum(n for *_, n in counts),
+        "counts_total": counts_total,
         "current_status": filters.status,
         "city_wide": covers_districts(user),
         "note": form.note(),
@@ -103,7 +110,7 @@ def applications_export_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     demand(user, "projects.export")
     form = _filter_form(request)
-    qs = application_list(user=user, filters=form.filters(), today=timezone.localdate())
+    qs = application_list(user=user, filters=form.filters(), today=timezone.localdate(), with_paid=True)
     scope = _scope_name(user)
     content = applications_xlsx(qs, scope_name=scope, filters=form.note())
     return xlsx_response(content, f"科技项目-{scope}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
