@@ -8,7 +8,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from keguan.enterprises import hooks
-
-        from .firm import firm_section
+        from keguan.projects.firm import firm_section
 
         hooks.register_firm_section(firm_section)

@@ -25,8 +25,8 @@ register(Area(
     urls="keguan.projects.urls", url_prefix="projects/",
     indicators="keguan.projects.indicators", report="keguan.projects.report",
     reminders=("keguan.projects.home.reminders",),
-    kinds=("keguan.projects.exchange.PROGRAMS_KIND", "keguan.projects.exchange.PROJECT_LIST",
-           "keguan.projects.review_exchange.EXPERTS"),
+    kinds=("keguan.projects.exchange.projects.PROGRAMS_KIND", "keguan.projects.exchange.projects.PROJECT_LIST",
+           "keguan.projects.exchange.experts.EXPERTS"),
     menu=(
         Entry("项目申报办理", "projects:applications", "kanban", "projects.view"),
         Entry("申报通知", "projects:calls", "megaphone", "projects.view"),

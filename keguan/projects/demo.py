@@ -15,11 +15,8 @@ from django.utils import timezone
 
 from keguan.accounts.models import Organisation, OrganisationKind, Role, User
 from keguan.enterprises.models import Enterprise, Stage
-from keguan.regions.models import Region
-from keguan.rules import project_flow as flow
-
-from .area import PROJECT_FIELDS
-from .models import (
+from keguan.projects.area import PROJECT_FIELDS
+from keguan.projects.models import (
     Application,
     ApplicationStep,
     Assignment,
@@ -40,6 +37,8 @@ from .models import (
     ProjectCheck,
     Score,
 )
+from keguan.regions.models import Region
+from keguan.rules import project_flow as flow
 
 WAN = Decimal(10000)
 FIELDS = [code for code, _ in PROJECT_FIELDS]
@@ -107,7 +106,7 @@ def wipe(enterprise_ids: list[int], district_ids: list[int]) -> None:
         raw_delete(model.objects.filter(application_id__in=app_ids))
         if hasattr(model, "history"):
             raw_delete(model.history.filter(application_id__in=app_ids))
-    from .models import ApplicationFile
+    from keguan.projects.models import ApplicationFile
 
     raw_delete(ApplicationFile.objects.filter(application_id__in=app_ids))
     raw_delete(Application.history.filter(id__in=app_ids))

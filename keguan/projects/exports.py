@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from keguan.core.excel import build_xlsx
-
-from .models import Application
+from keguan.projects.models import Application
 
 WAN = Decimal(10000)
 HEADERS = ["年度", "计划级别", "科技计划", "申报通知", "项目名称", "申报单位", "统一社会信用代码", "区县", "状态", "状态日期",

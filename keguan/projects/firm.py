@@ -13,9 +13,8 @@ from django.urls import reverse
 from keguan.core.permissions import may
 from keguan.core.scope import scoped
 from keguan.enterprises.hooks import FirmRow, FirmSection
+from keguan.projects.models import Application, Funding
 from keguan.rules import project_flow as flow
-
-from .models import Application, Funding
 
 ROWS = 5
 APPROVED = {flow.APPROVED, flow.SIGNED, flow.RUNNING, flow.ACCEPTANCE, flow.CLOSED}

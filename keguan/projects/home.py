@@ -9,8 +9,13 @@ from django.urls import NoReverseMatch, reverse
 
 from keguan.core.areas import Reminder
 from keguan.core.permissions import may
-
-from .selectors import CLOSING_DAYS, SOON_DAYS, closing_calls, due_summary, own_drafts_closing
+from keguan.projects.selectors.manage import (
+    CLOSING_DAYS,
+    SOON_DAYS,
+    closing_calls,
+    due_summary,
+    own_drafts_closing,
+)
 
 DUE_TEXT = {
     "midterm_soon": f"{{n}} 个项目的中期检查将在{SOON_DAYS}日内到期",

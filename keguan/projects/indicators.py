@@ -9,10 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from keguan.indicators.registry import Indicator, Timing, list_url, memoised, register
-from keguan.rules import project_flow as flow
-from keguan.rules.periods import Period
-
-from .models import (
+from keguan.projects.models import (
     Application,
     ApplicationStep,
     CheckKind,
@@ -22,6 +19,8 @@ from .models import (
     FundSource,
     ProjectCheck,
 )
+from keguan.rules import project_flow as flow
+from keguan.rules.periods import Period
 
 AREA = "projects"
 WAN = Decimal(10000)

@@ -9,13 +9,12 @@ from decimal import Decimal
 from django.db.models import Count
 from django.urls import reverse
 
+from keguan.projects.indicators import AREA, WAN
+from keguan.projects.models import Application
 from keguan.reports.draft import Paragraph
 from keguan.reports.phrasing import lead
 from keguan.reports.registry import Narrative, ReportPart, register_narratives, register_part
 from keguan.rules import project_flow as flow
-
-from .indicators import AREA, WAN
-from .models import Application
 
 TOP_PROGRAMS = 3
 TOP_PROJECTS = 3

@@ -49,8 +49,8 @@ def _form(title: str, version: int | None = None) -> dict:
 
 
 def _scene_projects(ctx: SceneContext) -> dict:
-    from . import services as svc
-    from .models import Level
+    from keguan.projects.models import Level
+    from keguan.projects.services import applications as svc
 
     today = dt.date.today()
     out: dict = {"project_program": {}, "project_call": {}, "project_entry": {}}
@@ -98,7 +98,7 @@ def _firm_app(e):
 
 def _submitted(app):
     """The applicant's submit, as the applicant side does it (the scene has no login for every firm)."""
-    from .models import ApplicationStep, Status
+    from keguan.projects.models import ApplicationStep, Status
 
     type(app).objects.filter(pk=app.pk).update(status=Status.SUBMITTED, submitted_at=timezone.now())
     ApplicationStep.objects.create(application=app, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
@@ -120,7 +120,7 @@ def _edit_call(c) -> dict:
 
 
 def _city_call() -> dict:
-    from .models import Call
+    from keguan.projects.models import Call
 
     call = Call.objects.filter(region__level=2, title__endswith="申报通知哨兵").order_by("pk").first()
     return {"call": call.pk, **_form("范围测试申报")}
@@ -193,7 +193,7 @@ REVIEW_ORGS = {"a": "org_a_town1", "b": "org_b_town", "far_district": "org_far"}
 
 
 def _review_scene(ctx: SceneContext) -> dict:
-    from .models import (
+    from keguan.projects.models import (
         Application,
         Assignment,
         Call,
@@ -248,13 +248,13 @@ def _review_firm(expert) -> str:
 
 
 def _unassign(call) -> None:
-    from .models import Assignment
+    from keguan.projects.models import Assignment
 
     Assignment.objects.filter(application__call=call).delete()
 
 
 def _override(call) -> dict:
-    from .models import Expert
+    from keguan.projects.models import Expert
 
     return {"application": call.applications.order_by("pk")[0].pk,
             "expert": Expert.objects.filter(region=call.region).order_by("pk")[0].pk, "reason": "范围测试指定"}
@@ -313,8 +313,8 @@ _LATER = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 
 
 def _manage_scene(ctx: SceneContext) -> dict:
-    from . import services as svc
-    from .models import Application, Call, Level, Program
+    from keguan.projects.models import Application, Call, Level, Program
+    from keguan.projects.services import applications as svc
 
     today = dt.date.today()
     kinds = ("proj_app", "proj_review", "proj_rec", "proj_approved", "proj_running")
@@ -364,7 +364,7 @@ def _manage_scene(ctx: SceneContext) -> dict:
 
 def _other_rows(call, app, firm, region, word) -> None:
     """Review rows on the bureau's running project (the other parts' scenes make the attachments)."""
-    from .models import Assignment, Conflict, Criterion, Expert, Score
+    from keguan.projects.models import Assignment, Conflict, Criterion, Expert, Score
 
     criterion = Criterion.objects.create(call=call, name="创新性", weight=100)
     expert = Expert.objects.create(region=region, name=f"{word}专家哨兵", employer="大学", fields="electronics")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import apply, calendar, calls, experts, manage, programs, review
+from keguan.projects.views import apply, calendar, calls, experts, manage, programs, review
 
 app_name = "projects"
 

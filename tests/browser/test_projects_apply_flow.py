@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from keguan.projects import services as svc
 from keguan.projects.models import Level
+from keguan.projects.services import applications as svc
 
 
 def _shot(page, name: str) -> None:

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from keguan.projects import services as svc
 from keguan.projects.models import Application, Expert, Level
+from keguan.projects.services import applications as svc
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from keguan.accounts.services import organisation_create
 from keguan.core.errors import ServiceError
-from keguan.projects import services as svc
 from keguan.projects.files import check_file
 from keguan.projects.models import Application, Level, Status
+from keguan.projects.services import applications as svc
 from keguan.rules import project_flow as flow
 
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from keguan.enterprises.hooks import firm_sections
-from keguan.projects import services as svc
 from keguan.projects.models import Application
+from keguan.projects.services import applications as svc
 
 from .test_manage import TODAY, _running, program_call, submitted  # noqa: F401
 

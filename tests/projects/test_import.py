@@ -13,7 +13,7 @@ import pytest
 
 from keguan.exchange.engine import check_file, run_import
 from keguan.exchange.kinds import Context
-from keguan.projects.exchange import (
+from keguan.projects.exchange.projects import (
     C_APPLICANT,
     C_APPROVED,
     C_APPROVED_ON,

@@ -16,7 +16,6 @@ from django.utils import timezone
 from keguan.core.areas import reminders_for
 from keguan.core.errors import ServiceError
 from keguan.pipeline import services as pipeline_services
-from keguan.projects import services as svc
 from keguan.projects.models import (
     Application,
     ApplicationStep,
@@ -27,6 +26,7 @@ from keguan.projects.models import (
     ProjectCheck,
     Status,
 )
+from keguan.projects.services import applications as svc
 from keguan.projects.views.calendar import calendar_windows
 from keguan.rules import project_flow as flow
 

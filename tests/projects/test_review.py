@@ -18,7 +18,7 @@ from keguan.core.errors import ServiceError
 from keguan.exchange.engine import check_file, run_import
 from keguan.exchange.kinds import Context
 from keguan.exchange.registry import get_kind
-from keguan.projects import review_services as rs
+from keguan.projects.exchange.experts import EXPERTS
 from keguan.projects.models import (
     Application,
     Assignment,
@@ -31,8 +31,8 @@ from keguan.projects.models import (
     Score,
     Status,
 )
-from keguan.projects.review_exchange import EXPERTS
-from keguan.projects.review_selectors import expert_assignments, review_results
+from keguan.projects.selectors.review import expert_assignments, review_results
+from keguan.projects.services import review as rs
 
 
 @pytest.fixture

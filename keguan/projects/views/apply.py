@@ -19,11 +19,9 @@ from keguan.core import dictionary
 from keguan.core.errors import ServiceError
 from keguan.core.permissions import demand
 from keguan.core.scope import home_district
-from keguan.rules import project_flow as flow
-
-from ..forms_apply import ApplicationForm
-from ..models import Status
-from ..selectors_apply import (
+from keguan.projects.forms.apply import ApplicationForm
+from keguan.projects.models import Status
+from keguan.projects.selectors.apply import (
     application_for_applicant,
     application_for_staff_entry,
     call_file_get,
@@ -36,7 +34,7 @@ from ..selectors_apply import (
     organisations_for_entry,
     reasons_for_applicant,
 )
-from ..services import (
+from keguan.projects.services.applications import (
     application_attach,
     application_file_remove,
     application_move,
@@ -44,7 +42,8 @@ from ..services import (
     application_start,
     call_open_to,
 )
-from .calls import file_response
+from keguan.projects.views.calls import file_response
+from keguan.rules import project_flow as flow
 
 
 @dataclass(frozen=True)

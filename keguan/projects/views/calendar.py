@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET
 
 from keguan.core.calendar import Window, windows_for
 from keguan.core.permissions import demand
-
-from ..forms_manage import CalendarForm
-from ..models import Level
-from ..selectors import calls_between
+from keguan.projects.forms.manage import CalendarForm
+from keguan.projects.models import Level
+from keguan.projects.selectors.manage import calls_between
 
 LEVEL_LABELS = dict(Level.choices)
 

@@ -15,11 +15,17 @@ from keguan.core.lists import Column, ListSpec, register_list
 from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.scope import home_district
-
-from ..files import CONTENT_TYPES, open_stored
-from ..forms_apply import CallForm
-from ..selectors_apply import call_file_get, call_get, call_list, call_years, program_list, programs_for_calls
-from ..services import call_attach, call_create, call_file_remove, call_update
+from keguan.projects.files import CONTENT_TYPES, open_stored
+from keguan.projects.forms.apply import CallForm
+from keguan.projects.selectors.apply import (
+    call_file_get,
+    call_get,
+    call_list,
+    call_years,
+    program_list,
+    programs_for_calls,
+)
+from keguan.projects.services.applications import call_attach, call_create, call_file_remove, call_update
 
 CALL_LIST = register_list(ListSpec(code="projects.calls", title="申报通知", columns=(
     Column("title", "通知标题", fixed=True), Column("program", "科技计划"), Column("level", "级别"),
@@ -78,7 +84,7 @@ def call_create_view(request: HttpRequest) -> HttpResponse:
 def call_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     demand(request.user, "projects.view")
     call = call_get(user=request.user, pk=pk)
-    from ..services import call_open_to  # (the window's state in words)
+    from keguan.projects.services.applications import call_open_to  # (the window's state in words)
 
     today = timezone.localdate()
     return render(request, "projects/call.html", {

@@ -15,11 +15,16 @@ from keguan.core.lists import Column, ListSpec, register_list
 from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.scope import home_district
-
-from ..models import Expert
-from ..review_forms import ConflictForm, ExpertFilterForm, ExpertForm
-from ..review_selectors import ExpertFilters, conflict_get, expert_get, expert_list, field_labels
-from ..review_services import conflict_add, conflict_remove, expert_save, expert_set_available
+from keguan.projects.forms.review import ConflictForm, ExpertFilterForm, ExpertForm
+from keguan.projects.models import Expert
+from keguan.projects.selectors.review import (
+    ExpertFilters,
+    conflict_get,
+    expert_get,
+    expert_list,
+    field_labels,
+)
+from keguan.projects.services.review import conflict_add, conflict_remove, expert_save, expert_set_available
 
 EXPERT_LIST = register_list(ListSpec(code="projects.experts", title="专家库", columns=(
     Column("name", "姓名", fixed=True), Column("employer", "工作单位"), Column("title", "职称"),

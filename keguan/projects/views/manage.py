@@ -20,11 +20,8 @@ from keguan.core.lists import Column, ListSpec, register_list
 from keguan.core.permissions import demand, may
 from keguan.core.scope import covers_districts
 from keguan.enterprises.selectors import districts_in_scope
-from keguan.rules import project_flow as flow
-
-from .. import services
-from ..exports import applications_xlsx
-from ..forms_manage import (
+from keguan.projects.exports import applications_xlsx
+from keguan.projects.forms.manage import (
     ApplicationFilterForm,
     ApproveForm,
     BackForm,
@@ -34,8 +31,8 @@ from ..forms_manage import (
     OutcomeForm,
     SignForm,
 )
-from ..models import CheckKind, Status
-from ..selectors import (
+from keguan.projects.models import CheckKind, Status
+from keguan.projects.selectors.manage import (
     application_get,
     application_list,
     application_money,
@@ -44,6 +41,8 @@ from ..selectors import (
     filter_choices,
     with_paid_amounts,
 )
+from keguan.projects.services import applications as services
+from keguan.rules import project_flow as flow
 
 APPLICATION_LIST = register_list(ListSpec(code="projects.applications", title="项目申报", columns=(
     Column("title", "项目名称", fixed=True), Column("applicant", "申报单位"), Column("district", "区县"),

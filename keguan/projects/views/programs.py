@@ -11,10 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keguan.core.errors import ServiceError
 from keguan.core.permissions import demand, may
 from keguan.core.scope import home_district
-
-from ..forms_apply import ProgramForm
-from ..selectors_apply import program_get, program_list
-from ..services import program_create, program_set_active, program_update
+from keguan.projects.forms.apply import ProgramForm
+from keguan.projects.selectors.apply import program_get, program_list
+from keguan.projects.services.applications import program_create, program_set_active, program_update
 
 
 @require_GET

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.permissions import demand, may
-
-from ..review_forms import OverrideForm, ResultSortForm, ScoreForm
-from ..review_selectors import (
+from keguan.projects.forms.review import OverrideForm, ResultSortForm, ScoreForm
+from keguan.projects.selectors.review import (
     RESULT_SORTS,
     assignment_get,
     call_assignments,
@@ -27,7 +26,7 @@ from ..review_selectors import (
     review_calls,
     review_results,
 )
-from ..review_services import (
+from keguan.projects.services.review import (
     assign_reviewers,
     assignment_override,
     assignment_remove,

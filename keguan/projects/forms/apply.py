@@ -10,8 +10,7 @@ from django import forms
 from keguan.core import dictionary
 from keguan.core.forms import BootstrapMixin, DateInput, wan_field, wan_from_yuan, yuan_from_wan
 from keguan.core.versioning import VersionField
-
-from .models import BudgetCategory, Level
+from keguan.projects.models import BudgetCategory, Level
 
 CRITERIA_ROWS = 8  # inline rows of a call's criteria (empty ones are ignored)
 

@@ -23,9 +23,16 @@ from keguan.accounts.models import Organisation, OrganisationKind
 from keguan.core import dictionary
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
 from keguan.exchange.readers import Choice, Date, Money, Text, Year, credit_code
+from keguan.projects.models import (
+    Application,
+    ApplicationStep,
+    Call,
+    Funding,
+    FundSource,
+    Level,
+    Program,
+)
 from keguan.rules import project_flow as flow
-
-from .models import Application, ApplicationStep, Call, Funding, FundSource, Level, Program
 
 C_YEAR, C_PROGRAM, C_LEVEL, C_BODY, C_NOTE = "年度", "计划名称", "级别", "主管部门", "备注"
 C_TITLE, C_APPLICANT, C_CODE, C_FIELD, C_STATUS = "项目名称", "承担单位", "统一社会信用代码", "技术领域", "状态"

@@ -10,9 +10,8 @@ from django.http import Http404
 
 from keguan.accounts.models import Organisation
 from keguan.core.scope import get_for_user, scoped
-
-from .models import Application, ApplicationStep, Call, CallAttachment, Program
-from .services import call_open_to
+from keguan.projects.models import Application, ApplicationStep, Call, CallAttachment, Program
+from keguan.projects.services.applications import call_open_to
 
 SHOWN_REASONS = ("returned", "rejected")  # the steps whose reasons the applicant sees
 

@@ -17,9 +17,8 @@ from django.urls import reverse
 from keguan.core import dictionary
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
 from keguan.exchange.readers import CellError, Choice, Text, as_text, phone, shown
-
-from .models import Expert
-from .review_services import expert_save
+from keguan.projects.models import Expert
+from keguan.projects.services.review import expert_save
 
 C_NAME, C_EMPLOYER, C_TITLE, C_FIELDS, C_PHONE, C_AVAILABLE = (
     "姓名", "工作单位", "职称", "专业领域", "联系电话", "可参加评审",

@@ -16,9 +16,8 @@ from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
 from keguan.core.permissions import may
 from keguan.core.versioning import claim
+from keguan.projects.models import Application, Assignment, Call, Conflict, Expert, Score, Status
 from keguan.rules import reviewer_assign as rule
-
-from .models import Application, Assignment, Call, Conflict, Expert, Score, Status
 
 CENT = Decimal("0.01")
 

@@ -19,10 +19,8 @@ from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
 from keguan.core.permissions import may
 from keguan.core.versioning import claim
-from keguan.rules import project_flow as flow
-
-from .files import MAX_FILES, check_file, store
-from .models import (
+from keguan.projects.files import MAX_FILES, check_file, store
+from keguan.projects.models import (
     Application,
     ApplicationStep,
     BudgetCategory,
@@ -36,6 +34,7 @@ from .models import (
     ProjectCheck,
     Status,
 )
+from keguan.rules import project_flow as flow
 
 CENT = Decimal("0.01")
 PASSING = (CheckResult.PASS, CheckResult.CONDITIONAL)
@@ -272,7 +271,7 @@ def _text(value, label: str, field: str, *, required: bool = True, limit: int | 
 
 
 def _program_fields(region, name, level, managing_body, note, *, exclude: int | None = None) -> dict:
-    from .models import Level, Program
+    from keguan.projects.models import Level, Program
 
     name = _text(name, "计划名称", "name", limit=100)
     if level not in Level.values:
@@ -287,7 +286,7 @@ def _program_fields(region, name, level, managing_body, note, *, exclude: int | 
 @transaction.atomic
 def program_create(*, actor, region, name: str, level: str, managing_body: str, note: str = ""):
     """A program the bureau of ``region`` runs (区县级) or tracks (市级、省级、国家级)."""
-    from .models import Program
+    from keguan.projects.models import Program
 
     program = Program(region=region, created_by=actor, **_program_fields(region, name, level, managing_body, note))
     stamp(program, actor, "新建科技计划")
@@ -371,7 +370,7 @@ def _call_fields(program, year, title, opens_on, closes_on, eligibility, guide, 
 
 
 def _set_criteria(call, rows: list[tuple[str, int]]) -> None:
-    from .models import Criterion, Score
+    from keguan.projects.models import Criterion, Score
 
     current = [(c.name, c.weight) for c in call.criteria.all()]
     if current == rows:
@@ -435,7 +434,7 @@ def _read_files(files, field: str) -> list[tuple[str, bytes, str]]:
 def call_attach(*, actor, call: Call, files) -> list:
     """Files of the call (the notice, forms to fill): each checked by its content. ``files``: uploaded files
     or (name, bytes) pairs."""
-    from .models import CallAttachment
+    from keguan.projects.models import CallAttachment
 
     checked = _read_files(files, "files")
     if not checked:
@@ -460,7 +459,7 @@ def _editable(application: Application) -> None:
 @transaction.atomic
 def application_attach(*, actor, application: Application, files) -> list:
     """The applicant's files (PDF, Word, Excel, images), while the application is a draft or returned."""
-    from .models import ApplicationFile
+    from keguan.projects.models import ApplicationFile
 
     _editable(application)
     checked = _read_files(files, "files")

@@ -15,9 +15,7 @@ from keguan.accounts.models import Organisation
 from keguan.core.lists import text_contains
 from keguan.core.scope import get_for_user, scoped
 from keguan.enterprises.models import Enterprise
-from keguan.rules import project_flow as flow
-
-from .models import (
+from keguan.projects.models import (
     Application,
     Call,
     CheckKind,
@@ -29,6 +27,7 @@ from .models import (
     ProjectCheck,
     Status,
 )
+from keguan.rules import project_flow as flow
 
 SOON_DAYS = 30  # mid-term checks and acceptances due within …
 CLOSING_DAYS = 7  # calls closing within …

@@ -10,9 +10,8 @@ from keguan.core.forms import BootstrapMixin
 from keguan.core.scope import scoped
 from keguan.core.versioning import VersionField
 from keguan.enterprises.models import Enterprise
+from keguan.projects.selectors.review import AVAILABILITY, RESULT_SORTS
 from keguan.rules.identifiers import normalize_credit_code
-
-from .review_selectors import AVAILABILITY, RESULT_SORTS
 
 
 class ExpertFilterForm(BootstrapMixin, forms.Form):

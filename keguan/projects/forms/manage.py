@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput, wan_field, yuan_from_wan
 from keguan.core.versioning import VersionField
+from keguan.projects.models import CheckKind, CheckResult, FundSource, Level, Status
+from keguan.projects.selectors.manage import DUE_CHOICES, ApplicationFilters
 from keguan.regions.models import Region
-
-from .models import CheckKind, CheckResult, FundSource, Level, Status
-from .selectors import DUE_CHOICES, ApplicationFilters
 
 MAX_WAN = 10_000_000  # 1,000 亿元: anything above is a unit mistake
 

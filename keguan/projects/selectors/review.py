@@ -12,9 +12,8 @@ from django.http import Http404
 
 from keguan.core import dictionary
 from keguan.core.scope import get_for_user, scoped
+from keguan.projects.models import Application, Assignment, Call, Conflict, Expert, Status
 from keguan.rules.reviewer_assign import spread
-
-from .models import Application, Assignment, Call, Conflict, Expert, Status
 
 # --- the pool --------------------------------------------------------------------------------------------------
 
