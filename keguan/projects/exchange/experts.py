@@ -3,7 +3,7 @@ expert, identified by 姓名 + 工作单位 (a re-import updates the expert foun
 
 专业领域 is written with the labels of the dictionary 项目技术领域 (``project_field``), separated by 、 or a comma
 (full or half width); 可参加评审 is 是 / 否 (empty: 是). Experts are written through
-``review_services.expert_save`` (history); a file with any bad row writes nothing (the engine's rule).
+``services.review.expert_save`` (history); a file with any bad row writes nothing (the engine's rule).
 Conflicts and the login account are kept on the expert pages, not in the file.
 """
 

@@ -1,6 +1,6 @@
 """专家评审: the calls under review, a call's assignment page (automatic assignment, the matrix, overrides),
 its results (averages, spread, rank, Excel) and closing the review — for staff; "我的评审" and the scoring form
-for the experts, whose pages read only through ``review_selectors.expert_assignments``."""
+for the experts, whose pages read only through ``selectors.review.expert_assignments``."""
 
 from __future__ import annotations
 
