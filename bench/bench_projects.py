@@ -85,7 +85,7 @@ def fill(projects: int, seed: int) -> float:
                             [s for s in STATUSES if s != "recommended"])
         requested = Decimal(rng.randint(10, 300)) * 10000
         rows.append(Application(
-            call=call, enterprise_id=rng.choice(firms[d.pk]), district=d, title=f"{rng.choice(TOPICS)}（{i + 1}）",
+            call=call, year=call.year, enterprise_id=rng.choice(firms[d.pk]), district=d, title=f"{rng.choice(TOPICS)}（{i + 1}）",
             field="electronics", own_funds=requested, requested=requested, status=status,
             status_on=dt.date(call.year, 6, 1), submitted_at=now,
             approved=requested if status in ("approved", "signed", "running", "acceptance", "closed") else None,

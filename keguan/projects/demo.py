@@ -210,7 +210,7 @@ def _call(rng, program: Program, d: Region, year: int, today: dt.date, firms, in
         own = requested * Decimal(rng.choice(["1", "1.5", "2"]))
         submitted = _between(rng, opens, closes)
         app = Application(
-            call=call, enterprise_id=firm, organisation=institute if by_institute else None, district=d,
+            call=call, year=call.year, enterprise_id=firm, organisation=institute if by_institute else None, district=d,
             title=rng.choice(TOPICS), field=rng.choice(FIELDS), starts_on=dt.date(year, 7, 1),
             ends_on=dt.date(year + 2, 6, 30), summary="围绕企业生产中的关键技术问题开展研发，形成可推广的技术成果。",
             own_funds=own, requested=requested, team="项目负责人、技术骨干各1名，工程师3名",

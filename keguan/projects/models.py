@@ -167,6 +167,8 @@ class Application(Versioned):
     organisation = models.ForeignKey("accounts.Organisation", verbose_name="申报单位", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="project_applications")
     district = models.ForeignKey("regions.Region", verbose_name="所在区县", on_delete=models.PROTECT, related_name="+")
+    # the call's year, kept here (services keep it equal) so the lists sort by it from an index
+    year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("项目名称", max_length=150)
     field = models.CharField("技术领域", max_length=32)  # 数据字典 project_field
     starts_on = models.DateField("起始日期", null=True, blank=True)
@@ -205,7 +207,9 @@ class Application(Versioned):
                 | models.Q(enterprise__isnull=True, organisation__isnull=False),
                 name="application_has_one_applicant"),
         ]
-        indexes = [models.Index(fields=["district", "status"]), models.Index(fields=["status_on", "district"])]
+        indexes = [models.Index(fields=["district", "status"]), models.Index(fields=["status_on", "district"]),
+                   models.Index(fields=["district", "-year", "-status_on", "-id"], name="application_list_district"),
+                   models.Index(fields=["-year", "-status_on", "-id"], name="application_list_order")]
 
     def __str__(self) -> str:
         return self.title

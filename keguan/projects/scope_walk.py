@@ -217,7 +217,8 @@ def _review_scene(ctx: SceneContext) -> dict:
                                    reviewers_per_application=1)
         first = Criterion.objects.create(call=call, name="创新性", weight=60, position=1)
         Criterion.objects.create(call=call, name="可行性", weight=40, position=2)
-        app = Application.objects.create(call=call, enterprise=ctx.ents[REVIEW_FIRMS[key]], district=region,
+        app = Application.objects.create(call=call, year=call.year, enterprise=ctx.ents[REVIEW_FIRMS[key]],
+                                         district=region,
                                          title=f"{word}评审项目哨兵", field="electronics", status=Status.REVIEW,
                                          status_on=today)
         expert = Expert.objects.create(region=region, name=f"{word}评审专家哨兵", employer=f"{word}某大学",

@@ -38,7 +38,7 @@ def test_assign_override_score_and_see_the_result(world, page, login_as):
     Criterion.objects.create(call=call, name="经济社会效益", weight=25, position=3)
     for title, ent, field in (("面向工业互联网的边缘计算网关研发", world.ent_a, "electronics"),
                               ("高强韧铝合金型材关键工艺", world.ent_a2, "materials")):
-        Application.objects.create(call=call, enterprise=ent, district=world.a, title=title, field=field,
+        Application.objects.create(call=call, year=call.year, enterprise=ent, district=world.a, title=title, field=field,
                                    status=Status.REVIEW, status_on=today, summary="项目简介：……",
                                    requested=500000, own_funds=1500000)
     Expert.objects.create(region=world.a, name="黄建国", employer="广西大学", title="教授", fields="electronics",

@@ -403,3 +403,16 @@ def test_steps_are_recorded_with_who_and_when(p):
     a = walk(submitted(p, p.call), p.staff, "screening")
     step = ApplicationStep.objects.filter(application=a).last()
     assert step.by == p.staff and step.on == TODAY
+
+
+def test_the_list_sorts_by_the_calls_year_kept_on_each_application(p, login):
+    older = program_call(p.a, name="往年计划")
+    a_new = submitted(p, p.call, title="今年的项目")
+    a_old = submitted(p, older, title="往年的项目")
+    assert a_new.year == a_old.year == TODAY.year
+    svc.call_update(actor=p.staff, call=older, program=older.program, year=TODAY.year - 1, title=older.title,
+                    opens_on=older.opens_on, closes_on=older.closes_on, criteria=[("创新性", 100)])
+    a_old.refresh_from_db()
+    assert a_old.year == TODAY.year - 1
+    rows = list(login(p.staff).get(reverse("projects:applications")).context["page"].object_list)
+    assert [a.pk for a in rows][:2] == [a_new.pk, a_old.pk]

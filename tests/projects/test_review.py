@@ -48,7 +48,7 @@ def call(world):
 
 
 def app(call, title, field="electronics", enterprise=None, organisation=None, status=Status.REVIEW):
-    return Application.objects.create(call=call, enterprise=enterprise, organisation=organisation,
+    return Application.objects.create(call=call, year=call.year, enterprise=enterprise, organisation=organisation,
                                       district=call.region, title=title, field=field, status=status,
                                       status_on=timezone.localdate())
 

@@ -196,8 +196,8 @@ class ProjectListKind(ImportKind):
                     org = Organisation.objects.create(kind=OrganisationKind.INSTITUTE, name=plan.extra["applicant"],
                                                       region=ctx.region)
                     ctx.cache["orgs"][org.name] = org
-            app = Application(call=call, enterprise_id=plan.extra["firm"], organisation=org, district=ctx.region,
-                              title=title, created_by=ctx.user)
+            app = Application(call=call, year=call.year, enterprise_id=plan.extra["firm"], organisation=org,
+                              district=ctx.region, title=title, created_by=ctx.user)
         for k, v in plan.data.items():
             setattr(app, k, v)
         on = plan.data["approved_on"] or plan.extra["recommended_on"] or ctx.today

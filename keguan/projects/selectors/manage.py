@@ -123,7 +123,7 @@ def application_list(*, user, filters: ApplicationFilters, today: dt.date, with_
     ``with_paid_amounts`` for its own rows instead, so that counting and paging the list join nothing)."""
     qs = (_filtered(user, filters, today=today)
           .select_related("call__program", "enterprise", "organisation", "district")
-          .order_by("-call__year", "-status_on", "-id"))
+          .order_by("-year", "-status_on", "-id"))
     return qs.annotate(paid=Sum("disbursements__amount")) if with_paid else qs
 
 

@@ -73,6 +73,8 @@ def application_save(
     (own, requested); the totals are the lines' sums. Editable only in 草稿 and 退回修改."""
     if application.pk is not None:
         claim(application, version)
+    else:
+        application.year = application.call.year
     if application.status not in flow.EDITABLE_BY_APPLICANT:
         raise ServiceError(f"项目已{application.get_status_display()}，不能再修改申报内容")
     if not (title or "").strip():
@@ -417,6 +419,7 @@ def call_update(*, actor, call: Call, program, year: int, title: str, opens_on: 
         setattr(call, key, value)
     stamp(call, actor, "修改申报通知")
     call.save()
+    call.applications.exclude(year=call.year).update(year=call.year)  # (the lists sort by the copy)
     _set_criteria(call, rows)
     return call
 
@@ -503,7 +506,8 @@ def application_start(*, actor, call: Call, district, enterprise=None, organisat
     refused = call_open_to(call, district, timezone.localdate())
     if refused:
         raise ServiceError(f"不能申报：{refused}")
-    application = Application(call=call, enterprise=enterprise, organisation=organisation, district=district)
+    application = Application(call=call, year=call.year, enterprise=enterprise, organisation=organisation,
+                              district=district)
     return application_save(actor=actor, application=application, **form)
 # --- the bureau's processing: upward outcomes, mid-term checks and acceptance ------------------------------------
 
