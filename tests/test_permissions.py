@@ -207,7 +207,8 @@ def test_scope_levels_agree_with_the_region_levels():
     from keguan.core import scope
     from keguan.regions.models import RegionLevel
 
-    assert (scope.COUNTY_LEVEL, scope.TOWNSHIP_LEVEL) == (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+    assert (scope.COUNTY_LEVEL, scope.TOWNSHIP_LEVEL, scope.VILLAGE_LEVEL) == (
+        RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)
 
 
 def test_the_menu_lights_up_the_area_of_the_page_not_the_home_page(world):

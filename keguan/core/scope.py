@@ -82,6 +82,8 @@ def _region_filter(spec: ScopeSpec, lookup: str, region) -> models.Q:
     level = spec.region_levels.get(lookup)
     if level is not None:
         subtree = subtree.filter(level=level)
+    else:  # no scoped row is anchored at a village (a district's thousands of them would only lengthen the list)
+        subtree = subtree.filter(level__lt=VILLAGE_LEVEL)
     return models.Q(**{f"{lookup}__in": list(subtree.order_by("pk").values_list("pk", flat=True))})
 
 
@@ -141,9 +143,10 @@ def can_write(user: User, obj: models.Model) -> bool:
     return code is not None and may(user, code)
 
 
-# keguan.regions.models.RegionLevel.COUNTY and .TOWNSHIP (a test checks they agree).
+# keguan.regions.models.RegionLevel.COUNTY, .TOWNSHIP and .VILLAGE (a test checks they agree).
 COUNTY_LEVEL = 3
 TOWNSHIP_LEVEL = 4
+VILLAGE_LEVEL = 5
 
 
 def home_district(user: User):
