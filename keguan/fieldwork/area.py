@@ -1,7 +1,7 @@
 """科技特派员: commissioners and expert service teams, the villages and firms they cover, responsibility
 letters and their assessment, trainings, service logs from a phone and the needs dispatched to them."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE, TOWNSHIP
@@ -24,7 +24,19 @@ SERVICE_FIELDS = (
 register(Area(
     code="fieldwork", title="科技特派员", order=40, app="keguan.fieldwork", scope_walk="keguan.fieldwork.scope_walk",
     urls="keguan.fieldwork.urls", url_prefix="fieldwork/",
-    menu=(),
+    menu=(
+        Entry("特派员名册", "fieldwork:roster", "person-vcard", "fieldwork.view"),  # roster
+        Entry("专家服务团", "fieldwork:teams", "people", "fieldwork.view"),  # roster
+        Entry("村级覆盖", "fieldwork:coverage", "geo-alt", "fieldwork.view"),  # roster
+        Entry("结对安排", "fieldwork:assignments", "link-45deg", "fieldwork.view"),  # roster
+        Entry("我的结对", "fieldwork:mine", "pin-map", "fieldwork.log"),  # roster
+    ),
+    kinds=(
+        "keguan.fieldwork.exchange.roster.COMMISSIONERS",  # roster
+        "keguan.fieldwork.exchange.roster.TEAMS",  # roster
+        "keguan.fieldwork.exchange.roster.ASSIGNMENTS",  # roster
+        "keguan.fieldwork.exchange.roster.VILLAGE_FLAGS",  # roster
+    ),
     dictionaries=(
         DictKind("service_field", "特派员服务领域", items=SERVICE_FIELDS,
                  usages=("fieldwork.Commissioner.field", "fieldwork.Demand.field"),
