@@ -17,6 +17,9 @@ named ``scope``:
   permission (a 科技特派员 holds ``fieldwork.own``) sees, within its region, only the rows where one of the
   ``lookups`` (``"commissioner__user"``, ``"team__members__commissioner__user"``) is itself: its own service
   logs, its own assignments. Users without the permission are not narrowed by it.
+* No scoped row is anchored at a village (村/社区): the region subtree a user's rows are matched against
+  stops at townships (a district has thousands of villages); a model whose rows hold a village names the
+  lookup's level in ``region_levels``.
 * ``region_levels`` (optional) names the one region level a lookup holds, for lookups whose level the
   model's services enforce (an enterprise's ``district`` is always a county, its ``township`` a township).
   It changes which rows match only for rows that break that rule; declare it nowhere else.
