@@ -44,7 +44,7 @@ def test_defaults_keep_each_roles_work():
     assert {"enterprises.view", "enterprises.export", "enterprises.personal"} <= town
     assert "enterprises.view" in expert and not {"enterprises.export", "enterprises.personal"} & expert
     assert ent == {"enterprises.edit_own", "enterprises.personal", "pipeline.self_check", "pipeline.records", "notices.view",
-                   "projects.apply"}
+                   "projects.apply", "fieldwork.request"}
     assert "projects.review" in expert and "projects.view" not in expert  # an expert sees what it is asked to review
     assert "accounts.roles" not in set().union(*(defaults_for(r) for r in Role.values))  # administrator only
 
@@ -222,3 +222,15 @@ def test_the_menu_lights_up_the_area_of_the_page_not_the_home_page(world):
         assert active(user, "/") == ["首页"]
         assert "首页" not in active(user, records), user
     assert active(world.staff, records) == ["企业库"]
+
+
+def test_users_holding_follows_the_administrators_grants_and_withdrawals(world):
+    from keguan.accounts.models import RolePermission
+    from keguan.accounts.selectors import roles_holding, users_holding
+
+    assert roles_holding("fieldwork.log") == {Role.COMMISSIONER}
+    assert set(users_holding("fieldwork.log")) >= {world.expert} and world.staff not in users_holding("fieldwork.log")
+    RolePermission.objects.create(role=Role.COMMISSIONER, permission="fieldwork.log", granted=False)
+    RolePermission.objects.create(role=Role.TOWNSHIP_LIAISON, permission="fieldwork.log", granted=True)
+    assert roles_holding("fieldwork.log") == {Role.TOWNSHIP_LIAISON}
+    assert world.town in users_holding("fieldwork.log") and world.expert not in users_holding("fieldwork.log")

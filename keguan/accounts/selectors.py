@@ -5,9 +5,11 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from keguan.core.permissions import defaults_for, get_permission
+from keguan.core.roles import Role
 from keguan.core.scope import get_for_user, scoped
 
-from .models import LoginLog, OperationLog, Organisation, User
+from .models import LoginLog, OperationLog, Organisation, RolePermission, User
 
 
 def user_list(*, user: User, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
@@ -76,3 +78,19 @@ def oplog_record_types() -> list[tuple[str, str]]:
             out[m._meta.label_lower] = str(m._meta.verbose_name)
     out["exchange.importrun"] = "Excel导入"
     return sorted(out.items(), key=lambda kv: kv[0])
+
+
+def roles_holding(code: str) -> set[str]:
+    """The roles that hold permission ``code`` now (the defaults with the administrator's grants and
+    withdrawals on 角色权限)."""
+    get_permission(code)
+    roles = {role for role in Role.values if code in defaults_for(role)}
+    for role, granted in RolePermission.objects.filter(permission=code).values_list("role", "granted"):
+        (roles.add if granted else roles.discard)(role)
+    return roles
+
+
+def users_holding(code: str) -> QuerySet[User]:
+    """The active accounts whose role holds permission ``code`` (e.g. the accounts that may log services as a
+    科技特派员): to offer them in a form, never to decide access (that is ``may``)."""
+    return User.objects.filter(role__in=sorted(roles_holding(code)), is_active=True, is_superuser=False)

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import Counter
 from types import SimpleNamespace
 
+from django.db.models import Q
 from django.urls import reverse
 
-from keguan.accounts.models import User
+from keguan.accounts.selectors import users_holding
 from keguan.core import dictionary
-from keguan.core.roles import Role
 from keguan.enterprises.models import Enterprise
 from keguan.exchange.kinds import Column, Context, ImportKind, Plan, Row
 from keguan.exchange.readers import CellError, Choice, Date, Integer, Text, as_text, credit_code, shown
@@ -120,8 +120,8 @@ class CommissionerKind(ImportKind):
         for c in Commissioner.objects.filter(district=ctx.region):
             stored.setdefault(c.name, []).append(c)
         ctx.cache["stored"] = stored
-        ctx.cache["accounts"] = {u.username: u for u in User.objects.filter(role=Role.COMMISSIONER, region=ctx.region,
-                                                                             is_active=True)}
+        ctx.cache["accounts"] = {u.username: u for u in users_holding("fieldwork.log").filter(
+            Q(region=ctx.region) | Q(region__parent=ctx.region))}
         ctx.cache["linked"] = dict(Commissioner.objects.filter(user__isnull=False).values_list("user_id", "pk"))
 
     def check(self, row: Row, ctx: Context) -> Plan | None:

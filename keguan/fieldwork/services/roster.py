@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from keguan.accounts.models import User
+from keguan.accounts.selectors import users_holding
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
-from keguan.core.roles import Role
 from keguan.core.versioning import claim
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
@@ -58,7 +58,7 @@ def eligible_accounts(district: Region, *, commissioner: Commissioner | None = N
     taken = Commissioner.objects.filter(user__isnull=False)
     if commissioner is not None and commissioner.pk:
         taken = taken.exclude(pk=commissioner.pk)
-    return (User.objects.filter(role=Role.COMMISSIONER, region=district, is_active=True)
+    return (users_holding("fieldwork.log").filter(Q(region=district) | Q(region__parent=district))
             .exclude(pk__in=taken.values("user_id")).order_by("full_name", "username"))
 
 
