@@ -1,7 +1,7 @@
 """科技特派员: commissioners and expert service teams, the villages and firms they cover, responsibility
 letters and their assessment, trainings, service logs from a phone and the needs dispatched to them."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE, TOWNSHIP
@@ -24,7 +24,22 @@ SERVICE_FIELDS = (
 register(Area(
     code="fieldwork", title="科技特派员", order=40, app="keguan.fieldwork", scope_walk="keguan.fieldwork.scope_walk",
     urls="keguan.fieldwork.urls", url_prefix="fieldwork/",
-    menu=(),
+    menu=(
+        # logs (服务日志、需求派单)
+        Entry("服务日志", "fieldwork:logs", "journal-text", "fieldwork.view"),
+        Entry("日志月度统计", "fieldwork:log_counts", "calendar3", "fieldwork.view"),
+        Entry("服务需求派单", "fieldwork:demands", "send", "fieldwork.view"),
+        Entry("填报服务日志", "fieldwork:log_create", "journal-plus", "fieldwork.log"),
+        Entry("我的服务日志", "fieldwork:my_logs", "journal-text", "fieldwork.log"),
+        Entry("派给我的需求", "fieldwork:demands", "send", "fieldwork.log"),
+        Entry("提出服务需求", "fieldwork:demand_create", "megaphone", "fieldwork.request"),
+    ),
+    reminders=(
+        "keguan.fieldwork.reminders.logs.reminders",
+    ),
+    kinds=(
+        "keguan.fieldwork.exchange.logs.SERVICE_LOGS",
+    ),
     dictionaries=(
         DictKind("service_field", "特派员服务领域", items=SERVICE_FIELDS,
                  usages=("fieldwork.Commissioner.field", "fieldwork.Demand.field"),
