@@ -70,8 +70,8 @@ def make_commissioner(district, name, *, user=None, field="", start=None, phone=
                                        start_on=start or TODAY - dt.timedelta(days=400), user=user, phone=phone)
 
 
-@pytest.fixture
-def media(tmp_path):
+@pytest.fixture(name="media")
+def media_fixture(tmp_path):
     root = tmp_path / "media"
     storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}},
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -79,8 +79,8 @@ def media(tmp_path):
         yield root
 
 
-@pytest.fixture
-def field(world, media, password_hash) -> Field:
+@pytest.fixture(name="field")
+def field_fixture(world, media, password_hash) -> Field:
     w = world
     t1, t2, tb = w.a_town, w.a_town2, w.b_town
     v1, v2 = villages_create(township=t1, villages=[(f"{t1.code}201", "石岭村"), (f"{t1.code}202", "那马村")],

@@ -37,7 +37,7 @@ from keguan.fieldwork.services.logs import log_create, log_update
 from keguan.fieldwork.services.photos import LONG_SIDE, MAX_PHOTOS, prepare_photo, prepare_photos
 from tests.conftest import workbook
 
-from .logs_fixtures import TODAY, field, gif, jpeg, make_commissioner, media, png, webp  # noqa: F401
+from .logs_fixtures import TODAY, field_fixture, gif, jpeg, make_commissioner, media_fixture, png, webp  # noqa: F401
 
 
 def files_under(root) -> list:

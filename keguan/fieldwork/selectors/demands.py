@@ -72,7 +72,7 @@ def linkable_logs(demand: Demand, today: dt.date) -> QuerySet[ServiceLog]:
     return (ServiceLog.objects.filter(commissioner_id=demand.commissioner_id, served_on__gte=demand.posted_on,
                                       served_on__lte=today)
             .filter(Q(demand__isnull=True) | Q(demand=demand)).select_related("village", "enterprise")
-            .order_by("-served_on", "-id")[:50])
+            .order_by("-served_on", "-id"))
 
 
 # --- suggestions ---------------------------------------------------------------------------------------------
