@@ -28,11 +28,9 @@ register(Area(
         # logs (服务日志、需求派单)
         Entry("服务日志", "fieldwork:logs", "journal-text", "fieldwork.view"),
         Entry("日志月度统计", "fieldwork:log_counts", "calendar3", "fieldwork.view"),
-        Entry("服务需求派单", "fieldwork:demands", "send", "fieldwork.view"),
+        Entry("服务需求", "fieldwork:demands", "send"),  # every side: the bureau, liaisons, commissioners, firms
         Entry("填报服务日志", "fieldwork:log_create", "journal-plus", "fieldwork.log"),
         Entry("我的服务日志", "fieldwork:my_logs", "journal-text", "fieldwork.log"),
-        Entry("派给我的需求", "fieldwork:demands", "send", "fieldwork.log"),
-        Entry("提出服务需求", "fieldwork:demand_create", "megaphone", "fieldwork.request"),
     ),
     reminders=(
         "keguan.fieldwork.reminders.logs.reminders",

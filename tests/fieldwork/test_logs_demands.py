@@ -49,10 +49,10 @@ def test_every_action_from_every_status_by_every_side_is_allowed_or_refused_in_w
 # --- posting ------------------------------------------------------------------------------------------------------
 
 
-def post(client, **data):
+def post(client, url="fieldwork:demand_create", **data):
     base = {"title": "芒果炭疽病防治", "description": "今年雨水多，炭疽病重", "field": "crops", "posted_on": TODAY.isoformat(),
             "contact": "黄支书", "phone": "13800001111"}
-    return client.post(reverse("fieldwork:demand_create"), {**base, **data})
+    return client.post(reverse(url), {**base, **data})
 
 
 def test_a_township_liaison_posts_for_a_village_of_its_township_only(field, login):
@@ -70,7 +70,9 @@ def test_a_township_liaison_posts_for_a_village_of_its_township_only(field, logi
 
 def test_a_firm_posts_for_itself_and_staff_on_behalf(field, login):
     c = login(field.world.ent_user)
-    assert post(c, village=field.v1.pk).status_code == 302  # (a village given by hand is ignored)
+    assert c.get(reverse("fieldwork:demands")).context["post_url"] == reverse("fieldwork:demand_request")
+    assert c.get(reverse("fieldwork:demand_create")).status_code == 403
+    assert post(c, "fieldwork:demand_request", village=field.v1.pk).status_code == 302  # (a village is ignored)
     d = Demand.objects.get()
     assert d.enterprise == field.world.ent_a and d.village is None
     c = login(field.world.staff)
@@ -82,6 +84,7 @@ def test_a_firm_posts_for_itself_and_staff_on_behalf(field, login):
     assert response.status_code == 200 and "只能选一个" in response.content.decode()
     assert login(field.world.city_user).get(reverse("fieldwork:demand_create")).status_code == 403
     assert login(field.world.expert).get(reverse("fieldwork:demand_create")).status_code == 403
+    assert login(field.world.staff).get(reverse("fieldwork:demand_request")).status_code == 403
 
 
 def test_a_future_date_is_refused_beside_the_field(field, login):

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,14 +88,18 @@ def demand_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/logs/demands.html", {
         "kit": kit, "form": form, "page": page, "query": querystring_without(request, "page"),
         "filtered": form.is_bound and any(v for k, v in request.GET.items() if k != "page"),
-        "can_post": _may_post(user),
+        "post_url": post_url(user),
     })
 
 
-def _may_post(user) -> bool:
-    if may(user, "fieldwork.manage"):
-        return home_district(user) is not None
-    return may(user, "fieldwork.request") and (user.enterprise_id is not None or _liaison_township(user) is not None)
+def post_url(user) -> str | None:
+    """Where ``user`` posts a need: the firm's own form, the bureau's and liaison's form, or nowhere."""
+    if may(user, "fieldwork.request") and user.enterprise_id is not None:
+        return reverse("fieldwork:demand_request")
+    if (may(user, "fieldwork.manage") and home_district(user) is not None) or (
+            may(user, "fieldwork.request") and _liaison_township(user) is not None):
+        return reverse("fieldwork:demand_create")
+    return None
 
 
 def _liaison_township(user) -> Region | None:
@@ -103,23 +107,8 @@ def _liaison_township(user) -> Region | None:
     return region if region is not None and region.level == RegionLevel.TOWNSHIP else None
 
 
-@require_http_methods(["GET", "POST"])
-def demand_create_view(request: HttpRequest) -> HttpResponse:
+def _post(request: HttpRequest, *, district, villages, firm=None, staff: bool = False) -> HttpResponse:
     user = request.user
-    _any(user, "fieldwork.manage", "fieldwork.request")
-    firm, staff = None, False
-    if may(user, "fieldwork.manage") and home_district(user) is not None:
-        district, staff = home_district(user), True
-        villages = Region.objects.filter(path__startswith=district.path, level=RegionLevel.VILLAGE)
-    elif may(user, "fieldwork.request") and user.enterprise_id is not None:
-        firm = user.enterprise
-        district, villages = firm.district, Region.objects.none()
-    elif may(user, "fieldwork.request") and _liaison_township(user) is not None:
-        town = _liaison_township(user)
-        district = town.parent
-        villages = Region.objects.filter(parent=town, level=RegionLevel.VILLAGE)
-    else:
-        raise PermissionDenied("只有区县科技局、乡镇专干和企业用户可以提出服务需求")
     form = DemandForm(request.POST or None, villages=villages.select_related("parent").order_by("code"), firm=firm,
                       staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -142,6 +131,31 @@ def demand_create_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已提出服务需求“{obj.title}”，等待区科技局派单")
                 return redirect("fieldwork:demand", pk=obj.pk)
     return render(request, "fieldwork/logs/demand_form.html", {"form": form, "firm": firm, "district": district})
+
+
+@require_http_methods(["GET", "POST"])
+def demand_create_view(request: HttpRequest) -> HttpResponse:
+    """The bureau posts on behalf of a village or a firm of its district; a township liaison for a village of its
+    township."""
+    user = request.user
+    if may(user, "fieldwork.manage") and home_district(user) is not None:
+        district = home_district(user)
+        villages = Region.objects.filter(path__startswith=district.path, level=RegionLevel.VILLAGE)
+        return _post(request, district=district, villages=villages, staff=True)
+    town = _liaison_township(user) if may(user, "fieldwork.request") else None
+    if town is None:
+        raise PermissionDenied("只有区县科技局和乡镇专干可以在此提出服务需求（企业用户请从“服务需求”页面提出本企业的需求）")
+    return _post(request, district=town.parent, villages=Region.objects.filter(parent=town, level=RegionLevel.VILLAGE))
+
+
+@require_http_methods(["GET", "POST"])
+def demand_request_view(request: HttpRequest) -> HttpResponse:
+    """An enterprise posts a need of its own."""
+    user = request.user
+    if not (may(user, "fieldwork.request") and user.enterprise_id is not None):
+        raise PermissionDenied("只有企业用户可以在此提出本企业的服务需求")
+    firm = user.enterprise
+    return _post(request, district=firm.district, villages=Region.objects.none(), firm=firm)
 
 
 def _page(request: HttpRequest, demand, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
@@ -284,6 +298,7 @@ def demand_feedback_view(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("demands/", demand_list_view, name="demands"),
     path("demands/new/", demand_create_view, name="demand_create"),
+    path("demands/new/firm/", demand_request_view, name="demand_request"),
     path("demands/<int:pk>/", demand_detail_view, name="demand"),
     path("demands/<int:pk>/dispatch/", demand_dispatch_view, name="demand_dispatch"),
     path("demands/<int:pk>/start/", demand_start_view, name="demand_start"),
