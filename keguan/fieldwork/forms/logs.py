@@ -133,10 +133,9 @@ class LogFilterForm(BootstrapMixin, forms.Form):
         self.fields["commissioner"].queryset = commissioners
         for name in ("district", "township"):
             self.fields[name].label_from_instance = lambda r: r.name
-        if not districts.exists() or districts.count() < 2:
-            del self.fields["district"]
-        if not townships.exists() or townships.count() < 2:
-            del self.fields["township"]
+        for name, qs in (("district", districts), ("township", townships)):
+            if qs.count() < 2:  # one to choose among: nothing to filter by
+                del self.fields[name]
 
     def clean_month(self) -> dt.date | None:
         value = (self.cleaned_data.get("month") or "").strip()
