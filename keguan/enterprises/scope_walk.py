@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import models
+
 from keguan.core.scope_walk import (
     BUREAU_SIDE,
     EDITORS,
@@ -69,6 +71,9 @@ def detach_contacts(e) -> None:
 def clear_for_delete(e) -> None:
     """Staff delete only a firm without records: the positive control of 删除 drops the scene's records."""
     detach_contacts(e)
+    for rel in type(e)._meta.get_fields(include_hidden=True):  # rows tied by ``related_name="+"``
+        if rel.auto_created and not rel.concrete and rel.hidden and rel.one_to_many and rel.on_delete is models.PROTECT:
+            rel.related_model._base_manager.filter(**{rel.field.name: e}).delete()
     for rel in reversed(type(e)._meta.related_objects):  # certificates before their applications
         if rel.one_to_many and rel.name != "contacts":
             rows = getattr(e, rel.get_accessor_name()).all()

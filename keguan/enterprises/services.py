@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -187,10 +187,15 @@ def enterprise_delete_blockers(enterprise: Enterprise) -> list[str]:
     new area's records count too) beyond the stage it was entered with. Deleting is for a firm entered by
     mistake; a firm with records is kept (its records would go with it)."""
     found = []
-    for rel in Enterprise._meta.related_objects:
-        if not rel.one_to_many or rel.hidden:
+    hidden = [f for f in Enterprise._meta.get_fields(include_hidden=True)
+              if f.auto_created and not f.concrete and f.hidden and f.one_to_many and f.on_delete is models.PROTECT]
+    for rel in [*Enterprise._meta.related_objects, *hidden]:
+        if not rel.one_to_many:
             continue
-        rows = getattr(enterprise, rel.get_accessor_name()).all()
+        # (a hidden relation, ``related_name="+"``, has no accessor: its rows are asked for through its model; a
+        # protected one blocks the delete as any other)
+        rows = (rel.related_model._base_manager.filter(**{rel.field.name: enterprise}) if rel.hidden
+                else getattr(enterprise, rel.get_accessor_name()).all())
         if rel.name == "stage_changes":
             if rows[:2].count() > 1:
                 found.append("阶段变更记录")

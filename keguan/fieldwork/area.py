@@ -25,17 +25,26 @@ register(Area(
     code="fieldwork", title="科技特派员", order=40, app="keguan.fieldwork", scope_walk="keguan.fieldwork.scope_walk",
     urls="keguan.fieldwork.urls", url_prefix="fieldwork/",
     menu=(
-        Entry("特派员名册", "fieldwork:roster", "person-vcard", "fieldwork.view"),  # roster
-        Entry("专家服务团", "fieldwork:teams", "people", "fieldwork.view"),  # roster
-        Entry("村级覆盖", "fieldwork:coverage", "geo-alt", "fieldwork.view"),  # roster
-        Entry("结对安排", "fieldwork:assignments", "link-45deg", "fieldwork.view"),  # roster
-        Entry("我的结对", "fieldwork:mine", "pin-map", "fieldwork.log"),  # roster
+        Entry("特派员名册", "fieldwork:roster", "person-vcard", "fieldwork.view"),
+        Entry("专家服务团", "fieldwork:teams", "people", "fieldwork.view"),
+        Entry("村级覆盖", "fieldwork:coverage", "geo-alt", "fieldwork.view"),
+        Entry("结对安排", "fieldwork:assignments", "link-45deg", "fieldwork.view"),
+        Entry("服务日志", "fieldwork:logs", "journal-text", "fieldwork.view"),
+        Entry("日志月度统计", "fieldwork:log_counts", "calendar3", "fieldwork.view"),
+        Entry("服务需求", "fieldwork:demands", "send"),  # every side: the bureau, liaisons, commissioners, firms
+        Entry("填报服务日志", "fieldwork:log_create", "journal-plus", "fieldwork.log"),
+        Entry("我的服务日志", "fieldwork:my_logs", "journal-text", "fieldwork.log"),
+        Entry("我的结对", "fieldwork:mine", "pin-map", "fieldwork.log"),
+    ),
+    reminders=(
+        "keguan.fieldwork.reminders.logs.reminders",
     ),
     kinds=(
-        "keguan.fieldwork.exchange.roster.COMMISSIONERS",  # roster
-        "keguan.fieldwork.exchange.roster.TEAMS",  # roster
-        "keguan.fieldwork.exchange.roster.ASSIGNMENTS",  # roster
-        "keguan.fieldwork.exchange.roster.VILLAGE_FLAGS",  # roster
+        "keguan.fieldwork.exchange.roster.COMMISSIONERS",
+        "keguan.fieldwork.exchange.roster.TEAMS",
+        "keguan.fieldwork.exchange.roster.ASSIGNMENTS",
+        "keguan.fieldwork.exchange.roster.VILLAGE_FLAGS",
+        "keguan.fieldwork.exchange.logs.SERVICE_LOGS",
     ),
     dictionaries=(
         DictKind("service_field", "特派员服务领域", items=SERVICE_FIELDS,
