@@ -1,7 +1,7 @@
 """科技特派员: commissioners and expert service teams, the villages and firms they cover, responsibility
 letters and their assessment, trainings, service logs from a phone and the needs dispatched to them."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE, TOWNSHIP
@@ -24,7 +24,15 @@ SERVICE_FIELDS = (
 register(Area(
     code="fieldwork", title="科技特派员", order=40, app="keguan.fieldwork", scope_walk="keguan.fieldwork.scope_walk",
     urls="keguan.fieldwork.urls", url_prefix="fieldwork/",
-    menu=(),
+    menu=(
+        Entry("责任状与考核", "fieldwork:letters", "file-earmark-check", "fieldwork.view"),  # letters
+        Entry("我的责任状", "fieldwork:letters", "file-earmark-check", "fieldwork.own"),  # letters
+        Entry("特派员培训", "fieldwork:trainings", "mortarboard", "fieldwork.view"),  # letters
+    ),
+    indicators="keguan.fieldwork.indicators",  # letters
+    report="keguan.fieldwork.report",  # letters
+    demo="keguan.fieldwork.demo.make_fieldwork_demo", demo_order=58,  # letters
+    demo_wipe="keguan.fieldwork.demo.wipe",  # letters
     dictionaries=(
         DictKind("service_field", "特派员服务领域", items=SERVICE_FIELDS,
                  usages=("fieldwork.Commissioner.field", "fieldwork.Demand.field"),
