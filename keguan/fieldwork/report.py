@@ -33,8 +33,7 @@ def _team(ctx) -> Paragraph | None:
     """队伍与覆盖: commissioners by level and kind, villages covered (全覆盖 only at 100%), firms served."""
     if not ctx.has("fw_commissioners"):
         return None
-    words = "实现科技特派员村级全覆盖" if _full(ctx) else "持续加强科技特派员队伍建设"
-    p = Paragraph(area=AREA).add(f"{words}。{ctx.period.label}，{ctx.scope_word}选任科技特派员")
+    p = Paragraph(area=AREA).add(f"持续加强科技特派员队伍建设。{ctx.period.label}，{ctx.scope_word}选任科技特派员")
     p.fig(ctx.fig("fw_commissioners"))
     parts = [code for code in LEVEL_CODES if ctx.has(code)]
     if len(parts) > 1:
@@ -53,7 +52,6 @@ def _team(ctx) -> Paragraph | None:
                 p.add("，实现科技特派员全覆盖")
             else:
                 p.add("，覆盖率").fig(ctx.fig("fw_coverage"))
-            ctx.tail(p, "fw_villages_covered", growth=False)
     if ctx.has("fw_enterprises"):
         p.add("；向").fig(ctx.fig("fw_enterprises")).add("企业派驻工业科技特派员，帮助企业解决技术难题")
     if ctx.has("fw_letters_signed"):
