@@ -135,10 +135,10 @@ def notable_services(ctx) -> list[Narrative]:
     base = (ServiceLog.objects.filter(district__path__startswith=ctx.region.path, served_on__gte=ctx.period.start,
                                       served_on__lte=ctx.period.end)
             .select_related("commissioner", "village", "enterprise"))
-    largest = list(base.filter(served__gt=0).order_by("-served", "served_on", "id")[:TOP_SERVICES])
     introduced = list(base.filter(Q(introduced__gt=0) | Q(kind=ServiceKind.INTRODUCTION))
-                      .exclude(pk__in=[log.pk for log in largest]).order_by("-introduced", "-served", "served_on", "id")
-                      [:TOP_SERVICES])
+                      .order_by("-introduced", "-served", "served_on", "id")[:TOP_SERVICES])
+    largest = list(base.filter(served__gt=0).exclude(pk__in=[log.pk for log in introduced])
+                   .order_by("-served", "served_on", "id")[:TOP_SERVICES])
     out = []
     for log in largest:
         out.append(Narrative(area=AREA, on=log.served_on, lead="科技特派员深入一线开展服务",
