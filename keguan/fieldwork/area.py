@@ -25,9 +25,20 @@ register(Area(
     code="fieldwork", title="科技特派员", order=40, app="keguan.fieldwork", scope_walk="keguan.fieldwork.scope_walk",
     urls="keguan.fieldwork.urls", url_prefix="fieldwork/",
     menu=(
+        Entry("特派员名册", "fieldwork:roster", "person-vcard", "fieldwork.view"),  # roster
+        Entry("专家服务团", "fieldwork:teams", "people", "fieldwork.view"),  # roster
+        Entry("村级覆盖", "fieldwork:coverage", "geo-alt", "fieldwork.view"),  # roster
+        Entry("结对安排", "fieldwork:assignments", "link-45deg", "fieldwork.view"),  # roster
+        Entry("我的结对", "fieldwork:mine", "pin-map", "fieldwork.log"),  # roster
         Entry("责任状与考核", "fieldwork:letters", "file-earmark-check", "fieldwork.view"),  # letters
         Entry("我的责任状", "fieldwork:letters", "file-earmark-check", "fieldwork.own"),  # letters
         Entry("特派员培训", "fieldwork:trainings", "mortarboard", "fieldwork.view"),  # letters
+    ),
+    kinds=(
+        "keguan.fieldwork.exchange.roster.COMMISSIONERS",  # roster
+        "keguan.fieldwork.exchange.roster.TEAMS",  # roster
+        "keguan.fieldwork.exchange.roster.ASSIGNMENTS",  # roster
+        "keguan.fieldwork.exchange.roster.VILLAGE_FLAGS",  # roster
     ),
     indicators="keguan.fieldwork.indicators",  # letters
     report="keguan.fieldwork.report",  # letters

@@ -110,6 +110,29 @@ def _link(url_name: str, **fixed):
     return url
 
 
+def _roster_link(**fixed):
+    """The roster (roster part) in service on the period's last day, by level or kind."""
+    def url(region, period: Period) -> str:
+        return _safe("fieldwork:roster", region, on=period.end.isoformat(), **fixed)
+    return url
+
+
+def _coverage_link(region, period: Period) -> str:
+    """The coverage page (roster part) over the period: every village with its commissioners."""
+    return _safe("fieldwork:coverage", region, start=period.start.isoformat(), end=period.end.isoformat())
+
+
+def _firms_link(region, period: Period) -> str:
+    return _safe("fieldwork:firms", region, on=period.end.isoformat(), industrial=1)
+
+
+def _safe(url_name: str, region, **params) -> str:
+    try:
+        return list_url(url_name, region, **params)
+    except NoReverseMatch:
+        return ""
+
+
 def _letters_link(region, period: Period) -> str:
     return list_url("fieldwork:letters", region, year="", signed_since=period.start.isoformat(),
                     signed_until=period.end.isoformat())
@@ -125,32 +148,32 @@ def _done_link(region, period: Period) -> str:
 
 INDICATORS = [
     # code, name, unit, measure, by_district, url, description, extra
-    ("fw_commissioners", "在岗科技特派员", "名", "名", _commissioners(), _link("fieldwork:commissioners"),
+    ("fw_commissioners", "在岗科技特派员", "名", "名", _commissioners(), _roster_link(),
      "服务期与期间有交叉的科技特派员（个人、法人、团队）数", {"timing": Timing.STOCK}),
     ("fw_commissioners_province", "省级科技特派员", "名", "名", _commissioners("level", Level.PROVINCE),
-     _link("fieldwork:commissioners", level=Level.PROVINCE), "在岗的省级选派科技特派员数",
+     _roster_link(level=Level.PROVINCE), "在岗的省级选派科技特派员数",
      {"timing": Timing.STOCK, "dashboard": False}),
     ("fw_commissioners_city", "市级科技特派员", "名", "名", _commissioners("level", Level.CITY),
-     _link("fieldwork:commissioners", level=Level.CITY), "在岗的市级选派科技特派员数",
+     _roster_link(level=Level.CITY), "在岗的市级选派科技特派员数",
      {"timing": Timing.STOCK, "dashboard": False}),
     ("fw_commissioners_county", "区县级科技特派员", "名", "名", _commissioners("level", Level.COUNTY),
-     _link("fieldwork:commissioners", level=Level.COUNTY), "在岗的区县级选派科技特派员数",
+     _roster_link(level=Level.COUNTY), "在岗的区县级选派科技特派员数",
      {"timing": Timing.STOCK, "dashboard": False}),
     ("fw_commissioners_agri", "农业科技特派员", "名", "名", _commissioners("kind", CommissionerKind.AGRICULTURE),
-     _link("fieldwork:commissioners", kind=CommissionerKind.AGRICULTURE), "在岗的农业科技特派员数",
+     _roster_link(kind=CommissionerKind.AGRICULTURE), "在岗的农业科技特派员数",
      {"timing": Timing.STOCK, "dashboard": False}),
     ("fw_commissioners_industry", "工业科技特派员", "名", "名", _commissioners("kind", CommissionerKind.INDUSTRY),
-     _link("fieldwork:commissioners", kind=CommissionerKind.INDUSTRY), "在岗的工业（产业）科技特派员数",
+     _roster_link(kind=CommissionerKind.INDUSTRY), "在岗的工业（产业）科技特派员数",
      {"timing": Timing.STOCK, "dashboard": False}),
     ("fw_commissioners_three", "三区科技人才", "名", "名", _commissioners("kind", CommissionerKind.THREE_AREAS),
-     _link("fieldwork:commissioners", kind=CommissionerKind.THREE_AREAS), "在岗的“三区”科技人才数",
+     _roster_link(kind=CommissionerKind.THREE_AREAS), "在岗的“三区”科技人才数",
      {"timing": Timing.STOCK, "dashboard": False}),
-    ("fw_villages", "行政村（社区）", "个", "个", villages_total, _link("fieldwork:coverage"),
+    ("fw_villages", "行政村（社区）", "个", "个", villages_total, _coverage_link,
      "辖区内的村、社区数（区划中的村/社区）", {"timing": Timing.STOCK, "dashboard": False, "targetable": False}),
-    ("fw_villages_covered", "特派员联系村（社区）", "个", "个", villages_covered, _link("fieldwork:coverage"),
+    ("fw_villages_covered", "特派员联系村（社区）", "个", "个", villages_covered, _coverage_link,
      "期间内有科技特派员或专家服务团结对服务的村、社区数（每村计一次）", {"timing": Timing.STOCK}),
     ("fw_enterprises", "派驻工业科技特派员的企业", "家", "家", enterprises_served,
-     _link("fieldwork:coverage", target="enterprise"), "期间内有工业科技特派员结对服务的企业数（每家计一次）",
+     _firms_link, "期间内有工业科技特派员结对服务的企业数（每家计一次）",
      {"timing": Timing.STOCK}),
     ("fw_logs", "特派员服务", "次", "次", _from_logs("logs"), _link("fieldwork:logs"),
      "期间内科技特派员填报的服务日志条数（按服务日期）", {}),
@@ -178,6 +201,6 @@ for order, (code, name, unit, measure, fn, url, description, extra) in enumerate
 register(Indicator(
     code="fw_coverage", name="特派员村级覆盖率", unit="%", area=AREA, kind=Kind.RATIO, timing=Timing.STOCK,
     numerator="fw_villages_covered", denominator="fw_villages", scale=Decimal(100), decimals=1,
-    records_url=_link("fieldwork:coverage"), order=10 + len(INDICATORS),
+    records_url=_coverage_link, order=10 + len(INDICATORS),
     description="有科技特派员或专家服务团结对服务的村（社区）占全部村（社区）的比例；100%即实现全覆盖",
 ))

@@ -237,6 +237,20 @@ def team_member_set_chief(*, actor, member: TeamMember) -> TeamMember:
 
 
 @transaction.atomic
+def team_member_update(*, actor, member: TeamMember, duty: str, is_chief: bool, reason: str = "修改成员分工") -> TeamMember:
+    """Change a member's duty; ``is_chief`` makes it the chief expert (a chief is replaced, never left without
+    one here: to drop a chief, make another member chief)."""
+    duty = _text(duty, limit=100, label="分工", field="duty")
+    if is_chief and not member.is_chief:
+        member = team_member_set_chief(actor=actor, member=member)
+    if member.duty != duty:
+        member.duty = duty
+        stamp(member, actor, reason)
+        member.save()
+    return member
+
+
+@transaction.atomic
 def team_member_remove(*, actor, member: TeamMember) -> None:
     team = member.team
     claim(team, None)

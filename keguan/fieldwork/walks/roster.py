@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from keguan.core.scope_walk import SceneContext, Walk
+from keguan.core.scope_walk import EDITORS, MANAGERS, TODAY, SceneContext, Walk, Write, status
 from keguan.regions.services import villages_create
 
 from ..models import (
@@ -37,6 +37,7 @@ from ..models import (
     PointsRule,
     ServiceKind,
     ServiceLog,
+    Team,
     Training,
     TrainingAttendance,
 )
@@ -175,7 +176,71 @@ def _leaks(kind: str, obj) -> list[str]:
     return []
 
 
+VIEWERS = MANAGERS | {"town"}  # fieldwork.view: the bureaus and the township liaison
+COMMISSIONER = {"expert"}  # fieldwork.log
+
+
+def _commissioner_form(c) -> dict:
+    return {"form": "person", "name": f"{c.name}改", "level": "county", "batch": "2", "kind": "industry",
+            "field": "crops", "specialty": "", "employer": "范围测试单位", "title": "", "phone": "",
+            "start_on": START.isoformat(), "end_on": "", "user": c.user_id or "", "note": "范围测试修改"}
+
+
+def _new_commissioner(_) -> dict:
+    return {"form": "person", "name": "范围测试特派员", "level": "county", "batch": "", "kind": "agriculture",
+            "field": "", "specialty": "", "employer": "", "title": "", "phone": "", "start_on": TODAY, "end_on": "",
+            "user": "", "note": ""}
+
+
+def _team_form(name: str) -> dict:
+    return {"kind": "service", "name": name, "industries": "", "start_on": TODAY, "end_on": "", "note": ""}
+
+
+def _chief(team):
+    return team.members.get(is_chief=True)
+
+
+def _new_assignment(village) -> dict:
+    """A team of the village's district to the village (its own teams serve no village in the scene)."""
+    team = Team.objects.filter(district_id=village.parent.parent_id).order_by("pk").first()
+    return {"commissioner": "", "team": team.pk if team else "", "village": village.pk, "enterprise": "",
+            "start_on": TODAY, "end_on": "", "note": "范围测试结对"}
+
+
 WALK = Walk(
+    pk_kinds={
+        **{f"fieldwork:{n}": "fw_commissioner" for n in ("commissioner", "commissioner_edit", "commissioner_end")},
+        **{f"fieldwork:{n}": "fw_team" for n in ("team", "team_edit", "member_add")},
+        **{f"fieldwork:{n}": "fw_member" for n in ("member_remove", "member_chief")},
+        **{f"fieldwork:{n}": "fw_village" for n in ("village", "village_flags")},
+        **{f"fieldwork:{n}": "fw_assignment" for n in ("assignment_edit", "assignment_end")},
+    },
+    writes={
+        "fieldwork:commissioner_create": Write(EDITORS, _new_commissioner),
+        "fieldwork:commissioner_edit": Write(EDITORS, _commissioner_form),
+        "fieldwork:commissioner_end": Write(EDITORS, lambda c: {"end_on": TODAY}),
+        "fieldwork:team_create": Write(EDITORS, lambda _: _team_form("范围测试服务团")),
+        "fieldwork:team_edit": Write(EDITORS, lambda t: _team_form(f"{t.name}改")),
+        "fieldwork:member_add": Write(EDITORS, lambda t: {"commissioner": _chief(t).commissioner_id, "is_chief": "on",
+                                                          "duty": "范围测试"},
+                                      prepare=lambda t: _chief(t).delete()),
+        "fieldwork:member_remove": Write(EDITORS, lambda m: {}),
+        "fieldwork:member_chief": Write(EDITORS, lambda m: {}),
+        "fieldwork:village_flags": Write(EDITORS, lambda v: {"key_industry": "on", "revitalisation": "on",
+                                                             "industries": "范围测试产业"}),
+        "fieldwork:assignment_create": Write(EDITORS, _new_assignment, target="fw_village"),
+        "fieldwork:assignment_edit": Write(EDITORS, lambda a: {"start_on": a.start_on.isoformat(), "end_on": "",
+                                                               "note": "范围测试修改"}),
+        "fieldwork:assignment_end": Write(EDITORS, lambda a: {"end_on": TODAY}),
+    },
+    page_shows={"fieldwork:roster": "fw_commissioner", "fieldwork:roster_export": "fw_commissioner",
+                "fieldwork:teams": "fw_team", "fieldwork:coverage": "fw_village"},
+    page_status={
+        **{f"fieldwork:{n}": status(VIEWERS) for n in ("roster", "teams", "coverage", "assignments", "firms")},
+        "fieldwork:roster_export": status(MANAGERS),
+        **{f"fieldwork:{n}": status(EDITORS) for n in ("commissioner_create", "team_create", "assignment_create")},
+        "fieldwork:mine": status(COMMISSIONER),
+    },
     anchors=ANCHORS,
     district_records=KINDS,
     anchored_records=KINDS,
