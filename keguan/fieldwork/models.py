@@ -203,7 +203,7 @@ class Assignment(Versioned):
     village = models.ForeignKey("regions.Region", verbose_name="村/社区", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+                                   on_delete=models.PROTECT, related_name="fieldwork_assignments")
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期", null=True, blank=True, help_text="空：仍在服务")
     note = models.CharField("备注", max_length=300, blank=True)
@@ -374,7 +374,7 @@ class ServiceLog(Versioned):
     village = models.ForeignKey("regions.Region", verbose_name="村/社区", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+                                   on_delete=models.PROTECT, related_name="fieldwork_logs")
     kind = models.CharField("服务方式", max_length=16, choices=ServiceKind.choices)
     content = models.TextField("服务内容", max_length=2000)
     served = models.PositiveIntegerField("服务人数", default=0)
@@ -461,7 +461,7 @@ class Demand(Versioned):
     village = models.ForeignKey("regions.Region", verbose_name="村/社区", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+                                   on_delete=models.PROTECT, related_name="fieldwork_demands")
     title = models.CharField("需求标题", max_length=100)
     description = models.TextField("需求描述", max_length=2000)
     field = models.CharField("所需领域", max_length=32, blank=True, help_text="数据字典“特派员服务领域”的代码")

@@ -6,6 +6,7 @@ export ``fieldwork.export``, 我的结对 ``fieldwork.log``."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keguan.accounts.preferences import list_state
@@ -309,6 +312,27 @@ def _period(form: f.CoverageForm) -> sel.Period:
     return sel.Period.year(d.get("year") or _today().year)
 
 
+_BADGES = tuple(format_html('<span class="badge text-bg-{}">{}</span> ', css, short) for css, short in (
+    ("success", "重点产业"), ("warning", "经济薄弱"), ("info", "振兴驻点")))
+
+
+def _coverage_rows(rows: list[sel.CoverageRow], *, printing: bool) -> str:
+    """The villages' rows of the coverage table, rendered here rather than in the template: 2,000 rows cost
+    ~10 ms as Python string formatting and ~300 ms as template variable lookups (bench_fieldwork_coverage)."""
+    base = reverse("fieldwork:village", args=[0])[:-2]  # "/fieldwork/villages/"
+    out = []
+    for r in rows:
+        town, name = escape(r.township), escape(r.name)
+        link = name if printing else f'<a href="{base}{r.pk}/">{name}</a>'
+        badges = "".join(b for b, on in zip(_BADGES, r.flags, strict=True) if on)
+        serving = escape("、".join(r.serving)) if r.serving else '<span class="badge text-bg-danger">未覆盖</span>'
+        mark = "" if r.serving else ' class="table-danger" data-uncovered'
+        out.append(f'<tr data-village{mark}><td class="kg-hide-sm small">{town}</td><td>{link}'
+                   f'<div class="d-sm-none small text-muted">{town}</div></td><td class="kg-hide-sm small">{badges}</td>'
+                   f"<td>{serving}</td></tr>")
+    return mark_safe("\n".join(out))  # noqa: S308 (every value above is escaped)
+
+
 @require_GET
 def coverage_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -324,6 +348,7 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
         cov.rows = []
     return render(request, "fieldwork/roster/coverage.html", {
         "form": form, "valid": valid, "cov": cov, "flags": FLAGS, "towns": towns,
+        "rows_html": _coverage_rows(cov.rows, printing=request.GET.get("print") == "1"),
         "print_note": f"统计期间：{period.label}", "can_write": may(user, "fieldwork.manage"),
         "query": querystring_without(request, "print"),
     })
