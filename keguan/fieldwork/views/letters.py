@@ -201,15 +201,16 @@ def letter_assess_view(request: HttpRequest, pk: int) -> HttpResponse:
     goals = len(letter.goal_lines)
     typed = _int(request.POST.get("goals_met") if request.method == "POST" else request.GET.get("goals_met"))
     goals_met = typed if typed is not None and 0 <= typed <= goals else None
-    now = _assessment(letter, goals_met)
+    shown = goals_met if goals_met is not None else (letter.goals_met if letter.goals_met is not None else goals)
+    now = _assessment(letter, shown)
     if request.method == "POST" and request.POST.get("recompute"):
         form = LetterAssessForm(initial={**request.POST.dict(), "rating": now["result"].rating}, goals=goals)
     else:
-        initial = {"goals_met": letter.goals_met if letter.goals_met is not None else goals,
+        initial = {"goals_met": shown,
                    "rating": letter.rating or now["result"].rating, "assessed_on": letter.assessed_on or timezone.localdate(),
                    "assessment_note": letter.assessment_note, "version": letter.version}
         if request.method == "GET" and goals_met is not None:
-            initial.update(goals_met=goals_met, rating=now["result"].rating)
+            initial.update(rating=now["result"].rating)
         form = LetterAssessForm(request.POST or None, initial=initial, goals=goals)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
