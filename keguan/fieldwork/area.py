@@ -32,9 +32,12 @@ register(Area(
         Entry("服务日志", "fieldwork:logs", "journal-text", "fieldwork.view"),
         Entry("日志月度统计", "fieldwork:log_counts", "calendar3", "fieldwork.view"),
         Entry("服务需求", "fieldwork:demands", "send"),  # every side: the bureau, liaisons, commissioners, firms
+        Entry("责任状与考核", "fieldwork:letters", "file-earmark-check", "fieldwork.view"),
+        Entry("特派员培训", "fieldwork:trainings", "mortarboard", "fieldwork.view"),
         Entry("填报服务日志", "fieldwork:log_create", "journal-plus", "fieldwork.log"),
         Entry("我的服务日志", "fieldwork:my_logs", "journal-text", "fieldwork.log"),
         Entry("我的结对", "fieldwork:mine", "pin-map", "fieldwork.log"),
+        Entry("我的责任状", "fieldwork:letters", "file-earmark-check", "fieldwork.own"),
     ),
     reminders=(
         "keguan.fieldwork.reminders.logs.reminders",
@@ -46,6 +49,10 @@ register(Area(
         "keguan.fieldwork.exchange.roster.VILLAGE_FLAGS",
         "keguan.fieldwork.exchange.logs.SERVICE_LOGS",
     ),
+    indicators="keguan.fieldwork.indicators",
+    report="keguan.fieldwork.report",
+    demo="keguan.fieldwork.demo.make_fieldwork_demo", demo_order=58,
+    demo_wipe="keguan.fieldwork.demo.wipe",
     dictionaries=(
         DictKind("service_field", "特派员服务领域", items=SERVICE_FIELDS,
                  usages=("fieldwork.Commissioner.field", "fieldwork.Demand.field"),
