@@ -20,7 +20,7 @@ from keguan.core.errors import ServiceError
 from keguan.core.lists import Column, ListSpec, filter_summary, register_list
 from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
-from keguan.core.scope import can_write, get_for_user, home_district
+from keguan.core.scope import can_write, get_for_user, home_district, within_township
 from keguan.enterprises.selectors import districts_in_scope
 from keguan.rules import commissioner_points as points
 
@@ -235,7 +235,7 @@ def _rule_district(request: HttpRequest):
     if own is not None:
         return own, []
     districts = list(districts_in_scope(user=request.user))
-    if not districts or request.user.region is None or request.user.region.level > 3:
+    if not districts or within_township(request.user):
         raise PermissionDenied("考核计分规则按区县设定，请从所在区县查看")
     chosen = _int(request.GET.get("district"))
     for d in districts:
