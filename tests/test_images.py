@@ -38,10 +38,10 @@ def test_png_and_webp_become_jpeg(fmt, mode):
 
 
 @pytest.mark.parametrize("content,match", [
-    (b"%PDF-1.4 not an image", "不是图片或已损坏"),
+    (b"%PDF-1.4 not an image", "不是图片文件"),
     (b"", "是空文件"),
-    (image_bytes("GIF", (10, 10), "P"), "不是允许的图片格式"),
-    (image_bytes()[:200], "不是图片或已损坏"),
+    (image_bytes("GIF", (10, 10), "P"), "实际为GIF格式"),
+    (image_bytes()[:200], "已损坏或不完整"),
 ])
 def test_not_an_image_is_refused_naming_the_file(content, match):
     with pytest.raises(ServiceError, match=match) as exc:
@@ -50,8 +50,8 @@ def test_not_an_image_is_refused_naming_the_file(content, match):
 
 
 def test_too_many_or_too_big(monkeypatch):
-    with pytest.raises(ServiceError, match=f"最多{MAX_PHOTOS}张"):
-        prepare_photos([("a.jpg", b"x")] * 3, already=MAX_PHOTOS - 2)
+    with pytest.raises(ServiceError, match=f"每条活动最多 {MAX_PHOTOS} 张照片"):
+        prepare_photos([("a.jpg", b"x")] * 3, already=MAX_PHOTOS - 2, per="每条活动")
     monkeypatch.setattr("keguan.core.images.MAX_BYTES", 100)
     with pytest.raises(ServiceError, match="超过"):
         prepare_photo("big.jpg", image_bytes(size=(50, 50)))

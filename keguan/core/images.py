@@ -1,9 +1,13 @@
-"""Photos that staff and commissioners upload (a service log's, an event's): checked to be an image from the
-content, never the name; shrunk and re-encoded as JPEG (no EXIF: a phone's GPS position and the camera's
-serial number are not kept); stored under ``DATA_DIR/media/<area>/`` with a name of our own.
+"""Photos that staff and commissioners upload (a service log's, an event's): images only, checked from the
+content with Pillow (never from the name), each at most ``MAX_BYTES`` before shrinking and at most
+``MAX_PHOTOS`` per record; shrunk to ``LONG_SIDE`` px on the long side and re-encoded as JPEG (which drops EXIF:
+a phone's GPS position is not kept), stored under ``DATA_DIR/media/<folder>/`` with a name of our own and
+served only by the areas' views after their scope check.
 
-``prepare_photos(files)`` checks and shrinks every file first and raises ``ServiceError`` naming the first bad
-one, so a caller that stores afterwards, inside its transaction, never keeps half of an upload.
+``prepare_photos`` checks and shrinks every upload in memory and raises ``ServiceError`` naming the first
+refused file before anything is stored; the caller stores them (``store_photo``) inside its transaction and
+removes what it wrote if anything after fails (``remove_stored``), so a refused or failed upload leaves neither
+a record nor a file behind.
 """
 
 from __future__ import annotations
@@ -11,81 +15,101 @@ from __future__ import annotations
 import io
 import os
 import uuid
+import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import ServiceError
 
-MAX_BYTES = 10 * 1024 * 1024  # per photo, as uploaded
+MAX_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 LONG_SIDE = 1600
-QUALITY = 82
-FORMATS = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WebP"}
-ALLOWED = "JPG、PNG、WebP 图片"
-MAX_PIXELS = 60_000_000  # a "photo" larger than this is refused before decoding (a decompression bomb)
+MAX_PIXELS = 60_000_000  # a decompression bomb (a small file that expands to gigabytes) is refused
+JPEG_QUALITY = 82
+FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+ALLOWED_TEXT = "JPEG、PNG、WebP 格式的图片"
 
 
 @dataclass(frozen=True)
 class Photo:
-    name: str  # as uploaded (for messages)
-    content: bytes  # the shrunk JPEG
+    """A photo ready to store: the shrunk JPEG and its size."""
+
+    name: str  # the uploaded file's name (for messages)
+    content: bytes
     width: int
     height: int
 
 
-def _read(upload) -> tuple[str, bytes]:
-    if isinstance(upload, tuple):
-        return upload
-    return os.path.basename(getattr(upload, "name", "") or "")[:150], upload.read()
+def shown_name(name: str | None) -> str:
+    return os.path.basename(name or "")[:120] or "未命名文件"
 
 
 def prepare_photo(name: str, content: bytes, *, field: str = "photos") -> Photo:
-    """The photo shrunk to ``LONG_SIDE`` and re-encoded, or ``ServiceError`` naming the file."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    shown = name or "未命名文件"
+    """One upload checked and shrunk, or a ``ServiceError`` that names the file."""
+    shown = shown_name(name)
     if not content:
-        raise ServiceError(f"照片“{shown}”是空文件", field=field)
+        raise ServiceError(f"照片“{shown}”是空文件，请重新选择", field=field)
     if len(content) > MAX_BYTES:
-        raise ServiceError(f"照片“{shown}”超过{MAX_BYTES // 1048576}MB，请换一张或压缩后再上传", field=field)
+        mb = len(content) / 1048576
+        raise ServiceError(f"照片“{shown}”有 {mb:.1f}MB，超过每张 {MAX_BYTES // 1048576}MB 的上限，请压缩后再上传",
+                           field=field)
     try:
-        with Image.open(io.BytesIO(content)) as probe:
-            kind = probe.format
-            if kind not in FORMATS:
-                raise ServiceError(f"“{shown}”不是允许的图片格式（{kind or '未知'}），只能上传{ALLOWED}", field=field)
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ServiceError(f"照片“{shown}”的像素过大（{probe.width}×{probe.height}），请缩小后再上传", field=field)
-            probe.verify()
-        with Image.open(io.BytesIO(content)) as img:
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((LONG_SIDE, LONG_SIDE))
-            if img.mode not in ("RGB", "L"):
-                background = Image.new("RGB", img.size, "white")
-                background.paste(img, mask=img.convert("RGBA").getchannel("A"))
-                img = background
-            out = io.BytesIO()
-            img.convert("RGB").save(out, "JPEG", quality=QUALITY, optimize=True)
-            return Photo(shown, out.getvalue(), img.width, img.height)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as probe:
+                kind = probe.format
+                if kind not in FORMATS:
+                    raise ServiceError(f"照片“{shown}”不是{ALLOWED_TEXT}（实际为{kind}格式），请换一张", field=field)
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise ServiceError(f"照片“{shown}”的像素过大（{probe.width}×{probe.height}），请缩小后再上传",
+                                       field=field)
+                probe.verify()  # a truncated or corrupt file fails here
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)  # a phone's rotation, before the EXIF is dropped
+                image = _rgb(image)
+                image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+                out = io.BytesIO()
+                image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=: none is written
+                return Photo(shown, out.getvalue(), image.width, image.height)
     except ServiceError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ServiceError(f"“{shown}”不是图片或已损坏，只能上传{ALLOWED}", field=field) from exc
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ServiceError(f"照片“{shown}”不是图片文件（只能上传{ALLOWED_TEXT}），请换一张", field=field) from None
+    except (OSError, SyntaxError, ValueError):
+        raise ServiceError(f"照片“{shown}”已损坏或不完整，无法读取，请换一张", field=field) from None
 
 
-def prepare_photos(files, *, field: str = "photos", already: int = 0) -> list[Photo]:
-    """Every upload checked and shrunk (uploaded files or (name, bytes) pairs); ``already``: photos the record
-    has, counted against ``MAX_PHOTOS``."""
-    items = [_read(f) for f in files or []]
-    if already + len(items) > MAX_PHOTOS:
-        raise ServiceError(f"每条记录最多{MAX_PHOTOS}张照片（已有{already}张，本次选择了{len(items)}张）", field=field)
-    return [prepare_photo(name, content, field=field) for name, content in items]
+def _rgb(image: Image.Image) -> Image.Image:
+    """JPEG has no transparency: transparent parts become white."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB") if image.mode != "RGB" else image
 
 
-def store_photo(area: str, folder: str, photo: Photo) -> str:
-    """Save the shrunk photo under ``<area>/<folder>/``; the stored path."""
-    return default_storage.save(f"{area}/{folder}/{uuid.uuid4().hex}.jpg", ContentFile(photo.content))
+def prepare_photos(files, *, already: int = 0, field: str = "photos", per: str = "每条记录") -> list[Photo]:
+    """Every upload checked and shrunk (nothing stored): a ``ServiceError`` for too many photos or for the
+    first file refused. ``files``: uploaded files or (name, bytes) pairs; ``already``: photos the record has;
+    ``per``: what the limit is per, in the message ("每条服务日志")."""
+    files = [_read(f) for f in files or []]
+    if already + len(files) > MAX_PHOTOS:
+        left = MAX_PHOTOS - already
+        more = f"还可上传 {left} 张" if left > 0 else "已满，请先删除再上传"
+        raise ServiceError(f"{per}最多 {MAX_PHOTOS} 张照片（已有 {already} 张，本次选择了 {len(files)} 张，{more}）",
+                           field=field)
+    return [prepare_photo(name, content, field=field) for name, content in files]
+
+
+def store_photo(folder: str, photo: Photo) -> str:
+    """Write one prepared photo under ``folder`` ("fieldwork/logs/12"); the stored path (relative to the media
+    folder). A caller that stores several removes those it wrote when a later step fails (``remove_stored``)."""
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}.jpg", ContentFile(photo.content))
 
 
 def remove_stored(paths) -> None:
@@ -95,3 +119,19 @@ def remove_stored(paths) -> None:
             default_storage.delete(path)
         except OSError:
             pass
+
+
+def open_stored(path: str):
+    """The stored file, or 404 with a Chinese message when it is gone from the disk: never a server error."""
+    from django.http import Http404
+
+    try:
+        return default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("照片文件已不在服务器上（可能在恢复数据时未包含照片目录），请联系管理员") from None
+
+
+def _read(upload) -> tuple[str, bytes]:
+    if isinstance(upload, tuple):
+        return upload
+    return getattr(upload, "name", "") or "", upload.read()

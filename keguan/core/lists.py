@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 
@@ -215,3 +216,30 @@ def filter_summary(form) -> str:
             shown = str(value)
         parts.append(f"{bound.label}：{shown}")
     return "；".join(parts) or "全部"
+
+
+def hidden_date(label: str) -> forms.DateField:
+    """A date filter a figure's link sets (``?since=…&until=…``), not shown among the filter fields."""
+    return forms.DateField(label=label, required=False, widget=forms.HiddenInput)
+
+
+class RangeNoteMixin:
+    """A filter form whose hidden date ranges a figure links to: ``ranges`` lists (since field, until field,
+    what the dates are of); ``link_note()`` names those that are on, shown above the list ("当前显示：…")."""
+
+    ranges: tuple[tuple[str, str, str], ...] = ()
+
+    def link_note(self) -> str:
+        if not (self.is_bound and self.is_valid()):
+            return ""
+        parts = []
+        for since_name, until_name, what in self.ranges:
+            since, until = self.cleaned_data.get(since_name), self.cleaned_data.get(until_name)
+            if since and until:
+                parts.append(f"{what}在{since:%Y-%m-%d}至{until:%Y-%m-%d}之间")
+            elif since:
+                parts.append(f"{what}在{since:%Y-%m-%d}及以后")
+            elif until:
+                parts.append(f"{what}在{until:%Y-%m-%d}及以前")
+        return "；".join(parts)
+

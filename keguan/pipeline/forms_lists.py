@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.lists import RangeNoteMixin, hidden_date
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.regions.models import Region
 
@@ -29,7 +30,7 @@ class BatchChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class _AreaFilterForm(BootstrapMixin, forms.Form):
+class _AreaFilterForm(RangeNoteMixin, BootstrapMixin, forms.Form):
     """A filter form with a keyword box and, by the user's level, the district and township selects."""
 
     q = forms.CharField(label="关键词", required=False, max_length=100)
@@ -51,24 +52,6 @@ class _AreaFilterForm(BootstrapMixin, forms.Form):
             "township": d["township"].pk if d.get("township") else None,
             "q": (d.get("q") or "").strip(),
         }
-
-    #: hidden filters that figures link to: (since field, until field, what the dates are of)
-    ranges: tuple[tuple[str, str, str], ...] = ()
-
-    def link_note(self) -> str:
-        """A sentence naming the hidden date filters that are on (when the list was opened from a figure)."""
-        if not (self.is_bound and self.is_valid()):
-            return ""
-        parts = []
-        for since_name, until_name, what in self.ranges:
-            since, until = self.cleaned_data.get(since_name), self.cleaned_data.get(until_name)
-            if since and until:
-                parts.append(f"{what}在{since:%Y-%m-%d}至{until:%Y-%m-%d}之间")
-            elif since:
-                parts.append(f"{what}在{since:%Y-%m-%d}及以后")
-            elif until:
-                parts.append(f"{what}在{until:%Y-%m-%d}及以前")
-        return "；".join(parts)
 
     def note(self) -> str:
         """The filters in words (for the export's 说明 sheet)."""
@@ -92,17 +75,13 @@ class _AreaFilterForm(BootstrapMixin, forms.Form):
         return "；".join(parts) or "无"
 
 
-def _hidden_date(label: str) -> forms.DateField:
-    return forms.DateField(label=label, required=False, widget=forms.HiddenInput)
-
-
 class ApplicationFilterForm(_AreaFilterForm):
     batch = BatchChoiceField(label="申报批次", queryset=HnteBatch.objects.all(), required=False, empty_label="全部批次")
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *AppStatus.choices])
-    submitted_since = _hidden_date("材料提交日期自")
-    submitted_until = _hidden_date("材料提交日期至")
-    decided_since = _hidden_date("认定/未通过日期自")
-    decided_until = _hidden_date("认定/未通过日期至")
+    submitted_since = hidden_date("材料提交日期自")
+    submitted_until = hidden_date("材料提交日期至")
+    decided_since = hidden_date("认定/未通过日期自")
+    decided_until = hidden_date("认定/未通过日期至")
     field_order = ["batch", "status", "district", "township", "q"]
     ranges = (("submitted_since", "submitted_until", "材料提交日期"), ("decided_since", "decided_until", "认定/未通过日期"))
 
@@ -133,7 +112,7 @@ class BatchForm(BootstrapMixin, forms.Form):
 class CertificateFilterForm(_AreaFilterForm):
     state = forms.ChoiceField(label="证书状态", required=False, choices=[("", "全部状态"), *CERT_STATES])
     year = forms.TypedChoiceField(label="认定年度", required=False, coerce=int, empty_value=None)
-    renew_on = _hidden_date("重新认定核查日期")
+    renew_on = hidden_date("重新认定核查日期")
     field_order = ["state", "year", "district", "township", "q"]
     placeholder = "企业名称、信用代码或证书编号"
 
@@ -160,8 +139,8 @@ class VisitFilterForm(_AreaFilterForm):
     """辅导走访 records: the summary's figure links here with a date range."""
 
     topic = forms.ChoiceField(label="辅导内容", required=False, choices=[("", "全部"), *VisitTopic.choices])
-    visited_since = _hidden_date("辅导日期自")
-    visited_until = _hidden_date("辅导日期至")
+    visited_since = hidden_date("辅导日期自")
+    visited_until = hidden_date("辅导日期至")
     field_order = ["topic", "district", "township", "q"]
     placeholder = "企业名称、信用代码或辅导人"
     ranges = (("visited_since", "visited_until", "辅导日期"),)
@@ -210,8 +189,8 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
 class SmeFilterForm(_AreaFilterForm):
     year = forms.TypedChoiceField(label="评价年度", required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *SME_STATES])
-    registered_since = _hidden_date("入库日期自")
-    registered_until = _hidden_date("入库日期至")
+    registered_since = hidden_date("入库日期自")
+    registered_until = hidden_date("入库日期至")
     field_order = ["year", "state", "district", "township", "q"]
     placeholder = "企业名称、信用代码或入库编号"
     ranges = (("registered_since", "registered_until", "入库日期"),)
@@ -234,13 +213,13 @@ class PoolMembersFilterForm(_AreaFilterForm):
     """The firms of every pool in the user's region (培育库企业): figures of the indicators link here."""
 
     state = forms.ChoiceField(label="在库情况", required=False, choices=MEMBER_STATES)
-    on = _hidden_date("在库日期")
+    on = hidden_date("在库日期")
     exit_reason = forms.ChoiceField(label="出库原因", required=False, choices=[("", "全部"), *ExitReason.choices],
                                     widget=forms.HiddenInput)
-    exited_since = _hidden_date("出库日期自")
-    exited_until = _hidden_date("出库日期至")
-    entered_since = _hidden_date("入库日期自")
-    entered_until = _hidden_date("入库日期至")
+    exited_since = hidden_date("出库日期自")
+    exited_until = hidden_date("出库日期至")
+    entered_since = hidden_date("入库日期自")
+    entered_until = hidden_date("入库日期至")
     field_order = ["state", "district", "township", "q"]
     ranges = (("exited_since", "exited_until", "出库日期"), ("entered_since", "entered_until", "入库日期"))
 

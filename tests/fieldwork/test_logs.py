@@ -15,6 +15,7 @@ from PIL import Image
 
 from keguan.core.areas import reminders_for
 from keguan.core.errors import ImportRejected, ServiceError
+from keguan.core.images import LONG_SIDE, MAX_PHOTOS, prepare_photo, prepare_photos
 from keguan.exchange.engine import run_import
 from keguan.exchange.kinds import Context
 from keguan.exchange.registry import get_kind
@@ -34,7 +35,6 @@ from keguan.fieldwork.exchange.logs import (
 )
 from keguan.fieldwork.models import LogPhoto, ServiceLog
 from keguan.fieldwork.services.logs import log_create, log_update
-from keguan.fieldwork.services.photos import LONG_SIDE, MAX_PHOTOS, prepare_photo, prepare_photos
 from tests.conftest import workbook
 
 from .logs_fixtures import TODAY, field_fixture, gif, jpeg, make_commissioner, media_fixture, png, webp  # noqa: F401
@@ -426,3 +426,17 @@ def test_import_names_every_bad_row_and_writes_nothing(field):
                   "请填写所属乡镇/街道", "日期不能晚于今天", "企业库中没有统一社会信用代码", "不是服务方式"):
         assert words in messages, words
     assert not ServiceLog.objects.exists()
+
+
+def test_a_figures_link_narrows_the_list_to_its_period_and_says_so(field, login):
+    f = field
+    log_of(f, introduced=2, on=TODAY - dt.timedelta(days=3))
+    log_of(f, introduced=0, on=TODAY - dt.timedelta(days=3))
+    log_of(f, introduced=1, on=TODAY - dt.timedelta(days=400))  # outside the period
+    c = login(f.world.staff)
+    since, until = (TODAY - dt.timedelta(days=30)).isoformat(), TODAY.isoformat()
+    r = c.get(reverse("fieldwork:logs"), {"since": since, "until": until, "introduced": "1"})
+    assert r.context["page"].paginator.count == 1
+    html = r.content.decode()
+    assert f"服务日期在{since}至{until}之间" in html and "引进了新品种/新技术的服务" in html
+    assert c.get(reverse("fieldwork:logs"), {"since": since, "until": until}).context["page"].paginator.count == 2

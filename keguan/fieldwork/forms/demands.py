@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from keguan.core import dictionary
 from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.lists import RangeNoteMixin, hidden_date
 from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
 
@@ -99,13 +100,16 @@ class FeedbackForm(BootstrapMixin, forms.Form):
 STATUS_FILTERS = [("", "全部状态"), ("open", "未完成（待派单、已派、服务中）"), *DemandStatus.choices]
 
 
-class DemandFilterForm(BootstrapMixin, forms.Form):
+class DemandFilterForm(RangeNoteMixin, BootstrapMixin, forms.Form):
     q = forms.CharField(label="关键词", max_length=50, required=False,
                         widget=forms.TextInput(attrs={"placeholder": "标题或描述"}))
     status = forms.ChoiceField(label="状态", required=False, choices=STATUS_FILTERS)
     township = forms.ModelChoiceField(label="乡镇/街道", queryset=Region.objects.none(), required=False,
                                       empty_label="全部乡镇/街道")
     feedback = forms.ChoiceField(label="评价", required=False, choices=[("", "全部"), ("missing", "已完成待评价")])
+    done_since = hidden_date("完成日期自")
+    done_until = hidden_date("完成日期至")
+    ranges = (("done_since", "done_until", "完成日期"),)
 
     def __init__(self, *args, townships, **kwargs) -> None:
         super().__init__(*args, **kwargs)

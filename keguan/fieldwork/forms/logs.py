@@ -8,12 +8,13 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.images import MAX_BYTES, MAX_PHOTOS
+from keguan.core.lists import RangeNoteMixin, hidden_date
 from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
 
 from ..models import Commissioner, ServiceKind
 from ..selectors.logs import Places
-from ..services.photos import MAX_BYTES, MAX_PHOTOS
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 
@@ -113,7 +114,7 @@ def _month(value: str) -> dt.date | None:
         return None
 
 
-class LogFilterForm(BootstrapMixin, forms.Form):
+class LogFilterForm(RangeNoteMixin, BootstrapMixin, forms.Form):
     district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False,
                                       empty_label="全部区县")
     township = forms.ModelChoiceField(label="乡镇/街道", queryset=Region.objects.none(), required=False,
@@ -125,6 +126,16 @@ class LogFilterForm(BootstrapMixin, forms.Form):
     month = forms.CharField(label="月份", max_length=7, required=False,
                             widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-03"}))
     kind = forms.ChoiceField(label="服务方式", required=False, choices=[("", "全部方式"), *ServiceKind.choices])
+    since = hidden_date("服务日期自")
+    until = hidden_date("服务日期至")
+    introduced = forms.BooleanField(label="引进新品种/新技术的", required=False, widget=forms.HiddenInput)
+    ranges = (("since", "until", "服务日期"),)
+
+    def link_note(self) -> str:
+        note = super().link_note()
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("introduced"):
+            note = "；".join(x for x in (note, "引进了新品种/新技术的服务") if x)
+        return note
 
     def __init__(self, *args, districts, townships, commissioners, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,8 @@ class DemandFilters:
     commissioner: int | None = None
     feedback_missing: bool = False
     q: str = ""
+    done_since: dt.date | None = None  # a figure's period (needs completed)
+    done_until: dt.date | None = None
     invalid: bool = False
 
 
@@ -40,6 +42,10 @@ def demand_list(*, user, filters: DemandFilters | None = None) -> QuerySet[Deman
         qs = qs.filter(township_id=f.township)
     if f.commissioner:
         qs = qs.filter(commissioner_id=f.commissioner)
+    if f.done_since:
+        qs = qs.filter(done_on__gte=f.done_since)
+    if f.done_until:
+        qs = qs.filter(done_on__lte=f.done_until)
     if f.feedback_missing:
         qs = qs.filter(status=DemandStatus.DONE, satisfaction="")
     if f.q:

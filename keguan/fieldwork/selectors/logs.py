@@ -46,6 +46,9 @@ class LogFilters:
     village: str = ""  # a village's name (part of it) or its 12-digit code
     month: dt.date | None = None  # its first day
     kind: str = ""
+    since: dt.date | None = None  # a figure's period (the summary's and the dashboard's links)
+    until: dt.date | None = None
+    introduced: bool = False  # only services that introduced new varieties or techniques
     ids: tuple[int, ...] = ()  # 导出所选
     invalid: bool = False
 
@@ -65,6 +68,12 @@ def log_list(*, user, filters: LogFilters | None = None) -> QuerySet[ServiceLog]
         qs = qs.filter(commissioner_id=f.commissioner)
     if f.kind:
         qs = qs.filter(kind=f.kind)
+    if f.since:
+        qs = qs.filter(served_on__gte=f.since)
+    if f.until:
+        qs = qs.filter(served_on__lte=f.until)
+    if f.introduced:
+        qs = qs.filter(introduced__gt=0)
     if f.month:
         nxt = (f.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         qs = qs.filter(served_on__gte=f.month, served_on__lt=nxt)

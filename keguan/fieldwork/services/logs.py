@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
+from keguan.core.images import Photo, prepare_photos, remove_stored, store_photo
 from keguan.core.versioning import claim
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 
 from ..models import Commissioner, LogPhoto, ServiceKind, ServiceLog
-from .photos import Prepared, prepare_photos, remove_files, save_file
 
 MAX_SERVED = 100_000
 MAX_INTRODUCED = 1_000
@@ -52,9 +52,9 @@ def _check(*, commissioner: Commissioner, served_on: dt.date, village: Region | 
     return enterprise.township
 
 
-def _store(log: ServiceLog, photos: list[Prepared], written: list[str]) -> None:
+def _store(log: ServiceLog, photos: list[Photo], written: list[str]) -> None:
     for photo in photos:
-        path = save_file(log.pk, photo)
+        path = store_photo(f"fieldwork/logs/{log.pk}", photo)
         written.append(path)
         LogPhoto.objects.create(log=log, file=path, width=photo.width, height=photo.height, size=len(photo.content))
 
@@ -67,7 +67,7 @@ def log_create(*, actor, commissioner: Commissioner, served_on: dt.date, kind: s
     today = today or timezone.localdate()
     township = _check(commissioner=commissioner, served_on=served_on, village=village, enterprise=enterprise,
                       kind=kind, content=content, served=served, introduced=introduced, today=today)
-    prepared = prepare_photos(list(photos))  # before anything is written
+    prepared = prepare_photos(list(photos), per="每条服务日志")  # before anything is written
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -78,7 +78,7 @@ def log_create(*, actor, commissioner: Commissioner, served_on: dt.date, kind: s
             log.save()
             _store(log, prepared, written)
     except BaseException:
-        remove_files(written)
+        remove_stored(written)
         raise
     return log
 
@@ -97,7 +97,7 @@ def log_update(*, log: ServiceLog, actor, expected_version: int | None, served_o
     if len(gone) != len(remove_ids):
         raise ServiceError("要删除的照片已不在本日志中，请刷新页面后再试", field="photos")
     kept = log.photos.count() - len(gone)
-    prepared = prepare_photos(list(add_photos), already=kept)
+    prepared = prepare_photos(list(add_photos), already=kept, per="每条服务日志")
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -116,9 +116,9 @@ def log_update(*, log: ServiceLog, actor, expected_version: int | None, served_o
             LogPhoto.objects.filter(pk__in=[p.pk for p in gone]).delete()
             _store(log, prepared, written)
             paths = [p.file for p in gone]
-            transaction.on_commit(lambda: remove_files(paths))
+            transaction.on_commit(lambda: remove_stored(paths))
     except BaseException:
-        remove_files(written)
+        remove_stored(written)
         raise
     return log
 
@@ -131,4 +131,4 @@ def log_delete(*, log: ServiceLog, actor) -> None:
     with transaction.atomic():
         stamp(log, actor, "删除服务日志")
         log.delete()
-        transaction.on_commit(lambda: remove_files(paths))
+        transaction.on_commit(lambda: remove_stored(paths))

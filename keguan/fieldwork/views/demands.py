@@ -78,7 +78,8 @@ def demand_list_view(request: HttpRequest) -> HttpResponse:
     elif form.is_valid():
         d = form.cleaned_data
         filters = DemandFilters(status=d.get("status") or "", township=d["township"].pk if d.get("township") else None,
-                                feedback_missing=d.get("feedback") == "missing", q=(d.get("q") or "").strip())
+                                feedback_missing=d.get("feedback") == "missing", q=(d.get("q") or "").strip(),
+                                done_since=d.get("done_since"), done_until=d.get("done_until"))
     else:
         filters = DemandFilters(invalid=True)
     kit = list_state(request, DEMAND_LIST)
@@ -88,7 +89,7 @@ def demand_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/logs/demands.html", {
         "kit": kit, "form": form, "page": page, "query": querystring_without(request, "page"),
         "filtered": form.is_bound and any(v for k, v in request.GET.items() if k != "page"),
-        "post_url": post_url(user),
+        "post_url": post_url(user), "link_note": form.link_note(),
     })
 
 

@@ -19,6 +19,7 @@ from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
 from keguan.core.excel import xlsx_response
 from keguan.core.history import entries_for
+from keguan.core.images import open_stored
 from keguan.core.lists import BatchAction, Column, ListSpec, filter_summary, register_list, selected_ids
 from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
@@ -47,7 +48,6 @@ from ..selectors.logs import (
     with_photo_counts,
 )
 from ..services.logs import log_create, log_delete, log_update
-from ..services.photos import open_photo
 from . import demands
 
 LOG_LIST = register_list(ListSpec(code="fieldwork.logs", title="服务日志", columns=(
@@ -77,7 +77,8 @@ def _filtered(request: HttpRequest):
             district=d["district"].pk if d.get("district") else None,
             township=d["township"].pk if d.get("township") else None,
             commissioner=d["commissioner"].pk if d.get("commissioner") else None,
-            village=(d.get("village") or "").strip(), month=d.get("month"), kind=d.get("kind") or "", ids=ids)
+            village=(d.get("village") or "").strip(), month=d.get("month"), kind=d.get("kind") or "",
+            since=d.get("since"), until=d.get("until"), introduced=bool(d.get("introduced")), ids=ids)
     else:
         filters = LogFilters(invalid=True)  # a wrong condition shows nothing, never everything
     return form, filters
@@ -101,7 +102,8 @@ def log_list_view(request: HttpRequest, mine: bool = False) -> HttpResponse:
     with_photo_counts(page.object_list)
     context = {
         "kit": kit, "form": form, "page": page, "query": querystring_without(request, "page"),
-        "filtered": bool(_filters_note(form)) or filters.invalid, "mine": mine,
+        "filtered": bool(_filters_note(form) or form.link_note()) or filters.invalid, "mine": mine,
+        "link_note": form.link_note(),
         "can_log": may(user, "fieldwork.log"), "can_export": may(user, "fieldwork.export"),
         "can_import": may(user, "fieldwork.import"),
     }
@@ -247,7 +249,7 @@ def log_photo_view(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse
     _reader(request.user)
     log = log_get(user=request.user, pk=pk)
     photo = log_photo(log=log, photo_pk=photo_pk)
-    response = FileResponse(open_photo(photo.file), content_type="image/jpeg",
+    response = FileResponse(open_stored(photo.file), content_type="image/jpeg",
                             filename=f"服务照片-{log.served_on:%Y%m%d}-{photo.pk}.jpg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
