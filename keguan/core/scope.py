@@ -17,6 +17,8 @@ named ``scope``:
   permission (a 科技特派员 holds ``fieldwork.own``) sees, within its region, only the rows where one of the
   ``lookups`` (``"commissioner__user"``, ``"team__members__commissioner__user"``) is itself: its own service
   logs, its own assignments. Users without the permission are not narrowed by it.
+* A region lookup may pass through a to-many relation (a technology contract's ``sides__district``: the
+  buyer's and the seller's): the row is then visible from either region, once.
 * ``region_levels`` (optional) names the one region level a lookup holds, for lookups whose level the
   model's services enforce (an enterprise's ``district`` is always a county, its ``township`` a township).
   It changes which rows match only for rows that break that rule; declare it nowhere else.
@@ -106,7 +108,10 @@ def scope_q(model: type[models.Model], user: User) -> models.Q | None:
         return models.Q(pk__in=[])
     if not spec.regions:
         return models.Q(pk__in=[])
-    q = _region_filter(spec, spec.region_lookup(region.level), region)
+    lookup = spec.region_lookup(region.level)
+    q = _region_filter(spec, lookup, region)
+    if lookup and _crosses_many(model, lookup):  # a row with two regions (a contract's buyer and seller sides)
+        q = models.Q(pk__in=model._default_manager.filter(q).values("pk"))
     return q if spec.own is None else q & _own_filter(model, spec.own, user)
 
 

@@ -1,0 +1,5 @@
+"""创新平台与人才's URLs."""
+
+app_name = "resources"
+
+urlpatterns: list = []
