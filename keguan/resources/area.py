@@ -1,6 +1,6 @@
 """创新平台与人才: platforms, talent and foreign experts, 产学研 cooperation, and recognitions other than 高企."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, DISTRICT_EDITORS
@@ -23,7 +23,19 @@ PLATFORM_KINDS = (
 register(Area(
     code="resources", title="创新平台与人才", order=50, app="keguan.resources",
     scope_walk="keguan.resources.scope_walk", urls="keguan.resources.urls", url_prefix="resources/",
-    menu=(),
+    indicators="keguan.resources.indicators", report="keguan.resources.report",
+    reminders=("keguan.resources.home.reminders",),
+    demo="keguan.resources.demo.make_resources_demo", demo_order=65, demo_wipe="keguan.resources.demo.wipe",
+    kinds=tuple(f"keguan.resources.exchange.{k}" for k in (
+        "PLATFORMS", "EVALUATIONS", "APPLICATIONS", "TALENT", "EXPERTS", "AGREEMENTS", "RECOGNITIONS")),
+    menu=(
+        Entry("创新平台", "resources:platforms", "building-gear", "resources.view"),
+        Entry("平台申报", "resources:applications", "send-plus", "resources.view"),
+        Entry("人才与团队", "resources:talent", "people", "resources.view"),
+        Entry("外国专家", "resources:experts", "globe2", "resources.view"),
+        Entry("产学研合作", "resources:agreements", "diagram-3", "resources.view"),
+        Entry("称号申报", "resources:recognitions", "patch-check", "resources.view"),
+    ),
     dictionaries=(
         DictKind("platform_kind", "创新平台类型", items=PLATFORM_KINDS, usages=("resources.Platform.kind",
                                                                          "resources.PlatformApplication.kind"),

@@ -94,7 +94,7 @@ class PlatformEvaluation(models.Model):
     history = HistoricalRecords()
 
     scope = ScopeSpec(regions={1: "platform__district"}, region_levels={"platform__district": RegionLevel.COUNTY},
-                      enterprise="platform__enterprise")
+                      enterprise="platform__enterprise", write="resources.manage")
 
     class Meta:
         verbose_name = "平台考核"
@@ -235,7 +235,7 @@ class JointProject(models.Model):
     history = HistoricalRecords()
 
     scope = ScopeSpec(regions={1: "agreement__district"}, region_levels={"agreement__district": RegionLevel.COUNTY},
-                      enterprise="agreement__enterprise")
+                      enterprise="agreement__enterprise", write="resources.manage")
 
     class Meta:
         verbose_name = "合作项目"
