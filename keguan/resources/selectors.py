@@ -297,6 +297,6 @@ def recognition_get(*, user, pk: Any, write: bool = False) -> Recognition:
 
 def recognition_title(r: Recognition) -> str:
     """The title applied for with its level: 省级科技创新型企业, 专精特新 (no level)."""
-    level = "" if r.level == LabelLevel.NONE else LabelLevel(r.level).label if r.level in LabelLevel.values else ""
+    level = LabelLevel(r.level).label if r.level in LabelLevel.values and r.level != LabelLevel.NONE else ""
     kind = LabelKind(r.title).label if r.title in LabelKind.values else r.title
-    return f"{level}{kind}"
+    return kind if kind.startswith(level) else f"{level}{kind}"
