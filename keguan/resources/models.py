@@ -225,6 +225,10 @@ class Agreement(Versioned):
     def __str__(self) -> str:
         return f"{self.local_party}—{self.partner}"
 
+    @property
+    def name(self) -> str:  # what lists name it by (the local party)
+        return self.local_party
+
 
 class JointProject(models.Model):
     agreement = models.ForeignKey(Agreement, verbose_name="合作协议", on_delete=models.CASCADE, related_name="projects")

@@ -26,7 +26,7 @@ from .common import Subject, export, form_page, list_page, own_district, save_fo
 
 RECOGNITION_LIST = register_list(ListSpec(code="resources.recognitions", title="称号申报", selectable=True, columns=(
     Column("name", "企业名称", fixed=True), Column("district", "区县"), Column("title", "称号"), Column("level", "级别"),
-    Column("year", "申报年度"), Column("batch", "批次", default=False), Column("status", "状态"),
+    Column("year", "申报年度"), Column("batch", "批次"), Column("status", "状态"),
     Column("applied_on", "申报日期"), Column("recommended_on", "推荐日期", default=False),
     Column("publicised_on", "公示日期"), Column("decided_on", "认定/结果日期"), Column("reason", "未通过原因", default=False),
 ), actions=(BatchAction("export", "导出所选", "resources:recognitions_export", "resources.export",
