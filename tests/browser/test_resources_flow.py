@@ -1,5 +1,5 @@
-"""称号申报 in a real browser: district staff register a firm's application for 专精特新 from the menu, an illegal
-move is refused in words, then they move it 推荐 → 公示 → 认定; the firm's page shows the label and the section of
+"""称号申报 in a real browser: district staff register a firm's application for 专精特新 from the menu, 未通过 without
+a reason is refused in words, then they move it 推荐 → 公示 → 认定; the firm's page shows the label and the section of
 创新平台与人才; the list counts it; the page fits a phone."""
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ def test_staff_grant_a_title_and_the_firm_shows_the_label(world, page, login_as)
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("称号申报已登记")).to_be_visible()
 
-    # 申报 → 认定 directly is refused in words; nothing changes
-    _move(page, "认定", today)
-    expect(page.get_by_text("不能直接认定")).to_be_visible()
+    # only the legal next steps are offered; 未通过 without a reason is refused in words, nothing changes
+    options = page.get_by_test_id("move-form").get_by_label("下一步").locator("option").all_inner_texts()
+    assert options == ["推荐", "未通过"], options
+    _move(page, "未通过", today)
+    expect(page.get_by_text("未通过须写明原因")).to_be_visible()
     assert not EnterpriseLabel.objects.filter(enterprise=firm, kind="srdi").exists()
 
     _move(page, "推荐", today)
@@ -50,7 +52,8 @@ def test_staff_grant_a_title_and_the_firm_shows_the_label(world, page, login_as)
     # the firm's page shows the label, and the area's section names the application
     page.get_by_role("link", name="企业页面").click()
     expect(page.get_by_text("省级专精特新").first).to_be_visible()
-    expect(page.get_by_text("创新平台与人才")).to_be_visible()
+    expect(page.get_by_role("heading", name="创新平台与人才")).to_be_visible()
+    expect(page.get_by_role("link", name=f"{timezone.localdate().year}年申报省级专精特新")).to_be_visible()
     assert EnterpriseLabel.objects.filter(enterprise=firm, kind="srdi", level="provincial").count() == 1
 
     # the list counts it and fits a phone
