@@ -263,8 +263,9 @@ class Recognition(Versioned):
     ``enterprises.LabelKind``), 申报 → 推荐 → 公示 → 认定 / 未通过, each step dated; 认定 adds the label."""
 
     district = models.ForeignKey("regions.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    # a named relation, so the register's delete check (enterprise_delete_blockers) lists it as a blocker
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="recognitions")
     title = models.CharField("称号", max_length=24)
     level = models.CharField("级别", max_length=12)
     year = models.PositiveSmallIntegerField("申报年度")
