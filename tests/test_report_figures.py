@@ -63,6 +63,8 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
         return _project_independent(code, district, period)
     if code.startswith("fw_"):
         return _fieldwork_independent(code, district, period)
+    if code.startswith("res_"):
+        return _resources_independent(code, district, period)
     raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
 
 
@@ -87,6 +89,43 @@ def _rd_independent(code: str, district: Region, period: Period) -> Decimal | No
     if code == "rd_report_rate":
         return Decimal(len(reported)) / Decimal(len(lines)) * 100 if lines else None
     return sum(reported, Decimal(0)) / Decimal(10000)
+
+
+def _resources_independent(code: str, district: Region, period: Period) -> Decimal:
+    """创新平台与人才's figures counted row by row in Python."""
+    from keguan.resources import models as m
+
+    y, start, end = period.year, period.start, period.end
+    platforms = [p for p in m.Platform.objects.filter(district=district)
+                 if p.approved_year <= y and not (p.status == "revoked" and p.revoked_year <= y)]
+    up = [p for p in platforms if p.level in ("national", "province")]
+    if code == "res_platforms":
+        return Decimal(len(platforms))
+    if code == "res_platforms_up":
+        return Decimal(len(up))
+    if code == "res_erc_up":
+        return Decimal(sum(1 for p in up if p.kind == "erc"))
+    if code == "res_platforms_new":
+        return Decimal(m.Platform.objects.filter(district=district, approved_year=y).count())
+    if code in ("res_talent", "res_teams"):
+        return Decimal(sum(1 for t in m.Talent.objects.filter(district=district, year=y)
+                           if t.is_team == (code == "res_teams")))
+    if code == "res_experts":
+        return Decimal(sum(1 for e in m.ForeignExpert.objects.filter(district=district)
+                           if e.start_on <= end and (e.end_on is None or e.end_on >= end)))
+    signed = [a for a in m.Agreement.objects.filter(district=district) if start <= a.signed_on <= end]
+    if code == "res_agreements":
+        return Decimal(len(signed))
+    if code == "res_agreement_amount":
+        return sum((a.amount or Decimal(0) for a in signed), Decimal(0)) / Decimal(10000)
+    step, _, title = code.removeprefix("res_rec_").partition("_")
+    field = {"applied": "applied_on", "publicised": "publicised_on", "granted": "decided_on"}[step]
+    firms = set()
+    for r in m.Recognition.objects.filter(district=district):
+        day = getattr(r, field)
+        if day and start <= day <= end and (not title or r.title == title) and (step != "granted" or r.status == "granted"):
+            firms.add(r.enterprise_id)
+    return Decimal(len(firms))
 
 
 def _project_independent(code: str, district: Region, period: Period) -> Decimal:

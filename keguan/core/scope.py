@@ -20,6 +20,8 @@ named ``scope``:
 * No scoped row is anchored at a village (村/社区): the region subtree a user's rows are matched against
   stops at townships (a district has thousands of villages); a model whose rows hold a village names the
   lookup's level in ``region_levels``.
+* A region lookup may pass through a to-many relation (a technology contract's ``sides__district``: the
+  buyer's and the seller's): the row is then visible from either region, once.
 * ``region_levels`` (optional) names the one region level a lookup holds, for lookups whose level the
   model's services enforce (an enterprise's ``district`` is always a county, its ``township`` a township).
   It changes which rows match only for rows that break that rule; declare it nowhere else.
@@ -111,7 +113,10 @@ def scope_q(model: type[models.Model], user: User) -> models.Q | None:
         return models.Q(pk__in=[])
     if not spec.regions:
         return models.Q(pk__in=[])
-    q = _region_filter(spec, spec.region_lookup(region.level), region)
+    lookup = spec.region_lookup(region.level)
+    q = _region_filter(spec, lookup, region)
+    if lookup and _crosses_many(model, lookup):  # a row with two regions (a contract's buyer and seller sides)
+        q = models.Q(pk__in=model._default_manager.filter(q).values("pk"))
     return q if spec.own is None else q & _own_filter(model, spec.own, user)
 
 

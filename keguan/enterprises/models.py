@@ -65,6 +65,8 @@ class LabelKind(models.TextChoices):
     LITTLE_GIANT = "little_giant", "科技小巨人"
     PROVINCIAL_INNOVATIVE = "prov_innovative", "省级科技创新型企业"
     INNOVATION_LEADER = "innovation_leader", "创新型领军企业"
+    GAZELLE = "gazelle", "瞪羚企业"
+    CULTURE_TECH = "culture_tech", "文化和科技融合示范基地"
 
 
 class LabelLevel(models.TextChoices):
