@@ -143,14 +143,18 @@ def _match(code: str, name: str) -> Enterprise | None:
 
 
 def _check_actor_district(actor, seller: Region | None, buyer: Region | None) -> None:
-    """A district bureau records contracts its district is a party to (else they would leave its view)."""
-    own = home_district(actor) if actor is not None else None
+    """A bureau records contracts its region is a party to (else they would leave its view): a district's
+    bureau those of its district, the city's those of the city."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    own = getattr(actor, "region", None)
     if own is None:
         return
     for r in (seller, buyer):
         if r is not None and r.path.startswith(own.path):
             return
-    raise ServiceError(f"买方或卖方至少一方须在{own.name}：本局只登记本区县为买方或卖方的技术合同", field="buyer_region")
+    raise ServiceError(f"买方或卖方至少一方须在{own.name}：本局只登记{own.name}为买方或卖方的技术合同",
+                       field="buyer_region")
 
 
 # --- contracts ------------------------------------------------------------------------------------------
