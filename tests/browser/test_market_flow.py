@@ -60,4 +60,4 @@ def test_import_a_contract_register_then_dashboard_and_summary(world, page, logi
     page.select_option("#id_period", str(year))
     page.get_by_role("button", name="生成初稿").click()
     preview = page.locator("#report-preview")
-    expect(preview).to_contain_text("吸纳技术合同成交额88.5万元，输出技术合同成交额20万元，全市排名第一")
+    expect(preview).to_contain_text("吸纳技术合同成交额88.50万元，输出技术合同成交额20万元，全市排名第一")
