@@ -65,7 +65,38 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
         return _fieldwork_independent(code, district, period)
     if code.startswith("res_"):
         return _resources_independent(code, district, period)
+    if code.startswith("mkt_"):
+        return _market_independent(code, district, period)
     raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
+
+
+def _market_independent(code: str, district: Region, period: Period) -> Decimal:
+    """技术市场: read from the contracts themselves (not their sides): 吸纳 when the buyer's region lies in the
+    district, 输出 when the seller's; results, prizes and entries row by row."""
+    from keguan.market.models import Award, Result, TechContract
+
+    wan = Decimal(10000)
+    if code == "mkt_results":
+        return Decimal(sum(1 for r in Result.objects.filter(district=district) if _in(r.registered_on, period)))
+    if code.startswith(("mkt_prizes", "mkt_entries")):
+        whole = period.first_month == 1 and period.last_month == 12
+        rows = [a for a in Award.objects.filter(district=district)
+                if _in(a.awarded_on, period) or (whole and a.awarded_on is None and a.year == period.year)]
+        if code == "mkt_entries":
+            return Decimal(sum(1 for a in rows if a.kind == "contest"))
+        level = code.removeprefix("mkt_prizes").lstrip("_")
+        return Decimal(sum(1 for a in rows if a.prize and (not level or a.level == level)))
+    _, side, measure, *kind = code.split("_")
+    party = "buyer_region" if side == "absorb" else "seller_region"
+    total = Decimal(0)
+    for c in TechContract.objects.select_related(party):
+        region = getattr(c, party)
+        if region is None or not region.path.startswith(district.path) or not _in(c.registered_on, period):
+            continue
+        if kind and c.kind != kind[0]:
+            continue
+        total += 1 if measure == "n" else (c.contract_amount if measure == "c" else c.transaction_amount) / wan
+    return total
 
 
 RD_CODES = {"rd_round_firms", "rd_reported_firms", "rd_report_rate", "rd_reported"}

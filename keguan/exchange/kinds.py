@@ -264,6 +264,9 @@ class ImportKind(ABC):
     import_perm: str = ""
     export_perm: str = ""
     region_level: int = 3  # RegionLevel.COUNTY
+    # other levels an import may also go to (技术合同: the city's whole register, or one district's); the
+    # upload page offers the user's regions of every level listed
+    also_levels: tuple[int, ...] = ()
     instructions: tuple[str, ...] = ()  # lines for the upload page and the template's 填写说明 sheet
     params: tuple[Param, ...] = ()
     field_headers: Mapping[str, str] = {}  # ServiceError.field → header, for fields no column names
@@ -316,6 +319,11 @@ class ImportKind(ABC):
         return out
 
     # ------------------------------------------------------------------ derived, not to be overridden
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """The region levels an import of this kind may go to."""
+        return (self.region_level, *self.also_levels)
 
     @property
     def headers(self) -> list[str]:

@@ -44,7 +44,7 @@ def background_rows() -> int:
 
 def target_regions(user, kind: ImportKind):
     """The regions of the kind's level in the user's scope: where the user's imports may go."""
-    return scoped(Region, user).filter(level=kind.region_level).order_by("code")
+    return scoped(Region, user).filter(level__in=kind.levels).order_by("level", "code")
 
 
 def context_for(run: ImportRun, kind: ImportKind) -> Context:
@@ -81,7 +81,7 @@ def _fail(run: ImportRun, errors: list, status: str = RunStatus.FAILED, message:
 @transaction.atomic
 def run_create(*, kind: ImportKind, user, region: Region, data: bytes, filename: str,
                params: dict[str, str] | None = None) -> ImportRun:
-    if region.level != kind.region_level:
+    if region.level not in kind.levels:
         raise ServiceError("导入的目标区划级别不对", field="region")
     if len(data) > MAX_UPLOAD:
         raise ServiceError(f"文件不能超过{MAX_UPLOAD // 1048576}MB", field="file")

@@ -50,6 +50,9 @@ class TechContract(Versioned):
     buyer_code = models.CharField("买方统一社会信用代码", max_length=18, blank=True)
     buyer_region = models.ForeignKey("regions.Region", verbose_name="买方所在地区", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    seller_area = models.CharField("卖方所在地区（原文）", max_length=100, blank=True,
+                                   help_text="登记表上写的地区；不在区划库中的地区（外省）只记在这里")
+    buyer_area = models.CharField("买方所在地区（原文）", max_length=100, blank=True)
     seller_enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="卖方（企业库）", null=True,
                                           blank=True, on_delete=models.SET_NULL, related_name="+")
     buyer_enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="买方（企业库）", null=True,
@@ -64,7 +67,7 @@ class TechContract(Versioned):
 
     # visible from the city and the district of either side (keguan.core.scope: a to-many region lookup)
     scope = ScopeSpec(write="market.manage", regions={1: "sides__city", 3: "sides__district"},
-                      region_levels={"sides__district": RegionLevel.COUNTY})
+                      region_levels={"sides__city": RegionLevel.CITY, "sides__district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "技术合同"
@@ -91,14 +94,20 @@ class ContractSide(models.Model):
     contract_amount = models.DecimalField("合同成交额（元）", **MONEY)
     transaction_amount = models.DecimalField("技术交易额（元）", **MONEY)
 
-    scope = ScopeSpec(regions={1: "city", 3: "district"}, region_levels={"district": RegionLevel.COUNTY})
+    scope = ScopeSpec(regions={1: "city", 3: "district"},
+                      region_levels={"city": RegionLevel.CITY, "district": RegionLevel.COUNTY})
 
     class Meta:
         verbose_name = "合同计数"
         verbose_name_plural = "合同计数（吸纳/输出）"
         constraints = [models.UniqueConstraint(fields=["contract", "side", "city"], name="one_side_per_city")]
         indexes = [models.Index(fields=["district", "side", "registered_on"]),
-                   models.Index(fields=["city", "side", "registered_on"])]
+                   models.Index(fields=["city", "side", "registered_on"]),
+                   # the totals page of a city reads a year of its sides from this index alone (covering)
+                   models.Index(fields=["city", "registered_on", "district", "side", "contract_amount",
+                                        "transaction_amount"], name="market_side_city_totals"),
+                   models.Index(fields=["district", "registered_on", "side", "contract_amount", "transaction_amount"],
+                                name="market_side_district_totals")]
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.get_side_display()}"

@@ -114,7 +114,7 @@ class Command(BaseCommand):
         from keguan.core.scope import scoped
         from keguan.regions.models import Region
 
-        regions = Region.objects.filter(level=kind.region_level)
+        regions = Region.objects.filter(level__in=kind.levels)
         if actor is not None:
             regions = scoped(regions, actor)
         if code:

@@ -1,0 +1,26 @@
+"""Shared bits of the market views: the districts a user may filter by, query-string helpers."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from keguan.core.scope import covers_districts, home_district
+from keguan.enterprises.selectors import districts_in_scope
+
+
+def filter_districts(user):
+    """The districts a city user filters by; None for a district user (it sees its own)."""
+    return districts_in_scope(user=user) if covers_districts(user) else None
+
+
+def record_districts(user):
+    """The districts a user files new results/awards in: None when it is a district's (its own)."""
+    return None if home_district(user) is not None else districts_in_scope(user=user)
+
+
+def scope_name(user) -> str:
+    return user.region.name if getattr(user, "region", None) else "全部"
+
+
+def stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
