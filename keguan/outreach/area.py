@@ -35,6 +35,7 @@ NEED_CATEGORIES = (
 register(Area(
     code="outreach", title="科技活动与企业服务", order=45, app="keguan.outreach",
     scope_walk="keguan.outreach.scope_walk", urls="keguan.outreach.urls", url_prefix="outreach/",
+    indicators="keguan.outreach.indicators", report="keguan.outreach.report",
     menu=(),
     dictionaries=(
         DictKind("event_kind", "科技活动类型", items=EVENT_KINDS, usages=("outreach.Event.kind",),
