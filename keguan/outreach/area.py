@@ -1,7 +1,7 @@
 """科技活动与企业服务: events and outreach, visits to enterprises, questionnaire rounds and the enterprise needs
 ledger (需求台账)."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, DISTRICT_EDITORS, ENTERPRISE, TOWNSHIP
@@ -36,7 +36,14 @@ register(Area(
     code="outreach", title="科技活动与企业服务", order=45, app="keguan.outreach",
     scope_walk="keguan.outreach.scope_walk", urls="keguan.outreach.urls", url_prefix="outreach/",
     indicators="keguan.outreach.indicators", report="keguan.outreach.report",
-    menu=(),
+    menu=(
+        Entry("科技活动", "outreach:events", "megaphone", "outreach.view"),
+        Entry("活动日历", "outreach:event_calendar", "calendar-event", "outreach.view"),
+    ),
+    kinds=(
+        "keguan.outreach.exchange.events.EVENTS",
+    ),
+    demo="keguan.outreach.demo.make", demo_order=70, demo_wipe="keguan.outreach.demo.wipe",
     dictionaries=(
         DictKind("event_kind", "科技活动类型", items=EVENT_KINDS, usages=("outreach.Event.kind",),
                  description="科技活动的类型；工作总结按类型归纳活动（新增的类型按“其他”写入总结）"),

@@ -19,8 +19,11 @@ Every text a persona must not see carries the word of its place ("甲区", "乙�
 from __future__ import annotations
 
 import datetime as dt
+import io
 
-from keguan.core.scope_walk import SceneContext, Walk
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from keguan.core.scope_walk import EDITORS, MANAGERS, TODAY, SceneContext, Walk, Write, status
 
 from ..models import (
     Answer,
@@ -139,7 +142,43 @@ def _leaks(kind: str, obj) -> list[str]:
     return []
 
 
+def _png() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 6), "teal").save(buf, "PNG")
+    return SimpleUploadedFile("范围测试.png", buf.getvalue(), content_type="image/png")
+
+
+def _new_event(township) -> dict:
+    return {"kind": "countryside", "role": "host", "title": "范围测试活动", "starts_on": TODAY,
+            "township": township.pk, "participants": "100", "material_brochure": "500"}
+
+
+def _edit_event(e) -> dict:
+    return {"kind": e.kind, "role": e.role, "title": "范围测试改名", "starts_on": e.starts_on.isoformat(),
+            "township": e.township_id or "", "participants": "10", "version": e.version}
+
+
+VIEWERS = MANAGERS | {"town"}
+EVENT_PAGES = ("event", "event_edit", "event_delete", "event_photos_add")
+
 WALK = Walk(
+    pk_kinds={**{f"outreach:{n}": "ow_event" for n in EVENT_PAGES},
+              "outreach:event_photo": "ow_event_photo", "outreach:event_photo_remove": "ow_event_photo"},
+    writes={
+        "outreach:event_create": Write(EDITORS, _new_event, target="township"),
+        "outreach:event_edit": Write(EDITORS, _edit_event),
+        "outreach:event_delete": Write(EDITORS, lambda e: {}),
+        "outreach:event_photos_add": Write(EDITORS, lambda e: {"photos": _png(), "caption": "范围测试"}),
+        "outreach:event_photo_remove": Write(EDITORS, lambda p: {}),
+    },
+    page_shows={"outreach:events": "ow_event", "outreach:events_export": "ow_event"},
+    page_status={
+        "outreach:events": status(VIEWERS), "outreach:event_calendar": status(VIEWERS),
+        "outreach:events_export": status(MANAGERS), "outreach:event_create": status(EDITORS),
+        "outreach:event_firm_search": status(EDITORS),
+    },
     anchors=ANCHORS,
     district_records=KINDS,
     anchored_records=KINDS,
