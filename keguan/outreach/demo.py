@@ -108,9 +108,8 @@ def make(*, districts: list[Region], today: dt.date, seed: int = 2024) -> int:
                     if starts is None:
                         continue
                     town = rng.choice(towns[district.pk]) if towns.get(district.pk) and kind == "countryside" else None
-                    title = rng.choice(titles).format(year=year, district=name, town=town.name if town else name)
-                    if per_year > 1:
-                        title += f"（第{n + 1}场）" if kind != "countryside" else ""
+                    title = titles[(n + year) % len(titles)].format(year=year, district=name,
+                                                                    town=town.name if town else name)
                     lo, hi = people
                     e = Event(
                         region=district, township=town, kind=kind, role=role, title=title[:150],

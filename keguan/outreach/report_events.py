@@ -20,9 +20,10 @@ HEADING = "加强科普宣传和企业服务，营造浓厚科技创新氛围"
 POPSCI = ("组织开展", (("science_week", "科技活动周活动"), ("popsci_day", "全国科普日活动"),
                      ("countryside", "科技下乡活动")))
 TRAINING = ("举办", (("training", "培训班"), ("policy", "政策宣讲会")))
-EXCHANGE = ("组织召开", (("symposium", "座谈会、调研会"), ("matchmaking", "对接会"), ("roadshow", "路演活动"),
-                     ("expo", "展会"), ("contest", "创新创业竞赛")))
-MATERIALS = (("brochure", "宣传册"), ("leaflet", "明白纸"), ("book", "科普图书"), ("board", "展板"), ("other", "其他资料"))
+# the exchange kinds, each with its verb (consecutive kinds with the same verb share it: 参加展会1场、创新创业竞赛1场)
+EXCHANGE = ((("symposium", "召开", "座谈会、调研会"), ("matchmaking", "举办", "对接会"), ("roadshow", "开展", "路演活动"),
+             ("expo", "参加", "展会"), ("contest", "参加", "创新创业竞赛")))
+MATERIALS = (("brochure", "宣传册"), ("leaflet", "明白纸"), ("book", "科普图书"), ("other", "其他资料"))  # (展板 are shown)
 TOP_NARRATIVES = 5
 MATCHING = ("matchmaking", "roadshow", "expo", "contest")
 
@@ -55,6 +56,9 @@ def _popsci(ctx) -> Paragraph | None:
         for i, (kind, word) in enumerate(handed):
             p.add("、" if i else "").add(word).fig(ctx.about_fig(f"event_material_{kind}"))
         wrote = True
+    if ctx.has("event_material_board"):
+        p.add("，" if wrote else "").add("展出科普展板").fig(ctx.about_fig("event_material_board"))
+        wrote = True
     if ctx.has("event_participants"):
         p.add("，" if wrote else "").add("服务群众").fig(ctx.about_fig("event_participants", one=False))
         wrote = True
@@ -75,11 +79,15 @@ def _training(ctx) -> Paragraph | None:
 
 
 def _exchange(ctx) -> Paragraph | None:
-    if not _any(ctx, EXCHANGE):
+    held = [(kind, verb, noun) for kind, verb, noun in EXCHANGE if ctx.has(f"events_kind_{kind}")]
+    if not held:
         return None
     words = lead(ctx.trend("event_firms"), up="产学研交流对接日益活跃", steady="搭建产学研用交流对接平台")
     p = Paragraph(area=AREA).add(f"{words}。")
-    _kinds(ctx, p, EXCHANGE)
+    last = ""
+    for i, (kind, verb, noun) in enumerate(held):
+        p.add(("、" if verb == last else "，" + verb) if i else verb).add(noun).fig(ctx.fig(f"events_kind_{kind}"))
+        last = verb
     if ctx.has("event_firms"):
         p.add("，组织").fig(ctx.fig("event_firms")).add("企业参与交流对接")
     return p.add("。")
@@ -109,7 +117,7 @@ def notable_events(ctx) -> list[Narrative]:
             text = f"组织{e.n}家企业参加{title}" if e.n else f"组织参加{title}"
             words = "积极组织企业参加各类科技创新活动"
         else:
-            text = f"举办{title}，{e.n}家企业参加" + (f"，参与群众{e.participants}人次" if e.participants else "")
+            text = f"举办{title}，{e.n}家企业参加"
             words = "开展技术对接和科技成果转化服务活动"
         out.append(Narrative(area=AREA, on=e.starts_on, lead=words, text=text,
                              url=reverse("outreach:event", kwargs={"pk": e.pk})))

@@ -181,7 +181,7 @@ def test_list_filters_export_and_calendar(world, client):
     assert len(list(load_workbook(io.BytesIO(selected.content)).worksheets[0].iter_rows())) == 3
     cal = client.get(reverse("outreach:event_calendar"), {"month": "2025-05"})
     assert cal.status_code == 200 and cal.context["count"] == 1
-    days = dict(cal.context["days"])
+    days = {d: evs for d, evs, _more in cal.context["days"]}
     assert dt.date(2025, 5, 24) in days and dt.date(2025, 5, 25) not in days
     # the township liaison sees the events held in its township only; the city sees both districts
     client.force_login(world.town)

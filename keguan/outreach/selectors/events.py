@@ -14,6 +14,7 @@ from keguan.core.scope import get_for_user, home_district, scoped
 from keguan.enterprises.models import Enterprise
 
 from ..models import Event, EventFirm, EventMaterial, EventPhoto, MaterialKind
+from ..services.events import MAX_DAYS
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,10 @@ def event_list(*, user, filters: EventFilters = EventFilters()) -> QuerySet[Even
         qs = qs.filter(kind=f.kind)
     if f.role:
         qs = qs.filter(role=f.role)
-    if f.since:  # events that run into the range (a three-day 科技活动周 starting the day before counts)
-        qs = qs.filter(Q(ends_on__gte=f.since) | Q(ends_on__isnull=True, starts_on__gte=f.since))
+    if f.since:  # events that run into the range (a three-day 科技活动周 starting the day before counts); an
+        # event lasts less than MAX_DAYS, so the range on starts_on lets the index find them
+        qs = qs.filter(starts_on__gte=f.since - dt.timedelta(days=MAX_DAYS)).filter(
+            Q(ends_on__gte=f.since) | Q(ends_on__isnull=True, starts_on__gte=f.since))
     if f.until:
         qs = qs.filter(starts_on__lte=f.until)
     if f.district:
@@ -90,14 +93,20 @@ def export_rows(qs: QuerySet[Event]):
     )
 
 
-def events_in_month(*, user, year: int, month: int, filters: EventFilters = EventFilters()) -> dict[dt.date, list[Event]]:
-    """The month's events (those running on any of its days) by day, an event of several days on each."""
+CALENDAR_ROWS = 5000  # a month of a whole city's events is read as plain values, at most this many
+
+
+def events_in_month(*, user, year: int, month: int, filters: EventFilters = EventFilters()) -> dict[dt.date, list[dict]]:
+    """The month's events (those running on any of its days) by day, an event of several days on each; each as
+    a dict of pk, title, kind, starts_on, ends_on."""
     first, last = month_range(year, month)
     shown = EventFilters(**{**filters.__dict__, "since": first, "until": last})
-    out: dict[dt.date, list[Event]] = {}
-    for e in event_list(user=user, filters=shown).order_by("starts_on", "id")[:2000]:
-        day = max(e.starts_on, first)
-        end = min(e.ends_on or e.starts_on, last)
+    out: dict[dt.date, list[dict]] = {}
+    rows = (event_list(user=user, filters=shown).select_related(None).order_by("starts_on", "id")
+            .values("pk", "title", "kind", "starts_on", "ends_on")[:CALENDAR_ROWS])
+    for e in rows:
+        day = max(e["starts_on"], first)
+        end = min(e["ends_on"] or e["starts_on"], last)
         while day <= end:
             out.setdefault(day, []).append(e)
             day += dt.timedelta(days=1)

@@ -25,6 +25,7 @@ from ..models import Event, EventFirm, EventMaterial, EventPhoto, EventRole, Fir
 
 MAX_COUNT = 10_000_000  # a count above this is a typing mistake
 MAX_FIRMS = 200
+MAX_DAYS = 92  # an event lasts at most a quarter (lets the list find a month's events by a range on starts_on)
 PHOTO_FOLDER = "events"
 
 
@@ -70,6 +71,8 @@ def _check(region: Region, data: EventData) -> None:
         raise ServiceError("请填写活动名称", field="title")
     if data.ends_on is not None and data.ends_on < data.starts_on:
         raise ServiceError("结束日期不能早于开始日期", field="ends_on")
+    if data.ends_on is not None and (data.ends_on - data.starts_on).days >= MAX_DAYS:
+        raise ServiceError(f"一项活动最长{MAX_DAYS}天；持续更久的工作请按阶段分别登记", field="ends_on")
     if data.township is not None and (data.township.parent_id != region.pk or data.township.level != RegionLevel.TOWNSHIP):
         raise ServiceError(f"乡镇/街道须为{region.name}的乡镇/街道", field="township")
     for name, label in (("participants", "参与人数"), ("trainees", "培训人数"), ("questions", "解答咨询")):

@@ -56,6 +56,7 @@ EVENT_LIST = register_list(ListSpec(
     actions=(BatchAction("export", "导出所选", "outreach:events_export", "outreach.export", "file-earmark-excel"),),
 ))
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+DAY_ROWS = 4  # events shown in a day's cell; the rest as "另N项", a link to the list of that day
 
 
 def _filter_form(request: HttpRequest) -> EventFilterForm:
@@ -128,14 +129,15 @@ def event_calendar_view(request: HttpRequest) -> HttpResponse:
     by_day = events_in_month(user=user, year=year, month=month)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append([(d, d.month == month, by_day.get(d, [])) for d in week])
+        weeks.append([(d, d.month == month, by_day.get(d, [])[:DAY_ROWS], max(0, len(by_day.get(d, [])) - DAY_ROWS))
+                      for d in week])
     first = dt.date(year, month, 1)
     prev = (first - dt.timedelta(days=1)).replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    days = sorted((d, evs) for d, evs in by_day.items())
+    days = sorted(((d, evs[:DAY_ROWS], max(0, len(evs) - DAY_ROWS)) for d, evs in by_day.items()), key=lambda x: x[0])
     return render(request, "outreach/events/calendar.html", {
         "weeks": weeks, "weekdays": WEEKDAYS, "first": first, "prev": prev, "next": nxt, "today": today,
-        "kinds": _kinds(), "days": days, "count": len({e.pk for evs in by_day.values() for e in evs}),
+        "kinds": _kinds(), "days": days, "count": len({e["pk"] for evs in by_day.values() for e in evs}),
         "can_manage": _can_manage(user),
     })
 
@@ -240,8 +242,8 @@ def event_photos_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def event_photo_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     demand(user, "outreach.manage")
-    photo = photo_get(user=user, pk=pk, write=True)
-    event_pk = photo.event_id
+    photo = photo_get(user=user, pk=pk)
+    event_pk = event_get(user=user, pk=photo.event_id, write=True).pk  # (who may change the event, its photos)
     event_photo_remove(actor=user, photo=photo)
     messages.success(request, "已删除照片")
     return redirect(reverse("outreach:event", kwargs={"pk": event_pk}) + "#photos")
