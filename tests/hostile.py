@@ -135,7 +135,7 @@ def plant_everywhere() -> dict[str, Plant]:
         label = label_of(model, f)
         if label in SKIPPED:
             continue
-        tag = f"kg{len(plants):02d}"
+        tag = f"kg{len(plants):03d}"  # (three digits: no tag is the start of another, "kg05" of "kg050")
         room = f.max_length - (_suffix_room(model) if _unique(model, f) else 0) if f.max_length else None
         text, fragment = payload_for(tag, LEADS[i % len(LEADS)], room)
         plants[label] = Plant(label, tag, text, fragment)

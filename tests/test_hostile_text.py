@@ -93,6 +93,7 @@ NOT_SHOWN: dict[str, str] = {
     "projects.CallAttachment.path": "where an uploaded file is stored (the page names the file, not its path)",
     "projects.CallAttachment.kind": "the file type read from the content (pdf, docx …): the page names the file",
     "projects.ApplicationFile.kind": "the file type read from the content (pdf, docx …): the page names the file",
+    "outreach.EventPhoto.file": "where an event's photo is stored (the page shows the photo through its own URL)",
 }
 
 UPLOAD = Plant("import upload", "kgup", *payload_for("kgup", "=", None))

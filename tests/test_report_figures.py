@@ -19,6 +19,7 @@ from keguan.indicators.services import target_set
 from keguan.regions.models import Region
 from keguan.reports.builder import build_draft
 from keguan.reports.models import IssueItem, PlanItem
+from keguan.reports.phrasing import about
 from keguan.rules.periods import Period
 from tests.conftest import credit_code
 
@@ -67,6 +68,8 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
         return _resources_independent(code, district, period)
     if code.startswith("mkt_"):
         return _market_independent(code, district, period)
+    if code.startswith("event"):
+        return _event_independent(code, district, period)
     raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
 
 
@@ -261,6 +264,28 @@ def _fieldwork_count(f, district: Region, period: Period) -> Decimal:
                        and c.pk not in logged))
 
 
+def _event_independent(code: str, district: Region, period: Period) -> Decimal:
+    """科技活动's figures, read event by event (the district's events that start in the period)."""
+    from keguan.outreach.models import Event
+
+    events = [e for e in Event.objects.filter(region=district).prefetch_related("materials", "firms")
+              if _in(e.starts_on, period)]
+    if code == "events_total":
+        return Decimal(len(events))
+    if code.startswith("events_kind_"):
+        return Decimal(sum(1 for e in events if e.kind == code.removeprefix("events_kind_")))
+    if code in ("event_participants", "event_trainees", "event_questions"):
+        return Decimal(sum(getattr(e, code.removeprefix("event_")) for e in events))
+    if code == "event_materials":
+        return Decimal(sum(m.count for e in events for m in e.materials.all()))
+    if code.startswith("event_material_"):
+        kind = code.removeprefix("event_material_")
+        return Decimal(sum(m.count for e in events for m in e.materials.all() if m.kind == kind))
+    if code == "event_firms":
+        return Decimal(len({f.enterprise_id for e in events for f in e.firms.all()}))
+    raise AssertionError(f"the test does not know indicator {code}")
+
+
 def _in(day, period: Period) -> bool:
     return day is not None and period.start <= day <= period.end
 
@@ -373,6 +398,9 @@ def check_figures(draft, district: Region, period: Period) -> int:
                 f"a figure with no records behind it is stated: {f}"
             if f.text.endswith("%"):
                 assert _written(f.text) == (own).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"), f
+            elif f.indicator.startswith("event"):  # counts with their measure words, large ones as 一万余本
+                measure = indicators.get(f.indicator).measure
+                assert f.text in {f"{int(own)}{measure}", about(int(own), measure), about(int(own), measure, one=False)}, f
             else:
                 written = _written(f.text)
                 assert written == own.quantize(Decimal("0.01") if "." in f.text else Decimal(1)), f

@@ -1,0 +1,1 @@
+"""科技活动与走访服务: forms by subject (events, ledger)."""

@@ -1,0 +1,1 @@
+"""科技活动与走访服务: services by subject (events, ledger)."""

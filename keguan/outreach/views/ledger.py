@@ -1,0 +1,5 @@
+"""Pages of 科技活动与企业服务 (ledger)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
