@@ -13,6 +13,10 @@ named ``scope``:
 * ``write`` (optional) names the permission (``keguan.core.permissions``) that lets a user change the rows
   in its scope; a model may instead define ``writable_by(user)`` for a finer rule. Without either, rows in
   scope are read-only to everyone but the system administrator.
+* ``own`` (optional): ``(permission, lookups)`` for rows that belong to a person. A user holding that
+  permission (a 科技特派员 holds ``fieldwork.own``) sees, within its region, only the rows where one of the
+  ``lookups`` (``"commissioner__user"``, ``"team__members__commissioner__user"``) is itself: its own service
+  logs, its own assignments. Users without the permission are not narrowed by it.
 * ``region_levels`` (optional) names the one region level a lookup holds, for lookups whose level the
   model's services enforce (an enterprise's ``district`` is always a county, its ``township`` a township).
   It changes which rows match only for rows that break that rule; declare it nowhere else.
@@ -46,6 +50,7 @@ class ScopeSpec:
     enterprise: str | None = None
     region_levels: dict[str, int] = field(default_factory=dict)
     write: str | None = None
+    own: tuple[str, tuple[str, ...]] | None = None
 
     def region_lookup(self, level: int) -> str:
         if not self.regions:
@@ -101,7 +106,35 @@ def scope_q(model: type[models.Model], user: User) -> models.Q | None:
         return models.Q(pk__in=[])
     if not spec.regions:
         return models.Q(pk__in=[])
-    return _region_filter(spec, spec.region_lookup(region.level), region)
+    q = _region_filter(spec, spec.region_lookup(region.level), region)
+    return q if spec.own is None else q & _own_filter(model, spec.own, user)
+
+
+def _own_filter(model: type[models.Model], own: tuple[str, tuple[str, ...]], user: User) -> models.Q:
+    """The rows of ``model`` that are ``user``'s own, when it holds the permission that narrows it to them."""
+    from .permissions import may
+
+    code, lookups = own
+    if not may(user, code):
+        return models.Q()
+    if len(lookups) == 1 and not _crosses_many(model, lookups[0]):
+        return models.Q(**{lookups[0]: user.pk})
+    either = models.Q()
+    for lookup in lookups:
+        either |= models.Q(**{lookup: user.pk})
+    return models.Q(pk__in=model._default_manager.filter(either).values("pk"))
+
+
+def _crosses_many(model: type[models.Model], lookup: str) -> bool:
+    """Whether ``lookup`` passes through a to-many relation (filtering on it directly would repeat rows)."""
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def scoped(qs: models.QuerySet[M] | type[M], user: User) -> models.QuerySet[M]:

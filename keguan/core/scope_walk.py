@@ -116,3 +116,33 @@ def enterprise_anchor(e) -> tuple[Any, int | None]:
 
 # The workbench's own page: every signed-in persona has a home page (enterprise users are sent to their firm).
 WALK = Walk(page_status={"core:home": status(set(PERSONAS))})
+
+
+def combine(*parts: Walk) -> Walk:
+    """One area's walk from its parts' (an area built in parts keeps one ``Walk`` per part): their dictionaries
+    merged, their record kinds, scenes and leak lists joined."""
+
+    def union(attr: str) -> dict:
+        out: dict = {}
+        for part in parts:
+            out.update(getattr(part, attr))
+        return out
+
+    def scene(ctx: SceneContext) -> dict:
+        out: dict = {}
+        for part in parts:
+            if part.scene is not None:
+                out.update(part.scene(ctx))
+        return out
+
+    def leaks(kind: str, obj) -> list[str]:
+        return [text for part in parts if part.leaks is not None for text in part.leaks(kind, obj)]
+
+    return Walk(
+        pk_kinds=union("pk_kinds"), kwargs=union("kwargs"), writes=union("writes"), page_shows=union("page_shows"),
+        page_status=union("page_status"), anchors=union("anchors"),
+        session_urls=frozenset().union(*(p.session_urls for p in parts)),
+        district_records=tuple(k for p in parts for k in p.district_records),
+        region_records=tuple(k for p in parts for k in p.region_records),
+        scene=scene, leaks=leaks,
+    )

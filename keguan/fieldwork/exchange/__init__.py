@@ -1,0 +1,1 @@
+"""科技特派员: exchange by subject (roster, logs, letters)."""

@@ -1,0 +1,1 @@
+"""科技特派员: forms by subject (roster, logs, letters)."""

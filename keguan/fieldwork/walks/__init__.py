@@ -1,0 +1,1 @@
+"""科技特派员: walks by subject (roster, logs, letters)."""
