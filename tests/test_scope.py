@@ -52,6 +52,7 @@ from keguan.accounts.models import LoginLog, Organisation, Role, User
 from keguan.accounts.scope_walk import new_organisation, new_user
 from keguan.accounts.services import bureau_ensure, organisation_create, user_create
 from keguan.core import areas
+from keguan.core.permissions import may
 from keguan.core.scope import ScopeSpec, get_for_user, scoped
 from keguan.core.scope_walk import EDITORS, MANAGERS, PERSONAS, REPORTERS, Fixed, Kwarg, SceneContext, Walk
 from keguan.enterprises.models import Enterprise, Stage
@@ -97,14 +98,17 @@ SESSION_URLS = frozenset().union(*(w.session_urls for _, w in WALKS))
 PAGE_SHOWS: dict[str, str] = _merged("page_shows")
 # Status of the list/export/entry pages for each persona (after following redirects).
 PAGE_STATUS: dict[str, dict[str, int]] = _merged("page_status")
-# model label -> (the finest region the row belongs to, the enterprise it belongs to)
-ANCHORS: dict[str, Callable[[Any], tuple[Region | None, int | None]]] = _merged("anchors")
+# model label -> (the finest region the row belongs to, the enterprise it belongs to[, the user(s) owning it])
+ANCHORS: dict[str, Callable[[Any], tuple]] = _merged("anchors")
 # Records a bureau keeps for its own region (work summaries, plans …): one per bureau place below; a persona
 # sees those of the regions it sees and writes those of its own bureau (PLACE_OF) only.
 REGION_RECORDS = tuple(k for _, w in WALKS for k in w.region_records)
 # Records of a district bureau (研发经费填报 rounds, 培育库 …), one per district: a persona sees those of the
 # districts it sees; its own district's (OWN) are the ones it works on.
 DISTRICT_RECORDS = tuple(k for _, w in WALKS for k in w.district_records)
+# District records whose rows belong to a township or to a person: who sees each follows its model's anchor.
+ANCHORED_RECORDS = tuple(k for _, w in WALKS for k in w.anchored_records)
+assert set(ANCHORED_RECORDS) <= set(DISTRICT_RECORDS), "anchored_records must be district_records too"
 
 # --------------------------------------------------------------------------------------------------------
 # Who sees what: written out by hand from the fixture, independent of keguan.core.scope.
@@ -331,6 +335,9 @@ class Scene:
     def visible(self, persona: str, kind: str) -> set[str]:
         if kind in REGION_RECORDS:
             return set(RECORD_PLACES) & VISIBLE[persona]["region"]
+        if kind in ANCHORED_RECORDS:
+            user = self.personas[persona]
+            return {k for k, obj in self.objects[kind].items() if _expected_visible(user, type(obj), obj)}
         if kind in DISTRICT_RECORDS:
             return set(DISTRICTS) & VISIBLE[persona]["region"]
         return VISIBLE[persona][kind]
@@ -691,10 +698,18 @@ def _expected_visible(user, model: type[models.Model], obj: models.Model) -> boo
         return False
     if user.is_superuser:
         return True
-    region, enterprise_id = ANCHORS[model._meta.label](obj)
+    anchor = ANCHORS[model._meta.label](obj)
+    region, enterprise_id = anchor[:2]
     if user.role == Role.ENTERPRISE:
         return enterprise_id is not None and enterprise_id == user.enterprise_id
-    return region is not None and user.region is not None and region.is_within(user.region)
+    if not (region is not None and user.region is not None and region.is_within(user.region)):
+        return False
+    if len(anchor) > 2 and model.scope.own is not None and may(user, model.scope.own[0]):
+        # a row a person owns (ScopeSpec.own): a user holding the model's "own" permission sees only its own
+        owners = anchor[2]
+        owners = set(owners) if isinstance(owners, (set, frozenset, list, tuple)) else {owners}
+        return user.pk in owners
+    return True
 
 
 

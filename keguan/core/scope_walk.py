@@ -17,7 +17,12 @@ checks that nothing leaks and nothing is written. It knows nothing of any area b
 * ``scene``: adds the area's records to the walker's scene — one per district (``district_records``) or per
   bureau (``region_records``), keyed as the scene's places ("city", "a", "b", "far_district") — and
   ``leaks``: the strings that identify one of its records (its title, notes) and must never reach a persona
-  who may not see it.
+  who may not see it;
+* ``anchored_records``: district records (also listed in ``district_records``) whose rows are not simply
+  their district's: rows of a township, rows a person owns (``ScopeSpec.own``). Who sees each is then
+  decided by its model's anchor, and their keys are free ("a", "a_other", "b"); a persona's own is still
+  the one under its district's key. An anchor may return a third element, the id (or a set of ids) of the
+  user(s) owning the row: a persona holding the model's ``own`` permission sees only the rows it owns.
 
 The walker fails when a URL or a scoped model is not covered, so a new area cannot forget its walk.
 
@@ -97,8 +102,9 @@ class Walk:
     session_urls: frozenset[str] = frozenset()
     page_shows: dict[str, str] = field(default_factory=dict)
     page_status: dict[str, dict[str, int]] = field(default_factory=dict)
-    anchors: dict[str, Callable[[Any], tuple[Any, int | None]]] = field(default_factory=dict)
+    anchors: dict[str, Callable[[Any], tuple]] = field(default_factory=dict)
     district_records: tuple[str, ...] = ()
+    anchored_records: tuple[str, ...] = ()
     region_records: tuple[str, ...] = ()
     scene: Callable[[SceneContext], dict[str, dict[str, Any]]] | None = None
     leaks: Callable[[str, Any], list[str]] | None = None
@@ -144,5 +150,6 @@ def combine(*parts: Walk) -> Walk:
         session_urls=frozenset().union(*(p.session_urls for p in parts)),
         district_records=tuple(k for p in parts for k in p.district_records),
         region_records=tuple(k for p in parts for k in p.region_records),
+        anchored_records=tuple(k for p in parts for k in p.anchored_records),
         scene=scene, leaks=leaks,
     )
