@@ -5,3 +5,10 @@ class OutreachConfig(AppConfig):
     name = "keguan.outreach"
     label = "outreach"
     verbose_name = "科技活动与企业服务"
+
+    def ready(self) -> None:
+        from keguan.enterprises import hooks
+
+        from .firm_ledger import firm_section as ledger_section
+
+        hooks.register_firm_section(ledger_section)

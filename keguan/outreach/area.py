@@ -1,7 +1,7 @@
 """科技活动与企业服务: events and outreach, visits to enterprises, questionnaire rounds and the enterprise needs
 ledger (需求台账)."""
 
-from keguan.core.areas import Area, register
+from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, DISTRICT_EDITORS, ENTERPRISE, TOWNSHIP
@@ -36,7 +36,22 @@ register(Area(
     code="outreach", title="科技活动与企业服务", order=45, app="keguan.outreach",
     scope_walk="keguan.outreach.scope_walk", urls="keguan.outreach.urls", url_prefix="outreach/",
     indicators="keguan.outreach.indicators", report="keguan.outreach.report",
-    menu=(),
+    menu=(
+        # ledger
+        Entry("企业走访", "outreach:visits", "geo-alt", "outreach.view"),
+        Entry("需求台账", "outreach:needs", "clipboard-check", "outreach.view"),
+        Entry("调查问卷", "outreach:questionnaires", "ui-checks", "outreach.view"),
+        Entry("调查问卷填报", "outreach:my_questionnaires", "ui-checks", "outreach.respond"),
+        Entry("我的需求", "outreach:my_needs", "clipboard-check", "outreach.respond"),
+    ),
+    reminders=(
+        "keguan.outreach.home_ledger.reminders",
+    ),
+    kinds=(
+        "keguan.outreach.exchange.ledger.VISITS",
+        "keguan.outreach.exchange.ledger.NEEDS",
+        "keguan.outreach.exchange.ledger.ANSWERS",
+    ),
     dictionaries=(
         DictKind("event_kind", "科技活动类型", items=EVENT_KINDS, usages=("outreach.Event.kind",),
                  description="科技活动的类型；工作总结按类型归纳活动（新增的类型按“其他”写入总结）"),

@@ -359,6 +359,8 @@ class Need(Versioned):
                                  related_name="needs")
     event = models.ForeignKey(Event, verbose_name="来源活动", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="needs")
+    question = models.ForeignKey(Question, verbose_name="来源题目", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="needs", help_text="由问卷回答生成的需求：同一答卷同一题目只生成一条")
     raised_on = models.DateField("提出日期")
     owner = _by("跟进人")
     status = models.CharField("状态", max_length=12, choices=NeedStatus.choices, default=NeedStatus.NEW)
@@ -385,6 +387,8 @@ class FollowUp(models.Model):
     need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.CASCADE, related_name="follow_ups")
     on = models.DateField("跟进日期")
     note = models.CharField("跟进情况", max_length=500)
+    internal = models.BooleanField("仅局内可见", default=False,
+                                   help_text="勾选后企业看不到这条跟进记录（如内部协调、领导批示）")
     by = _by("跟进人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
