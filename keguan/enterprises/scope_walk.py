@@ -75,6 +75,10 @@ def clear_for_delete(e) -> None:
             if rel.name == "stage_changes":
                 rows = rows.exclude(pk=rows.order_by("pk")[0].pk) if rows.exists() else rows
             rows.delete()
+    from .services import protected_hidden_relations
+
+    for rel in protected_hidden_relations():
+        rel.related_model._base_manager.filter(**{rel.field.name: e}).delete()
 
 
 def deleted(e) -> None:

@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -197,7 +197,18 @@ def enterprise_delete_blockers(enterprise: Enterprise) -> list[str]:
         elif rows.exists():
             name = str(rel.related_model._meta.verbose_name)
             found.append("企业用户账号" if rel.name == "contacts" else name if name.endswith(("记录", "数据")) else f"{name}记录")
+    for rel in protected_hidden_relations():  # (areas' foreign keys without a reverse accessor, related_name="+")
+        if rel.related_model._base_manager.filter(**{rel.field.name: enterprise}).exists():
+            name = str(rel.related_model._meta.verbose_name)
+            found.append(name if name.endswith(("记录", "数据")) else f"{name}记录")
     return found
+
+
+def protected_hidden_relations() -> list:
+    """Other areas' foreign keys to firms declared without a reverse accessor (``related_name="+"``) that
+    protect the firm from deletion: their rows block it as the visible relations' do."""
+    return [rel for rel in Enterprise._meta.get_fields(include_hidden=True)
+            if rel.one_to_many and rel.auto_created and rel.hidden and rel.on_delete is models.PROTECT]
 
 
 @transaction.atomic
