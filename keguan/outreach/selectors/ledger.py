@@ -5,6 +5,7 @@ open questionnaires of its district (which the scope does not give them: a round
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,12 @@ from ..models import (
 )
 from ..rules import answers as answer_rules
 from ..rules import need_flow as flow
+
+# characters without letter case (CJK …): plain ``contains`` matches the same rows as ``icontains``
+_CASELESS = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"\U00020000-\U0003134f\x20-\x40\x5b-\x60\x7b-\x7e]+"
+)
 
 
 def _keyword(q: str, *, fields: tuple[str, ...], firm: str = "enterprise") -> Q:
@@ -128,6 +135,24 @@ class NeedFilters:
     invalid: bool = False
 
 
+def _need_keyword(q: str, user) -> Q:
+    """The needs whose description holds ``q``, or whose firm's name or credit code does: the firms are looked
+    up first (one query on the firms in scope), so the needs are not joined to the firms row by row."""
+    code = normalize_credit_code(q)
+    firms = scoped(Enterprise, user)
+    by_firm = Q(name__contains=q) if _CASELESS.fullmatch(q) else Q(name__icontains=q)
+    if code.isalnum() and len(code) >= 6:
+        by_firm |= Q(credit_code__startswith=code)
+    ids = list(firms.filter(by_firm).order_by().values_list("pk", flat=True)[:MAX_KEYWORD_FIRMS + 1])
+    text = Q(description__contains=q) if _CASELESS.fullmatch(q) else Q(description__icontains=q)
+    if len(ids) > MAX_KEYWORD_FIRMS:  # a word most firms' names hold (有限公司): match it in the join instead
+        return text | Q(enterprise__in=firms.filter(by_firm).values("pk"))
+    return text | Q(enterprise_id__in=ids) if ids else text
+
+
+MAX_KEYWORD_FIRMS = 2000
+
+
 def stale_before(today: dt.date) -> dt.date:
     """Needs raised before this day and still open are "open longer than 30 days"."""
     return today - dt.timedelta(days=flow.STALE_DAYS)
@@ -135,13 +160,22 @@ def stale_before(today: dt.date) -> dt.date:
 
 def need_list(*, user, filters: NeedFilters | None = None, today: dt.date) -> QuerySet[Need]:
     f = filters or NeedFilters()
+    return with_status(need_base(user=user, filters=f, today=today), f.status)
+
+
+def with_status(qs: QuerySet[Need], status: str) -> QuerySet[Need]:
+    """``qs`` narrowed to a status, or to "open" (新提出 and 跟进中)."""
+    if status == "open":
+        return qs.filter(status__in=flow.OPEN)
+    return qs.filter(status=status) if status else qs
+
+
+def need_base(*, user, filters: NeedFilters, today: dt.date) -> QuerySet[Need]:
+    """The needs matching every filter but the status (the status counts are taken from it)."""
+    f = filters
     qs = scoped(Need, user)
     if f.invalid:
         return qs.none()
-    if f.status == "open":
-        qs = qs.filter(status__in=flow.OPEN)
-    elif f.status:
-        qs = qs.filter(status=f.status)
     if f.category:
         qs = qs.filter(category=f.category)
     if f.source:
@@ -169,7 +203,7 @@ def need_list(*, user, filters: NeedFilters | None = None, today: dt.date) -> Qu
     if f.closed_until:
         qs = qs.filter(closed_on__lte=f.closed_until)
     if f.q:
-        qs = qs.filter(_keyword(f.q, fields=("description",)))
+        qs = qs.filter(_need_keyword(f.q, user))
     return qs.select_related("enterprise", "district", "township", "owner").order_by("-raised_on", "-id")
 
 
@@ -185,11 +219,14 @@ def need_follow_ups(need: Need, *, for_firm: bool = False) -> QuerySet[FollowUp]
     return qs.filter(internal=False) if for_firm else qs
 
 
-def need_status_counts(*, user, filters: NeedFilters, today: dt.date) -> list[tuple[str, str, int]]:
-    """(status, label, count) of the listed needs without their status filter."""
-    base = need_list(user=user, filters=NeedFilters(**{**filters.__dict__, "status": ""}), today=today)
-    counts = dict(base.order_by().values_list("status").annotate(n=Count("*")))
+def status_counts(base: QuerySet[Need]) -> list[tuple[str, str, int]]:
+    """(status, label, count) of ``base`` (the list without its status filter), in one grouped query."""
+    counts = dict(base.select_related(None).order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, counts.get(value, 0)) for value, label in NeedStatus.choices]
+
+
+def need_status_counts(*, user, filters: NeedFilters, today: dt.date) -> list[tuple[str, str, int]]:
+    return status_counts(need_base(user=user, filters=filters, today=today))
 
 
 def own_needs(*, user) -> QuerySet[Need]:

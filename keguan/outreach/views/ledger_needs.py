@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,8 +23,8 @@ from keguan.core import dictionary
 from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.history import entries_for
-from keguan.core.lists import BatchAction, Column, ListSpec, register_list, selected_ids
-from keguan.core.pagination import querystring_without
+from keguan.core.lists import PRINT_ROWS, BatchAction, Column, ListSpec, register_list, selected_ids
+from keguan.core.pagination import KeysFirstPaginator, querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.roles import DISTRICT_EDITORS, TOWNSHIP
 from keguan.core.scope import covers_districts, scoped
@@ -33,12 +34,14 @@ from ..models import Need
 from ..rules import need_flow as flow
 from ..selectors.ledger import (
     firm_for_staff,
+    need_base,
     need_follow_ups,
     need_get,
     need_list,
-    need_status_counts,
     own_needs,
     stale_before,
+    status_counts,
+    with_status,
 )
 from ..services import ledger as services
 
@@ -62,7 +65,8 @@ def _filtered(request: HttpRequest):
     today = timezone.localdate()
     form = NeedFilterForm(request.GET or None, user=request.user, owners=_owners(request.user))
     filters = form.filters()
-    return form, filters, need_list(user=request.user, filters=filters, today=today), today
+    base = need_base(user=request.user, filters=filters, today=today)
+    return form, filters, base, today
 
 
 @require_GET
@@ -71,11 +75,17 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
     if user.is_enterprise_user:
         return redirect("outreach:my_needs")
     demand(user, "outreach.view")
-    form, filters, qs, today = _filtered(request)
+    form, filters, base, today = _filtered(request)
+    qs = with_status(base, filters.status)
     kit = list_state(request, NEED_LIST)
-    counts = need_status_counts(user=user, filters=filters, today=today)
+    counts = status_counts(base)
+    if filters.status == "open":
+        total = sum(n for value, _l, n in counts if value in flow.OPEN)
+    else:
+        total = sum(n for value, _l, n in counts if not filters.status or value == filters.status)
     return render(request, "outreach/ledger/needs.html", {
-        "form": form, "kit": kit, "page": kit.paginate(request, qs), "query": querystring_without(request, "page"),
+        "form": form, "kit": kit, "page": _page_of(request, kit, qs, total),
+        "query": querystring_without(request, "page"),
         "status_query": querystring_without(request, "page", "status"), "counts": counts,
         "counts_total": sum(n for *_, n in counts), "current_status": filters.status, "note": form.note(),
         "city_wide": covers_districts(user), "categories": dict(dictionary.choices("need_category")),
@@ -83,6 +93,19 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
         "can_export": may(user, "outreach.export"),
         "can_import": may(user, "outreach.import") and may(user, "outreach.manage"),
     })
+
+
+def _page_of(request: HttpRequest, kit, qs, total: int):
+    """The list kit's page, with the total already counted by the status counts (not counted twice)."""
+    paginator = KeysFirstPaginator(qs, PRINT_ROWS if kit.printing else kit.per_page)
+    paginator.__dict__["count"] = total  # (Paginator.count is a cached property)
+    number = request.GET.get("page") or 1
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
 
 
 def needs_xlsx(qs, *, note: str) -> bytes:
@@ -104,8 +127,8 @@ def need_export_view(request: HttpRequest) -> HttpResponse:
         qs = need_list(user=request.user, today=timezone.localdate()).filter(pk__in=ids)
         note = f"所选 {len(ids)} 项"
     else:
-        form, _f, qs, _t = _filtered(request)
-        note = form.note()
+        form, filters, base, _t = _filtered(request)
+        qs, note = with_status(base, filters.status), form.note()
     return xlsx_response(needs_xlsx(qs, note=note), f"需求台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
