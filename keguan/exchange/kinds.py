@@ -193,7 +193,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
     field: str = ""
-    note: str = ""
+    note: str | Callable[[Context], str] = ""
     example: Any = None
     width: int = 16
     choices: Callable[[Context], Sequence[str]] | None = None

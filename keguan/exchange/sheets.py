@@ -55,10 +55,11 @@ def note_text(kind: ImportKind, column, ctx: Context) -> str:
     parts = []
     if column.required or column.header in kind.key:
         parts.append("必填")
-    if column.note:
-        parts.append(column.note)
+    note = column.note(ctx) if callable(column.note) else column.note  # a note may depend on the params
+    if note:
+        parts.append(note)
     options = column.options(ctx)
-    if options is not None and not column.note:
+    if options is not None and not note:
         parts.append("从下拉列表中选择")
     return NOTE_MARK + ("；".join(parts) if parts else "选填")
 

@@ -10,5 +10,7 @@ class OutreachConfig(AppConfig):
         from keguan.enterprises import hooks
 
         from . import firm_events
+        from .firm_ledger import firm_section as ledger_section
 
         hooks.register_firm_section(firm_events.firm_section)
+        hooks.register_firm_section(ledger_section)

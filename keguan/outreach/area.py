@@ -39,9 +39,20 @@ register(Area(
     menu=(
         Entry("科技活动", "outreach:events", "megaphone", "outreach.view"),
         Entry("活动日历", "outreach:event_calendar", "calendar-event", "outreach.view"),
+        Entry("企业走访", "outreach:visits", "geo-alt", "outreach.view"),
+        Entry("需求台账", "outreach:needs", "clipboard-check", "outreach.view"),
+        Entry("调查问卷", "outreach:questionnaires", "ui-checks", "outreach.view"),
+        Entry("调查问卷填报", "outreach:my_questionnaires", "ui-checks", "outreach.respond"),
+        Entry("我的需求", "outreach:my_needs", "clipboard-check", "outreach.respond"),
+    ),
+    reminders=(
+        "keguan.outreach.home_ledger.reminders",
     ),
     kinds=(
         "keguan.outreach.exchange.events.EVENTS",
+        "keguan.outreach.exchange.ledger.VISITS",
+        "keguan.outreach.exchange.ledger.NEEDS",
+        "keguan.outreach.exchange.ledger.ANSWERS",
     ),
     demo="keguan.outreach.demo.make", demo_order=70, demo_wipe="keguan.outreach.demo.wipe",
     dictionaries=(

@@ -361,6 +361,8 @@ class Need(Versioned):
                                  related_name="needs")
     event = models.ForeignKey(Event, verbose_name="来源活动", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="needs")
+    question = models.ForeignKey(Question, verbose_name="来源题目", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="needs", help_text="由问卷回答生成的需求：同一答卷同一题目只生成一条")
     raised_on = models.DateField("提出日期")
     owner = _by("跟进人")
     status = models.CharField("状态", max_length=12, choices=NeedStatus.choices, default=NeedStatus.NEW)
@@ -377,7 +379,9 @@ class Need(Versioned):
         verbose_name_plural = "企业需求台账"
         ordering = ["-raised_on", "-id"]
         indexes = [models.Index(fields=["district", "status", "raised_on"]), models.Index(fields=["owner", "status"]),
-                   models.Index(fields=["enterprise", "raised_on"])]
+                   models.Index(fields=["enterprise", "raised_on"]),
+                   # the ledger's first page, newest first, without sorting every row of a city
+                   models.Index(fields=["raised_on", "id"], name="outreach_need_raised_id")]
 
     def __str__(self) -> str:
         return self.description[:40]
@@ -387,6 +391,8 @@ class FollowUp(models.Model):
     need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.CASCADE, related_name="follow_ups")
     on = models.DateField("跟进日期")
     note = models.CharField("跟进情况", max_length=500)
+    internal = models.BooleanField("仅局内可见", default=False,
+                                   help_text="勾选后企业看不到这条跟进记录（如内部协调、领导批示）")
     by = _by("跟进人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()

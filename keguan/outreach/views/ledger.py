@@ -1,5 +1,8 @@
-"""Pages of 科技活动与企业服务 (ledger)."""
+"""Pages of 科技活动与企业服务 (ledger): visits (ledger_visits), the needs ledger (ledger_needs) and questionnaires
+(ledger_survey)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from . import ledger_needs, ledger_survey, ledger_visits
+
+urlpatterns: list = [*ledger_visits.urlpatterns, *ledger_needs.urlpatterns, *ledger_survey.urlpatterns]

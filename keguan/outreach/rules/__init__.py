@@ -1,0 +1,1 @@
+"""科技活动与企业服务's rules as pure Python (no Django import)."""
