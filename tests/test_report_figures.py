@@ -70,6 +70,8 @@ def _independent_value(code: str, district: Region, period: Period) -> Decimal |
         return _market_independent(code, district, period)
     if code.startswith("event"):
         return _event_independent(code, district, period)
+    if code.startswith("ow_"):
+        return _ledger_independent(code, district, period)
     raise AssertionError(f"the test does not know indicator {code}: add its independent aggregate")
 
 
@@ -283,6 +285,31 @@ def _event_independent(code: str, district: Region, period: Period) -> Decimal:
         return Decimal(sum(m.count for e in events for m in e.materials.all() if m.kind == kind))
     if code == "event_firms":
         return Decimal(len({f.enterprise_id for e in events for f in e.firms.all()}))
+    raise AssertionError(f"the test does not know indicator {code}")
+
+
+def _ledger_independent(code: str, district: Region, period: Period) -> Decimal | None:
+    """Visits and the needs ledger, read row by row."""
+    from keguan.outreach.models import Need, NeedStatus, Visit
+
+    visits = [v for v in Visit.objects.filter(district=district) if _in(v.visited_on, period)]
+    needs = list(Need.objects.filter(district=district))
+    raised = [n for n in needs if _in(n.raised_on, period)]
+    solved = [n for n in raised if n.status == NeedStatus.SOLVED and n.closed_on and n.closed_on <= period.end]
+    if code == "ow_visits":
+        return Decimal(len(visits))
+    if code == "ow_visited_firms":
+        return Decimal(len({v.enterprise_id for v in visits}))
+    if code == "ow_needs_raised":
+        return Decimal(len(raised))
+    if code == "ow_needs_solved":
+        return Decimal(len(solved))
+    if code == "ow_needs_stale":
+        last = period.end - dt.timedelta(days=31)
+        return Decimal(sum(1 for n in needs if n.status in (NeedStatus.NEW, NeedStatus.FOLLOWING)
+                           and n.raised_on <= last))
+    if code == "ow_needs_solve_rate":
+        return None if not raised else (Decimal(len(solved)) * 100 / len(raised))
     raise AssertionError(f"the test does not know indicator {code}")
 
 
