@@ -94,6 +94,9 @@ NOT_SHOWN: dict[str, str] = {
     "projects.CallAttachment.kind": "the file type read from the content (pdf, docx …): the page names the file",
     "projects.ApplicationFile.kind": "the file type read from the content (pdf, docx …): the page names the file",
     "outreach.EventPhoto.file": "where an event's photo is stored (the page shows the photo through its own URL)",
+    "fieldwork.LogPhoto.file": "where a service log's photo is stored (the page shows the photo through its own URL)",
+    "fieldwork.Demand.phone": "the requester's phone, shown masked (first 3 and last 4 characters), never whole",
+    "notices.Message.kind": "a message's category code (digest: the daily 待办提醒), never shown",
 }
 
 UPLOAD = Plant("import upload", "kgup", *payload_for("kgup", "=", None))

@@ -1,6 +1,7 @@
 """科技特派员服务日志 on a phone (375×812): the commissioner logs a service with a photo taken on the spot (a real
 JPEG made with Pillow), a file that is not an image is refused with the message naming it and nothing is stored,
-then the bureau's clerk finds the log in the list and sees its photo."""
+then the bureau's clerk finds the log in the list and sees its photo, assigns the commissioner to an uncovered
+village and the coverage rises, and the work summary's draft counts the service."""
 
 from __future__ import annotations
 
@@ -85,6 +86,27 @@ def test_a_commissioner_logs_a_service_with_a_photo_on_a_phone(field, media, bro
         image = page.get_by_test_id("log-photos").locator("img").first
         expect(image).to_be_visible()
         assert _loaded_width(page, image) == 1600
+
+        # the coverage page: 那马村 is covered (张三's assignment), 石岭村 of the same township is not; once the
+        # clerk assigns 张三 there too, the rate rises
+        year = log.served_on.year
+        page.goto(f"/fieldwork/coverage/?year={year}")
+        expect(page.get_by_test_id("coverage-rate")).to_have_text("33.3%")
+        page.goto("/fieldwork/assignments/new/")
+        page.get_by_label("科技特派员").select_option(label="张三")
+        page.get_by_label("村/社区").select_option(label=f"{field.v1.parent.name} · {field.v1.name}")
+        page.get_by_label("开始日期").fill(log.served_on.isoformat())
+        page.get_by_role("button", name="保存").click()
+        page.goto(f"/fieldwork/coverage/?year={year}")
+        expect(page.get_by_test_id("coverage-rate")).to_have_text("66.7%")
+
+        # the summary counts the logged service
+        page.goto("/reports/")
+        page.select_option("#id_period", str(year))
+        page.get_by_role("button", name="生成初稿").click()
+        preview = page.locator("#report-preview")
+        expect(preview).to_contain_text("开展技术服务1次")
+        expect(preview).to_contain_text("服务群众18人次")
     finally:
         context.close()
     assert not errors, errors
