@@ -254,6 +254,9 @@ CONTENT_SECURITY_POLICY = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The city's target sheet posts one box per indicator and district (100+ targetable indicators × a city's
+# districts): above Django's default of 1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 LOGGING = {

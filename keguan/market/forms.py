@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput, wan_field, wan_from_yuan, yuan_from_wan
-from keguan.core.scope import scoped
+from keguan.core.scope import home_district, scoped
 from keguan.core.versioning import VersionField
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
@@ -196,8 +196,10 @@ class _DistrictRecordForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, actor, districts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        if districts is None:
-            del self.fields["district"]
+        if districts is None:  # a district's bureau records its own district: any other district is refused
+            own = home_district(actor)
+            self.fields["district"].queryset = Region.objects.filter(pk=own.pk if own else None)
+            self.fields["district"].widget = forms.HiddenInput()
         else:
             self.fields["district"].queryset = districts
             self.fields["district"].required = True

@@ -81,11 +81,9 @@ WALK = Walk(
         "market:contract_create": Write(WRITERS, _contract_payload, target="market_contract"),
         "market:contract_edit": Write(WRITERS, lambda c: {**_contract_payload(c, number=c.number),
                                                           "version": c.version}),
-        # a district's bureau records its own district's results and awards (the form has no district field for
-        # it); a city user chooses among its districts (the field's choices): nothing foreign to point at
-        "market:result_create": Write(WRITERS, _result_payload),
+        "market:result_create": Write(WRITERS, _result_payload, target="market_result"),
         "market:result_edit": Write(WRITERS, lambda r: {**_result_payload(r), "version": r.version}),
-        "market:award_create": Write(WRITERS, _award_payload),
+        "market:award_create": Write(WRITERS, _award_payload, target="market_award"),
         "market:award_edit": Write(WRITERS, lambda a: {**_award_payload(a), "version": a.version}),
     },
     page_shows={

@@ -113,7 +113,7 @@ def notable_events(ctx) -> list[Narrative]:
     out = []
     for e in rows:
         title = e.title.strip().strip("“”\"")
-        if e.role == EventRole.SENT:
+        if EventRole(e.role) is EventRole.SENT:
             text = f"组织{e.n}家企业参加{title}" if e.n else f"组织参加{title}"
             words = "积极组织企业参加各类科技创新活动"
         else:

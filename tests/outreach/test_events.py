@@ -95,13 +95,13 @@ def test_a_refused_photo_stores_nothing(world, client):
     fake = SimpleUploadedFile("假照片.jpg", b"MZ not an image", content_type="image/jpeg")
     response = client.post(reverse("outreach:event_create"), form(photos=[png(), fake]))
     assert response.status_code == 200
-    assert "“假照片.jpg”不是图片或已损坏" in response.content.decode()
+    assert "照片“假照片.jpg”不是图片文件" in response.content.decode()
     assert not Event.objects.exists() and not EventPhoto.objects.exists() and media_files() == before
     # on an event's page too: nothing added, the error beside the field
     e = make_event(world)
     fake = SimpleUploadedFile("假照片.jpg", b"MZ not an image", content_type="image/jpeg")
     response = client.post(reverse("outreach:event_photos_add", args=[e.pk]), {"photos": [png(), fake]})
-    assert response.status_code == 200 and "不是图片或已损坏" in response.content.decode()
+    assert response.status_code == 200 and "不是图片文件" in response.content.decode()
     assert not e.photos.exists() and media_files() == before
 
 

@@ -15,11 +15,11 @@ Excel (a visit log, a needs ledger, a survey filled on paper and typed in) broug
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 
+from keguan.accounts.selectors import users_holding
 from keguan.core import dictionary
-from keguan.core.roles import DISTRICT_EDITORS, Role
 from keguan.enterprises.models import Enterprise
 from keguan.exchange.kinds import Column, Context, ImportKind, Param, Plan, Row
 from keguan.exchange.readers import Choice, Date, Text, credit_code
@@ -170,9 +170,7 @@ class NeedKind(ImportKind):
         _firms(ctx)
         stored = Need.objects.filter(district=ctx.region).select_related("enterprise")
         ctx.cache["needs"] = {(n.enterprise.credit_code, n.description): n for n in stored}
-        users = get_user_model().objects.filter(is_active=True).filter(
-            role__in=DISTRICT_EDITORS, region=ctx.region) | get_user_model().objects.filter(
-            is_active=True, role=Role.TOWNSHIP_LIAISON, region__parent=ctx.region)
+        users = users_holding("outreach.follow").filter(Q(region=ctx.region) | Q(region__parent=ctx.region))
         ctx.cache["owners"] = {u.username: u for u in users}
 
     def check(self, row: Row, ctx: Context) -> Plan | None:
@@ -181,7 +179,8 @@ class NeedKind(ImportKind):
         owner = None
         if row[N_OWNER]:
             owner = ctx.cache["owners"].get(row[N_OWNER])
-            if owner is None or (owner.role == Role.TOWNSHIP_LIAISON and firm and owner.region_id != firm[1]):
+            in_township = owner is not None and owner.region_id != ctx.region.pk  # a township's liaison
+            if owner is None or (in_township and firm and owner.region_id != firm[1]):
                 row.error(N_OWNER, f"“{row[N_OWNER]}”不是本区县科技局人员或该企业所在乡镇/街道的专干")
         hint = flow.needs_result(status)
         if hint and not row[N_RESULT]:

@@ -61,11 +61,15 @@ FIELDS = ("kind", "role", "title", "theme", "starts_on", "ends_on", "township", 
           "co_organisers", "participants", "trainees", "questions", "write_up")
 
 
+def _is_choice(choices, value: str) -> bool:
+    return value in choices.values
+
+
 def _check(region: Region, data: EventData) -> None:
     codes = {i.code for i in dictionary.items("event_kind")}
     if data.kind not in codes:
         raise ServiceError("请选择数据字典“科技活动类型”中的活动类型", field="kind")
-    if data.role not in EventRole.values:
+    if not _is_choice(EventRole, data.role):
         raise ServiceError("请选择本局角色", field="role")
     if not data.title.strip():
         raise ServiceError("请填写活动名称", field="title")
@@ -120,7 +124,7 @@ def firms_resolve(*, district: Region, entries: Sequence[FirmEntry]) -> list[tup
                                field=entry.slot)
         if ent.pk in seen:
             raise ServiceError(f"企业“{ent.name}”重复填写", field=entry.slot)
-        if entry.role not in FirmRole.values:
+        if not _is_choice(FirmRole, entry.role):
             raise ServiceError(f"企业“{ent.name}”的参与方式不正确", field=entry.slot)
         if len(entry.outcome) > 200:
             raise ServiceError(f"企业“{ent.name}”的成效最多200字", field=entry.slot)
@@ -171,7 +175,7 @@ def event_create(*, actor, region: Region, data: EventData, materials: dict[str,
     _check(region, data)
     counts = _materials(materials)
     resolved = firms_resolve(district=region, entries=firms)
-    prepared = prepare_photos(list(photos or ()))
+    prepared = prepare_photos(list(photos or ()), per="每个活动")
     event = Event(region=region, created_by=actor, **{f: getattr(data, f) for f in FIELDS})
     event.title, event.theme = event.title.strip(), event.theme.strip()
     stamp(event, actor, "登记科技活动")
@@ -221,7 +225,7 @@ def event_photos_add(*, actor, event: Event, files: Iterable, caption: str = "")
     """Check every photo first (images by their content, at most ``MAX_PHOTOS`` per event); a refused file
     stores nothing, neither file nor row."""
     claim(event, None)
-    photos = prepare_photos(list(files), already=event.photos.count())
+    photos = prepare_photos(list(files), already=event.photos.count(), per="每个活动")
     if not photos:
         raise ServiceError("请选择要上传的照片", field="photos")
     out = _store(event, actor, photos, caption)
@@ -236,7 +240,7 @@ def _store(event: Event, actor, photos: list[Photo], caption: str) -> list[Event
     out = []
     try:
         for p in photos:
-            path = store_photo("outreach", PHOTO_FOLDER, p)
+            path = store_photo(f"outreach/{PHOTO_FOLDER}/{event.pk}", p)
             stored.append(path)
             out.append(EventPhoto.objects.create(event=event, file=path, width=p.width, height=p.height,
                                                  size=len(p.content), caption=caption.strip()[:100],

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from keguan.accounts.selectors import users_holding
 from keguan.core import dictionary
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
-from keguan.core.roles import DISTRICT_EDITORS, Role
 from keguan.core.versioning import claim
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
@@ -130,12 +129,8 @@ def visit_update(*, visit: Visit, actor, expected_version: int | None, visited_o
 def owner_candidates(need_or_firm) -> QuerySet:
     """Who may own a need: the active district staff of its district and the township liaisons of its firm's
     township."""
-    district_id = need_or_firm.district_id
-    township_id = need_or_firm.township_id
-    cond = Q(role__in=DISTRICT_EDITORS, region_id=district_id)
-    if township_id:
-        cond |= Q(role=Role.TOWNSHIP_LIAISON, region_id=township_id)
-    return get_user_model().objects.filter(cond, is_active=True).order_by("role", "full_name", "username")
+    places = [need_or_firm.district_id, *([need_or_firm.township_id] if need_or_firm.township_id else [])]
+    return users_holding("outreach.follow").filter(region_id__in=places).order_by("role", "full_name", "username")
 
 
 def _check_owner(owner, need) -> None:
