@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from keguan.accounts.models import Organisation, OrganisationKind
+from keguan.core.areas import area_order, area_title
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.permissions import demand, may
 from keguan.regions.models import Region, RegionLevel
@@ -76,6 +77,26 @@ def key_cards_first(cards: list) -> list:
     return sorted(cards, key=lambda c: (c.target is None, not c.has_value))
 
 
+def card_groups(cards: list) -> list[tuple[str, list]]:
+    """The cards under headings: those with a city target first (市定目标考核指标), then the others by area in
+    the areas' order (the registry's order within one). Each card's ``phone_more`` says whether a phone folds
+    it away (past the first ``PHONE_CARDS`` in that reading order)."""
+    targeted = [c for c in cards if c.target is not None]
+    by_area: dict[str, list] = {}
+    for c in cards:
+        if c.target is None:
+            by_area.setdefault(c.indicator.area, []).append(c)
+    groups = ([("市定目标考核指标", targeted)] if targeted else []) + [
+        (area_title(code), sorted(rows, key=lambda c: not c.has_value))
+        for code, rows in sorted(by_area.items(), key=lambda item: area_order(item[0]))]
+    n = 0
+    for _title, rows in groups:
+        for c in rows:
+            c.phone_more = n >= PHONE_CARDS
+            n += 1
+    return groups
+
+
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     region = dashboard_region(request.user)
@@ -93,7 +114,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             request,
             "indicators/dashboard_district.html",
             {"form": form, "period": period, "region": region, "cards": cards, "charts": charts, "chart_ind": chart_ind,
-             "city": city, "phone_cards": PHONE_CARDS, "more_cards": max(0, len(cards) - PHONE_CARDS)},
+             "city": city, "groups": card_groups(cards), "more_cards": max(0, len(cards) - PHONE_CARDS)},
         )
     return city_dashboard(request, region, form, period, indicators, engine)
 
