@@ -27,6 +27,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core.fields import district_fk, township_fk, user_fk
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
@@ -36,18 +37,7 @@ DISTRICT_SCOPE = {"regions": {1: "district", 4: "township"},
                   "region_levels": {"district": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}}
 
 
-def _by(label: str) -> models.ForeignKey:
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
 
-
-def _district() -> models.ForeignKey:
-    return models.ForeignKey("regions.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
-
-
-def _township() -> models.ForeignKey:
-    return models.ForeignKey("regions.Region", verbose_name="乡镇/街道", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
 
 
 class Form(models.TextChoices):
@@ -71,7 +61,7 @@ class Kind(models.TextChoices):
 class Commissioner(Versioned):
     """One 科技特派员 (a person, a legal entity or a team) serving a district."""
 
-    district = _district()
+    district = district_fk()
     form = models.CharField("类型", max_length=12, choices=Form.choices, default=Form.PERSON)
     name = models.CharField("姓名/名称", max_length=100)
     level = models.CharField("选派层级", max_length=12, choices=Level.choices)
@@ -115,7 +105,7 @@ class TeamKind(models.TextChoices):
 class Team(Versioned):
     """A 科技专家服务团 or a 首席专家帮扶团: members, a chief expert, the villages or industries it covers."""
 
-    district = _district()
+    district = district_fk()
     kind = models.CharField("类型", max_length=12, choices=TeamKind.choices, default=TeamKind.SERVICE)
     name = models.CharField("名称", max_length=100)
     industries = models.CharField("服务产业", max_length=200, blank=True, help_text="如：茉莉花、甘蔗、桑蚕")
@@ -167,7 +157,7 @@ class VillageInfo(models.Model):
 
     village = models.OneToOneField("regions.Region", verbose_name="村/社区", on_delete=models.CASCADE,
                                    related_name="fieldwork_info")
-    district = _district()
+    district = district_fk()
     township = models.ForeignKey("regions.Region", verbose_name="乡镇/街道", on_delete=models.PROTECT,
                                  related_name="+")
     key_industry = models.BooleanField("重点产业发展村", default=False)
@@ -194,8 +184,8 @@ FLAGS = (("key_industry", "重点产业发展村"), ("weak_economy", "村级经�
 class Assignment(Versioned):
     """A commissioner (or a team) sent to a village or to an enterprise, from ``start_on`` to ``end_on``."""
 
-    district = _district()
-    township = _township()
+    district = district_fk()
+    township = township_fk()
     commissioner = models.ForeignKey(Commissioner, verbose_name="科技特派员", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="assignments")
     team = models.ForeignKey(Team, verbose_name="专家服务团", null=True, blank=True, on_delete=models.PROTECT,
@@ -207,7 +197,7 @@ class Assignment(Versioned):
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期", null=True, blank=True, help_text="空：仍在服务")
     note = models.CharField("备注", max_length=300, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -275,7 +265,7 @@ class Rating(models.TextChoices):
 class Letter(Versioned):
     """A commissioner's yearly responsibility letter (责任状) and its year-end assessment."""
 
-    district = _district()
+    district = district_fk()
     commissioner = models.ForeignKey(Commissioner, verbose_name="科技特派员", on_delete=models.PROTECT,
                                      related_name="letters")
     year = models.PositiveSmallIntegerField("年度")
@@ -287,7 +277,7 @@ class Letter(Versioned):
                                  help_text="考核时按计分规则算出并记下")
     assessment_note = models.CharField("考核意见", max_length=500, blank=True)
     assessed_on = models.DateField("考核日期", null=True, blank=True)
-    assessed_by = _by("考核人")
+    assessed_by = user_fk("考核人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -311,7 +301,7 @@ class Letter(Versioned):
 class Training(Versioned):
     """A training for commissioners (the bureau's own or one it sent them to)."""
 
-    district = _district()
+    district = district_fk()
     title = models.CharField("培训名称", max_length=150)
     held_on = models.DateField("培训日期")
     place = models.CharField("地点", max_length=100, blank=True)
@@ -366,8 +356,8 @@ class ServiceLog(Versioned):
     varieties or techniques it introduced (引进新品种/新技术); ``served``: the people served (for 培训授课, the
     trainees — 培训土专家、田秀才 人次)."""
 
-    district = _district()
-    township = _township()
+    district = district_fk()
+    township = township_fk()
     commissioner = models.ForeignKey(Commissioner, verbose_name="科技特派员", on_delete=models.PROTECT,
                                      related_name="logs")
     served_on = models.DateField("服务日期")
@@ -381,7 +371,7 @@ class ServiceLog(Versioned):
     introduced = models.PositiveSmallIntegerField("引进新品种/新技术（个）", default=0)
     demand = models.ForeignKey("Demand", verbose_name="对应派单", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="logs")
-    created_by = _by("填报人")
+    created_by = user_fk("填报人")
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -407,7 +397,7 @@ class ServiceLog(Versioned):
     def __str__(self) -> str:
         return f"{self.served_on} {self.commissioner} {self.get_kind_display()}"
 
-    def writable_by(self, user) -> bool:
+    def writableuser_fk(self, user) -> bool:
         """Staff with ``fieldwork.manage`` in scope, and the commissioner who logged it."""
         from keguan.core.permissions import may
 
@@ -456,8 +446,8 @@ class Satisfaction(models.TextChoices):
 class Demand(Versioned):
     """A need posted by a village or an enterprise, dispatched by staff to a commissioner."""
 
-    district = _district()
-    township = _township()
+    district = district_fk()
+    township = township_fk()
     village = models.ForeignKey("regions.Region", verbose_name="村/社区", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", null=True, blank=True,
@@ -472,13 +462,13 @@ class Demand(Versioned):
     commissioner = models.ForeignKey(Commissioner, verbose_name="派给", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="demands")
     dispatched_on = models.DateField("派单日期", null=True, blank=True)
-    dispatched_by = _by("派单人")
+    dispatched_by = user_fk("派单人")
     started_on = models.DateField("开始服务日期", null=True, blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     feedback = models.CharField("需求方评价", max_length=500, blank=True)
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
-    posted_by = _by("登记人")
+    posted_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 

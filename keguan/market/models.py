@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core.fields import user_fk
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
@@ -24,10 +24,6 @@ from keguan.rules import tech_market
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
-
-def _by(label: str) -> models.ForeignKey:
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
 
 
 class ContractKind(models.TextChoices):
@@ -61,7 +57,7 @@ class TechContract(Versioned):
     contract_amount = models.DecimalField("合同成交额（元）", **MONEY)
     transaction_amount = models.DecimalField("技术交易额（元）", **MONEY)
     registrar = models.CharField("登记机构", max_length=100, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("导入/登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -132,7 +128,7 @@ class Result(Versioned):
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     registered_on = models.DateField("登记日期")
     note = models.CharField("简介", max_length=500, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -176,7 +172,7 @@ class Award(Versioned):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业（企业库）", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     awarded_on = models.DateField("获奖/参赛日期", null=True, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 

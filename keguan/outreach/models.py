@@ -15,28 +15,13 @@ ledger (需求台账) followed up "一企一策、持续跟进".
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core.fields import district_fk, township_fk, user_fk
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
-
-
-def _by(label: str) -> models.ForeignKey:
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-
-
-def _district() -> models.ForeignKey:
-    return models.ForeignKey("regions.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
-
-
-def _township() -> models.ForeignKey:
-    return models.ForeignKey("regions.Region", verbose_name="乡镇/街道", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
-
 
 DISTRICT_SCOPE = {"regions": {1: "district", 4: "township"},
                   "region_levels": {"district": RegionLevel.COUNTY, "township": RegionLevel.TOWNSHIP}}
@@ -53,7 +38,7 @@ class Event(Versioned):
     ``township``: where it was held, when in one township (科技下乡 to a village)."""
 
     region = models.ForeignKey("regions.Region", verbose_name="所属科技局", on_delete=models.PROTECT, related_name="+")
-    township = _township()
+    township = township_fk()
     kind = models.CharField("活动类型", max_length=32, help_text="数据字典“科技活动类型”的代码")
     role = models.CharField("本局角色", max_length=12, choices=EventRole.choices, default=EventRole.HOST)
     title = models.CharField("活动名称", max_length=150)
@@ -67,7 +52,7 @@ class Event(Versioned):
     trainees = models.PositiveIntegerField("培训人数（人次）", default=0)
     questions = models.PositiveIntegerField("解答咨询（个）", default=0)
     write_up = models.TextField("活动简述", max_length=3000, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -158,7 +143,7 @@ class EventPhoto(models.Model):
     height = models.PositiveIntegerField("高")
     size = models.PositiveIntegerField("大小（字节）")
     caption = models.CharField("说明", max_length=100, blank=True)
-    uploaded_by = _by("上传人")
+    uploaded_by = user_fk("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     scope = ScopeSpec(regions={1: "event__region", 4: "event__township"},
@@ -182,8 +167,8 @@ class VisitWay(models.TextChoices):
 class Visit(Versioned):
     """A visit to an enterprise (or a call): who went, whom they met, what was said."""
 
-    district = _district()
-    township = _township()
+    district = district_fk()
+    township = township_fk()
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
                                    related_name="+")
     visited_on = models.DateField("走访日期")
@@ -191,7 +176,7 @@ class Visit(Versioned):
     visitors = models.CharField("走访人员", max_length=200, help_text="如：区科技局局长张三、科员李四")
     met = models.CharField("接待人", max_length=100, blank=True, help_text="企业方：姓名、职务")
     notes = models.TextField("走访情况", max_length=3000)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -216,14 +201,14 @@ class QuestionnaireStatus(models.TextChoices):
 class Questionnaire(Versioned):
     """A questionnaire round (企业需求调查问卷) a district sends to its enterprises."""
 
-    district = _district()
+    district = district_fk()
     title = models.CharField("问卷名称", max_length=150)
     intro = models.TextField("说明", max_length=2000, blank=True)
     opens_on = models.DateField("开始日期")
     closes_on = models.DateField("截止日期")
     status = models.CharField("状态", max_length=12, choices=QuestionnaireStatus.choices,
                               default=QuestionnaireStatus.DRAFT)
-    created_by = _by("创建人")
+    created_by = user_fk("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -290,11 +275,11 @@ class Response(Versioned):
                                       related_name="responses")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
                                    related_name="+")
-    district = _district()
-    township = _township()
+    district = district_fk()
+    township = township_fk()
     source = models.CharField("来源", max_length=12, choices=ResponseSource.choices, default=ResponseSource.ONLINE)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, help_text="空：暂存未提交")
-    submitted_by = _by("填写人")
+    submitted_by = user_fk("填写人")
     history = HistoricalRecords()
 
     scope = ScopeSpec(write="outreach.manage", enterprise="enterprise", **DISTRICT_SCOPE)
@@ -348,8 +333,8 @@ class Need(Versioned):
     """A need of an enterprise in the ledger (需求台账), followed up by ``owner`` until it is solved or found
     unsolvable (with the reason)."""
 
-    district = _district()
-    township = _township()
+    district = district_fk()
+    township = township_fk()
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
                                    related_name="+")
     category = models.CharField("需求类别", max_length=32, help_text="数据字典“企业需求类别”的代码")
@@ -364,11 +349,11 @@ class Need(Versioned):
     question = models.ForeignKey(Question, verbose_name="来源题目", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="needs", help_text="由问卷回答生成的需求：同一答卷同一题目只生成一条")
     raised_on = models.DateField("提出日期")
-    owner = _by("跟进人")
+    owner = user_fk("跟进人")
     status = models.CharField("状态", max_length=12, choices=NeedStatus.choices, default=NeedStatus.NEW)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     result = models.CharField("办理结果", max_length=500, blank=True, help_text="已解决：怎样解决的；无法解决：原因")
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -393,7 +378,7 @@ class FollowUp(models.Model):
     note = models.CharField("跟进情况", max_length=500)
     internal = models.BooleanField("仅局内可见", default=False,
                                    help_text="勾选后企业看不到这条跟进记录（如内部协调、领导批示）")
-    by = _by("跟进人")
+    by = user_fk("跟进人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core.fields import user_fk
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
@@ -28,10 +29,6 @@ Status = models.TextChoices("Status", [(code.upper(), (code, label)) for code, l
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
-
-def _by(label: str) -> models.ForeignKey:
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
 
 
 class Level(models.TextChoices):
@@ -59,7 +56,7 @@ class Program(Versioned):
     managing_body = models.CharField("主管部门", max_length=100)
     note = models.CharField("说明", max_length=500, blank=True)
     active = models.BooleanField("在用", default=True)
-    created_by = _by("创建人")
+    created_by = user_fk("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -96,7 +93,7 @@ class Call(Versioned):
     reviewers_per_application = models.PositiveSmallIntegerField(
         "每项评审专家数", default=3, validators=[MinValueValidator(1), MaxValueValidator(9)])
     review_closed_at = models.DateTimeField("评审结束时间", null=True, blank=True)
-    created_by = _by("创建人")
+    created_by = user_fk("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -124,7 +121,7 @@ class CallAttachment(models.Model):
     path = models.CharField("存放位置", max_length=300)  # under DATA_DIR/media/projects/
     size = models.PositiveIntegerField("大小（字节）")
     kind = models.CharField("文件类型", max_length=8)  # pdf, docx, xlsx, png, jpg: read from the content
-    uploaded_by = _by("上传人")
+    uploaded_by = user_fk("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     scope = ScopeSpec(regions={1: "call__region"})
@@ -188,7 +185,7 @@ class Application(Versioned):
     signed_on = models.DateField("签约日期", null=True, blank=True)
     midterm_due = models.DateField("中期检查时间", null=True, blank=True)
     acceptance_due = models.DateField("验收时间", null=True, blank=True)
-    created_by = _by("填报人")
+    created_by = user_fk("填报人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -264,7 +261,7 @@ class ApplicationFile(models.Model):
     path = models.CharField("存放位置", max_length=300)
     size = models.PositiveIntegerField("大小（字节）")
     kind = models.CharField("文件类型", max_length=8)
-    uploaded_by = _by("上传人")
+    uploaded_by = user_fk("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     scope = ScopeSpec(regions={1: "application__district"},
@@ -287,7 +284,7 @@ class ApplicationStep(models.Model):
     to_status = models.CharField("新状态", max_length=16, choices=Status.choices)
     on = models.DateField("日期")
     reason = models.CharField("说明/理由", max_length=500, blank=True)
-    by = _by("操作人")
+    by = user_fk("操作人")
     at = models.DateTimeField("操作时间", auto_now_add=True)
 
     scope = ScopeSpec(regions={1: "application__district"},
@@ -310,7 +307,7 @@ class Funding(models.Model):
     amount = models.DecimalField("金额（元）", **MONEY)
     on = models.DateField("下达日期")
     note = models.CharField("文号/说明", max_length=200, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -335,7 +332,7 @@ class Disbursement(models.Model):
     amount = models.DecimalField("拨付金额（元）", **MONEY)
     on = models.DateField("拨付日期")
     note = models.CharField("说明", max_length=200, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -370,7 +367,7 @@ class ProjectCheck(models.Model):
     on = models.DateField("日期")
     result = models.CharField("结论", max_length=12, choices=CheckResult.choices)
     note = models.TextField("意见", max_length=2000, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -460,7 +457,7 @@ class Assignment(models.Model):
     comment = models.TextField("评审意见", max_length=3000, blank=True)
     total = models.DecimalField("加权得分", max_digits=6, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    assigned_by = _by("指派人")
+    assigned_by = user_fk("指派人")
     assigned_at = models.DateTimeField("指派时间", auto_now_add=True)
     history = HistoricalRecords()
 

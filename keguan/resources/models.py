@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core.fields import district_fk, user_fk
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
@@ -22,13 +22,6 @@ MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator
 DISTRICT = {"regions": {1: "district"}, "region_levels": {"district": RegionLevel.COUNTY}}
 
 
-def _by(label: str) -> models.ForeignKey:
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-
-
-def _district() -> models.ForeignKey:
-    return models.ForeignKey("regions.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
 
 
 def _enterprise(label: str = "依托企业（企业库）") -> models.ForeignKey:
@@ -52,7 +45,7 @@ class PlatformStatus(models.TextChoices):
 class Platform(Versioned):
     """An innovation platform: ``kind`` from the dictionary ``platform_kind``."""
 
-    district = _district()
+    district = district_fk()
     kind = models.CharField("平台类型", max_length=32, help_text="数据字典“创新平台类型”的代码")
     level = models.CharField("级别", max_length=12, choices=Level.choices)
     name = models.CharField("平台名称", max_length=150)
@@ -116,7 +109,7 @@ class PlatformApplication(Versioned):
     """An application for a new platform (or an upgrade), and its outcome; an approved one becomes a
     ``Platform`` (``platform``)."""
 
-    district = _district()
+    district = district_fk()
     kind = models.CharField("平台类型", max_length=32)
     level = models.CharField("申报级别", max_length=12, choices=Level.choices)
     name = models.CharField("拟建平台名称", max_length=150)
@@ -145,7 +138,7 @@ class PlatformApplication(Versioned):
 class Talent(Versioned):
     """A person or a team in a talent program (e.g. a province's 特支计划, an innovation team)."""
 
-    district = _district()
+    district = district_fk()
     is_team = models.BooleanField("团队", default=False)
     name = models.CharField("姓名/团队名称", max_length=100)
     program = models.CharField("人才计划", max_length=100, help_text="如：广西特聘专家、八桂青年拔尖人才、创新团队")
@@ -170,7 +163,7 @@ class Talent(Versioned):
 
 
 class ForeignExpert(Versioned):
-    district = _district()
+    district = district_fk()
     name = models.CharField("姓名", max_length=100)
     nationality = models.CharField("国籍", max_length=50)
     host = models.CharField("聘请单位", max_length=150)
@@ -203,7 +196,7 @@ class AgreementStatus(models.TextChoices):
 class Agreement(Versioned):
     """A cooperation agreement (产学研合作协议) between a local organisation and a university or institute."""
 
-    district = _district()
+    district = district_fk()
     local_party = models.CharField("本地单位", max_length=150)
     enterprise = _enterprise("本地企业（企业库）")
     partner = models.CharField("合作高校/院所", max_length=150)
@@ -277,7 +270,7 @@ class Recognition(Versioned):
     publicised_on = models.DateField("公示日期", null=True, blank=True)
     decided_on = models.DateField("认定/结果日期", null=True, blank=True)
     failed_reason = models.CharField("未通过原因", max_length=200, blank=True)
-    created_by = _by("登记人")
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
