@@ -24,6 +24,7 @@ from keguan.core.scope_walk import (
     SceneContext,
     Walk,
     Write,
+    combine,
     status,
 )
 
@@ -421,39 +422,8 @@ MANAGE_WALK = Walk(
 )
 # --- end projects-manage ---
 
-# The area's walk is the union of its parts' (each helper's block above adds its ``Walk`` to PARTS).
-PARTS: tuple[Walk, ...] = (APPLY, REVIEW, MANAGE_WALK)
-
-
-def _union(attr: str):
-    out: dict = {}
-    for part in PARTS:
-        out.update(getattr(part, attr))
-    return out
-
-
-def _scene(ctx: SceneContext) -> dict:
-    out: dict = {}
-    for part in PARTS:
-        if part.scene is not None:
-            out.update(part.scene(ctx))
-    return out
-
-
-def _leaks(kind: str, obj) -> list[str]:
-    return [text for part in PARTS if part.leaks is not None for text in part.leaks(kind, obj)]
-
-
-WALK = Walk(
-    pk_kinds=_union("pk_kinds"),
-    kwargs=_union("kwargs"),
-    writes=_union("writes"),
-    page_shows=_union("page_shows"),
-    page_status=_union("page_status"),
-    district_records=tuple(k for part in PARTS for k in part.district_records),
-    region_records=tuple(k for part in PARTS for k in part.region_records),
-    scene=_scene,
-    leaks=_leaks,
+# The area's walk is the union of its parts' (core.scope_walk.combine), with the anchors of its models.
+WALK = combine(APPLY, REVIEW, MANAGE_WALK, Walk(
     anchors={
         "projects.Program": lambda x: (x.region, None),
         "projects.Call": lambda x: (x.region, None),
@@ -471,4 +441,4 @@ WALK = Walk(
         "projects.Assignment": lambda x: (x.application.district, None),
         "projects.Score": lambda x: (x.assignment.application.district, None),
     },
-)
+))
