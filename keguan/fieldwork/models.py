@@ -397,7 +397,7 @@ class ServiceLog(Versioned):
     def __str__(self) -> str:
         return f"{self.served_on} {self.commissioner} {self.get_kind_display()}"
 
-    def writableuser_fk(self, user) -> bool:
+    def writable_by(self, user) -> bool:
         """Staff with ``fieldwork.manage`` in scope, and the commissioner who logged it."""
         from keguan.core.permissions import may
 
