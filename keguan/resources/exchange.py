@@ -17,6 +17,7 @@ A firm is named by its credit code and must be in the district's register.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.urls import reverse
@@ -68,8 +69,10 @@ class _Kind(ImportKind):
     back_url = ""
     back_label = ""
 
+    stored_fields: tuple[str, ...] = ()  # the stored row's attributes (dotted paths) that make its key
+
     def stored_key(self, obj) -> tuple:
-        raise NotImplementedError
+        return tuple(attrgetter(name)(obj) for name in self.stored_fields)
 
     def stored(self, ctx: Context):
         return self.model.objects.filter(district=ctx.region)
@@ -123,8 +126,7 @@ class PlatformKind(_Kind):
     instructions = ("每行一个创新平台；同一区县内平台名称不能重复，再次导入按平台名称更新。",
                     "依托单位是本区县企业库中的企业时，填写其统一社会信用代码，平台会显示在企业页面上。")
 
-    def stored_key(self, o) -> tuple:
-        return (o.name,)
+    stored_fields = ("name",)
 
     def check(self, row: Row, ctx: Context) -> Plan | None:
         firm = self.firm(row, ctx)
@@ -173,8 +175,7 @@ class EvaluationKind(_Kind):
     )
     instructions = ("每行一个平台一个年度的考核结果；同一平台同一年度再次导入即更新。",)
 
-    def stored_key(self, o) -> tuple:
-        return (o.platform.name, o.year)
+    stored_fields = ("platform.name", "year")
 
     def stored(self, ctx: Context):
         return PlatformEvaluation.objects.filter(platform__district=ctx.region).select_related("platform")
@@ -227,8 +228,7 @@ class ApplicationKind(_Kind):
     instructions = ("每行一个平台申报；按“拟建平台名称+申报日期”对应，再次导入即更新。",
                     "结果为获批时按本行新建平台；本区县已有同名平台时关联该平台。")
 
-    def stored_key(self, o) -> tuple:
-        return (o.name, o.applied_on)
+    stored_fields = ("name", "applied_on")
 
     def prepare(self, ctx: Context, keys: set[tuple]) -> None:
         super().prepare(ctx, keys)
@@ -299,8 +299,7 @@ class TalentKind(_Kind):
     )
     instructions = ("每行一名入选人才或一个创新团队；按“姓名/团队名称+人才计划+入选年度”对应，再次导入即更新。",)
 
-    def stored_key(self, o) -> tuple:
-        return (o.name, o.program, o.year)
+    stored_fields = ("name", "program", "year")
 
     def check(self, row: Row, ctx: Context) -> Plan | None:
         firm = self.firm(row, ctx)
@@ -345,8 +344,7 @@ class ExpertKind(_Kind):
     instructions = ("每行一名外国专家；按“姓名+聘请单位”对应，再次导入即更新。",
                     "工作许可已过期或60天内到期的在聘专家会列入首页待办。")
 
-    def stored_key(self, o) -> tuple:
-        return (o.name, o.host)
+    stored_fields = ("name", "host")
 
     def check(self, row: Row, ctx: Context) -> Plan | None:
         firm = self.firm(row, ctx)
@@ -395,8 +393,7 @@ class AgreementKind(_Kind):
     )
     instructions = ("每行一份合作协议；按“本地单位+合作高校/院所+签订日期”对应，再次导入即更新。金额单位为万元。",)
 
-    def stored_key(self, o) -> tuple:
-        return (o.local_party, o.partner, o.signed_on)
+    stored_fields = ("local_party", "partner", "signed_on")
 
     def check(self, row: Row, ctx: Context) -> Plan | None:
         firm = self.firm(row, ctx)
@@ -459,8 +456,7 @@ class RecognitionKind(_Kind):
         "导入不能把已登记的申报退回到之前的状态，也不能改动已认定或未通过的申报。",
     )
 
-    def stored_key(self, o) -> tuple:
-        return (o.enterprise.credit_code, o.title, o.level, o.year)
+    stored_fields = ("enterprise.credit_code", "title", "level", "year")
 
     def stored(self, ctx: Context):
         return Recognition.objects.filter(district=ctx.region).select_related("enterprise")
