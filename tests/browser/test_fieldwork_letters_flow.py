@@ -13,6 +13,8 @@ from keguan.fieldwork.models import Kind, Level, ServiceKind, ServiceLog
 from keguan.fieldwork.services import roster
 from keguan.regions.services import villages_create
 
+from .phone import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 YEAR = dt.date.today().year - 1
@@ -92,5 +94,4 @@ def test_letter_assessment_rule_and_the_commissioners_view(world, page, login_as
     expect(page.get_by_test_id("stored-rating")).to_have_text("基本合格")
     expect(page.get_by_test_id("goals")).to_contain_text("引进新品种2个")
     expect(page.get_by_role("link", name="修改")).to_have_count(0)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the letter page is {width}px wide on a 375px phone"
+    assert_fits_phone(page, size={"width": 375, "height": 812}, what="任务书页面")

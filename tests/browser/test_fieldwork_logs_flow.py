@@ -12,6 +12,7 @@ from keguan.fieldwork.models import LogPhoto, ServiceLog
 
 from ..conftest import PASSWORD
 from ..fieldwork.logs_fixtures import field_fixture, jpeg, media_fixture  # noqa: F401
+from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def test_a_commissioner_logs_a_service_with_a_photo_on_a_phone(field, media, bro
         photo = {"name": "芒果园.jpg", "mimeType": "image/jpeg", "buffer": jpeg((3000, 2000), exif=True)}
         note = {"name": "会议记录.jpg", "mimeType": "image/jpeg", "buffer": "这不是图片，是一段文字".encode()}
         form.get_by_label("现场照片（可选）").set_input_files([photo, note])
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "表单超出手机屏幕宽度"
+        assert_fits_phone(page, size={"width": 375, "height": 812}, what="服务日志表单")
         form.get_by_role("button", name="保存").click()
         expect(page.locator(".invalid-feedback")).to_contain_text("照片“会议记录.jpg”不是图片文件")
         assert not ServiceLog.objects.exists() and not LogPhoto.objects.exists()
@@ -68,7 +69,7 @@ def test_a_commissioner_logs_a_service_with_a_photo_on_a_phone(field, media, bro
         image = page.get_by_test_id("log-photos").locator("img").first
         expect(image).to_be_visible()
         assert _loaded_width(page, image) == 1600
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "日志页超出手机屏幕宽度"
+        assert_fits_phone(page, size={"width": 375, "height": 812}, what="服务日志页")
     finally:
         context.close()
     assert not errors, errors

@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from keguan.fieldwork.services import roster as svc
 from keguan.regions.services import villages_create
 
+from .phone import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -65,8 +67,7 @@ def test_coverage_on_a_phone_and_printed(world, page, login_as):
     page.goto("/fieldwork/coverage/")
     expect(page.get_by_test_id("coverage-rate")).to_have_text("50.0%")
     expect(page.locator("tr[data-uncovered]")).to_contain_text("那马村")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"页面宽 {width}px，超出手机屏幕"
+    assert_fits_phone(page, size={"width": 375, "height": 812}, what="覆盖情况")
     page.goto("/fieldwork/coverage/?print=1")
     expect(page.locator("body.kg-print")).to_be_visible()
     expect(page.get_by_test_id("print-filters")).to_contain_text("统计期间")

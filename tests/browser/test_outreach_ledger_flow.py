@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from keguan.outreach.services import ledger as svc
 from keguan.reports import registry
 
+from .phone import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -88,5 +90,4 @@ def test_firm_answers_staff_solve_the_need_and_the_summary_changes(world, page, 
     page.get_by_test_id("my-needs").get_by_role("link").first.click()
     expect(page.get_by_test_id("need-result")).to_have_text("企业已录用工程师2名")
     expect(page.get_by_test_id("follow-ups")).to_contain_text("推荐毕业生3名")
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert_fits_phone(page, what="需求详情")

@@ -6,12 +6,15 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import PASSWORD
+from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
 
 
 def test_filters_fold_on_a_phone(world, browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 800})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 800}
+    )
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=b""))
     page = context.new_page()
     try:
@@ -36,3 +39,16 @@ def test_filters_fold_on_a_phone(world, browser, live_server):
         expect(page.get_by_role("button", name="筛选条件（已设1项） ▾")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_the_phone_check_names_what_is_too_wide(world, page, login_as):
+    login_as("staff")
+    page.goto("/enterprises/")
+    assert_fits_phone(page, what="企业名录")  # the list itself fits
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<div id=\"too-wide\" style=\"width:900px\">x</div>')"
+    )
+    with pytest.raises(
+        AssertionError, match=r"企业名录宽 \d+px，超出 390px 的手机屏幕：.*div#too-wide → \d+px"
+    ):
+        assert_fits_phone(page, what="企业名录")

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from keguan.pipeline.models import TutoringVisit
 
+from .phone import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -46,7 +48,5 @@ def test_a_visit_recorded_on_the_firm_shows_on_the_visits_list(world, page, logi
     table.get_by_role("link", name=world.ent_a.name).click()
     assert f"/pipeline/{world.ent_a.pk}/records/" in page.url
 
-    page.set_viewport_size({"width": 375, "height": 812})
     page.goto("/pipeline/visits/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375 + 1, f"the visits list is {width}px wide on a phone"
+    assert_fits_phone(page, size={"width": 375, "height": 812}, what="走访清单")

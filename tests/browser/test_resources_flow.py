@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from keguan.enterprises.models import EnterpriseLabel
 
+from .phone import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -59,7 +61,4 @@ def test_staff_grant_a_title_and_the_firm_shows_the_label(world, page, login_as)
     # the list counts it and fits a phone
     page.goto("/resources/recognitions/")
     expect(page.get_by_test_id("counts")).to_contain_text("申报1家，推荐1家，公示1家，认定1家")
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, width
+    assert_fits_phone(page, size={"width": 375, "height": 800}, reload=True, what="认定清单")

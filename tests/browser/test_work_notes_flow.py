@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .phone import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -25,8 +27,7 @@ def test_record_a_note_and_find_it_in_the_summary(world, page, login_as):
     page.get_by_test_id("note-form").get_by_label("日期").fill(today.isoformat())
     page.get_by_test_id("note-form").get_by_role("button", name="添加").click()
     expect(page.get_by_test_id("note-list")).to_contain_text("组织辖区12家企业参加市科技局线上培训")
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert_fits_phone(page, what="工作记事")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto("/reports/")
     page.select_option("#id_period", str(today.year))
