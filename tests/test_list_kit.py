@@ -304,3 +304,40 @@ def test_batch_set_tags(world, client):
     assert set(world.ent_a.tags.values_list("code", flat=True)) == {"investment"}
     client.force_login(world.expert)
     assert client.get(url, {"ids": [world.ent_a.pk]}).status_code == 403
+
+
+def test_filter_conditions_are_written_one_way_for_every_list(db):
+    """keguan.core.lists.filter_summary: the print header, the exports' 说明 and the notes above lists."""
+    import datetime as dt
+
+    from django import forms
+
+    from keguan.core.lists import filter_summary, hidden_date
+    from keguan.regions.models import Region
+
+    class F(forms.Form):
+        q = forms.CharField(label="关键词", required=False)
+        status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), ("a", "已受理"), ("b", "已退回")])
+        year = forms.TypedChoiceField(label="年度", required=False, coerce=int, choices=[("", "全部"), (2025, "2025年")])
+        district = forms.ModelChoiceField(label="区县", queryset=Region.objects.all(), required=False)
+        kinds = forms.MultipleChoiceField(label="类型", required=False, choices=[("x", "路演"), ("y", "培训")])
+        closing = forms.BooleanField(label="仅看即将截止", required=False)
+        count = forms.IntegerField(label="最少人次", required=False)
+        since = hidden_date("登记日期自")
+        enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+        page = forms.IntegerField(required=False)
+
+    district = Region.objects.get(code=DISTRICT_A)
+    data = {"q": "南宁", "status": "b", "year": "2025", "district": district.pk, "kinds": ["x", "y"],
+            "closing": "on", "count": "0", "since": "2026-01-05", "enterprise": "7", "page": "3"}
+    assert filter_summary(F(data)) == (
+        f"关键词：南宁；状态：已退回；年度：2025年；区县：{district.name}；类型：路演、培训；仅看即将截止：是；"
+        "最少人次：0；登记日期自：2026-01-05"
+    )
+    assert filter_summary(F({"closing": ""})) == "全部"  # an unticked box is no condition
+    assert filter_summary(F({}), none="无") == "无"
+    assert filter_summary(F()) == "全部" and filter_summary(None) == "全部"
+    assert filter_summary(F({"year": "1999"})) == "条件有误"
+    assert filter_summary(F({"year": "1999"}), invalid="条件有误，名单为空") == "条件有误，名单为空"
+    assert filter_summary(F({"q": "x", "status": "a"}), skip=("q",)) == "状态：已受理"
+    assert dt.date(2026, 1, 5).strftime("%Y-%m-%d") in filter_summary(F({"since": "2026-01-05"}))

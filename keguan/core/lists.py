@@ -194,28 +194,57 @@ class ListState:
         return paginate(request, qs, per_page=PRINT_ROWS if self.printing else self.per_page, count=count)
 
 
-def filter_summary(form) -> str:
-    """The conditions of a bound filter form as "标签：值；…" (for the print header), "全部" without any."""
-    if form is None or not getattr(form, "is_bound", False) or not form.is_valid():
-        return "条件有误" if form is not None and getattr(form, "is_bound", False) else "全部"
-    parts = []
-    for name, value in form.cleaned_data.items():
-        if value in (None, "", [], ()) or name in ("page", "print", "sort"):
-            continue
-        bound = form[name]
-        if getattr(bound.field.widget, "input_type", "") == "hidden":
-            continue
-        choices = dict(getattr(bound.field, "choices", ()) or ())
-        if isinstance(value, (list, tuple)):
-            shown = "、".join(str(choices.get(v, v)) for v in value)
-        elif hasattr(value, "strftime"):
-            shown = value.strftime("%Y-%m-%d")
-        elif choices and not hasattr(value, "pk"):
-            shown = str(choices.get(value, value))
+_NOT_CONDITIONS = frozenset({"page", "print", "sort", "per_page", "cols"})
+
+
+def _choice_labels(choices) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for key, label in choices:
+        if isinstance(label, (list, tuple)):  # a group of options
+            labels.update(_choice_labels(label))
         else:
-            shown = str(value)
-        parts.append(f"{bound.label}：{shown}")
-    return "；".join(parts) or "全部"
+            labels[str(key)] = str(label)
+    return labels
+
+
+def _shown(formfield, value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "、".join(_shown(formfield, v) for v in value)
+    if value is True:
+        return "是"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if hasattr(value, "pk"):
+        return str(value)
+    choices = getattr(formfield, "choices", None)
+    if choices and not hasattr(formfield, "queryset"):
+        return _choice_labels(choices).get(str(value), str(value))
+    return str(value)
+
+
+def filter_summary(form, *, none: str = "全部", invalid: str = "条件有误", skip: tuple[str, ...] = ()) -> str:
+    """A bound filter form's conditions in words, "标签：值；…" — the one writer of them, for the print header,
+    an export's 说明 sheet and the note above a list.
+
+    ``none`` is said when no condition is on (or the form is not bound), ``invalid`` when the form does not
+    validate. An unticked box is no condition and a ticked one reads 是; a hidden date (the range a
+    figure's link sets) is a condition and is written, another hidden value (one firm's id) is not.
+    """
+    if form is None or not getattr(form, "is_bound", False):
+        return none
+    if not form.is_valid():
+        return invalid
+    parts = []
+    for name, formfield in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if hasattr(value, "model") and hasattr(value, "filter"):  # a queryset (several model choices)
+            value = list(value)
+        if value is False or value in (None, "", [], ()) or name in _NOT_CONDITIONS or name in skip:
+            continue
+        if getattr(formfield.widget, "input_type", "") == "hidden" and not hasattr(value, "strftime"):
+            continue
+        parts.append(f"{formfield.label}：{_shown(formfield, value)}")
+    return "；".join(parts) or none
 
 
 def hidden_date(label: str) -> forms.DateField:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
-from keguan.core.lists import RangeNoteMixin, hidden_date
+from keguan.core.lists import RangeNoteMixin, filter_summary, hidden_date
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.regions.models import Region
 
@@ -55,24 +55,7 @@ class _AreaFilterForm(RangeNoteMixin, BootstrapMixin, forms.Form):
 
     def note(self) -> str:
         """The filters in words (for the export's 说明 sheet)."""
-        if not self.is_bound:
-            return "无"
-        if not self.is_valid():
-            return "条件有误，名单为空"
-        parts = []
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if value in (None, ""):
-                continue
-            if hasattr(value, "pk"):
-                shown = str(value) if not isinstance(value, Region) else value.name
-            elif isinstance(field, forms.ChoiceField):
-                shown = dict(field.choices).get(value, value)
-                shown = dict(field.choices).get(str(value), shown)
-            else:
-                shown = value
-            parts.append(f"{field.label}：{shown}")
-        return "；".join(parts) or "无"
+        return filter_summary(self, none="无", invalid="条件有误，名单为空")
 
 
 class ApplicationFilterForm(_AreaFilterForm):

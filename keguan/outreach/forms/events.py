@@ -10,6 +10,7 @@ from django import forms
 from keguan.core import dictionary
 from keguan.core.forms import BootstrapMixin, DateInput
 from keguan.core.images import MAX_BYTES, MAX_PHOTOS
+from keguan.core.lists import filter_summary
 from keguan.core.versioning import VersionField
 from keguan.regions.models import Region
 
@@ -107,25 +108,7 @@ class EventFilterForm(BootstrapMixin, forms.Form):
 
     def note(self) -> str:
         """The conditions in words (the page, the export's 说明, the print header)."""
-        if not (self.is_bound and self.is_valid()):
-            return ""
-        parts = []
-        for name, value in self.cleaned_data.items():
-            if value in (None, ""):
-                continue
-            field = self.fields[name]
-            if isinstance(value, Region):
-                shown = value.name
-            elif isinstance(value, dt.date):
-                shown = value.isoformat()
-            elif name == "enterprise":
-                continue
-            elif getattr(field, "choices", None):
-                shown = str(dict(field.choices).get(value, value))
-            else:
-                shown = str(value)
-            parts.append(f"{field.label}：{shown}")
-        return "；".join(parts)
+        return filter_summary(self, none="", invalid="")
 
 
 def _count(label: str, **kw) -> forms.IntegerField:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from keguan.core import dictionary
 from keguan.core.forms import BootstrapMixin, DateInput
+from keguan.core.lists import filter_summary
 from keguan.core.versioning import VersionField
 from keguan.enterprises.forms import RegionChoiceField, fit_area_fields
 from keguan.regions.models import Region
@@ -39,25 +40,7 @@ class _AreaFilter(BootstrapMixin, forms.Form):
 
     def note(self) -> str:
         """The conditions in words (the export's 说明 sheet, the note above the list)."""
-        if not self.is_bound:
-            return ""
-        if not self.is_valid():
-            return "条件有误"
-        parts = []
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if value in (None, "", False) or name == "enterprise":
-                continue
-            if isinstance(value, Region):
-                shown = value.name
-            elif isinstance(field, forms.ChoiceField):
-                shown = dict(field.choices).get(value, value)
-            elif value is True:
-                shown = "是"
-            else:
-                shown = value
-            parts.append(f"{field.label}：{shown}")
-        return "；".join(parts)
+        return filter_summary(self, none="")
 
 
 class VisitFilterForm(_AreaFilter):

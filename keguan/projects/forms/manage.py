@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput, wan_field, yuan_from_wan
+from keguan.core.lists import filter_summary
 from keguan.core.versioning import VersionField
 from keguan.projects.models import CheckKind, CheckResult, FundSource, Level, Status
 from keguan.projects.selectors.manage import DUE_CHOICES, ApplicationFilters
@@ -55,23 +56,7 @@ class ApplicationFilterForm(BootstrapMixin, forms.Form):
 
     def note(self) -> str:
         """The conditions in words (for the export's 说明 and the page)."""
-        if not (self.is_bound and self.is_valid()):
-            return ""
-        parts = []
-        for name, value in self.cleaned_data.items():
-            if value in (None, "", False):
-                continue
-            field = self.fields[name]
-            if name == "district":
-                shown = value.name
-            elif name == "closing":
-                shown = "是"
-            elif getattr(field, "choices", None):
-                shown = str(dict(field.choices).get(value, value))
-            else:
-                shown = str(value)
-            parts.append(f"{field.label}：{shown}")
-        return "；".join(parts)
+        return filter_summary(self, none="", invalid="")
 
 
 def _not_future(form: forms.Form, name: str) -> None:
