@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -229,11 +230,16 @@ def test_list_query_count_does_not_grow_per_row(world, client):
     client.post(PREFS, {"list": "enterprises", "per_page": "100", "next": LIST})
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(LIST).status_code == 200
-        return len(captured)
+        """Queries of one list page, the top bar's 待办 computed afresh each time (not kept from an earlier
+        page for a minute, which a slow machine could outlast), the lower of two tries."""
+        counts = []
+        for _ in range(2):
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(LIST).status_code == 200
+            counts.append(len(captured))
+        return min(counts)
 
-    count()  # (the first page also counts the top bar's 待办, which is then kept a minute)
     before = count()
     for n in range(30, 45):
         _fresh(world, n, f"查询计数{n}有限公司")

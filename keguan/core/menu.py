@@ -23,6 +23,13 @@ class MenuItem:
 class MenuGroup:
     label: str
     items: list[MenuItem] = field(default_factory=list)
+    open: bool = False  # unfolded: the group of the page shown, or every group of a short menu
+
+
+# A menu of at most this many entries (a firm's, a commissioner's, an expert's) shows every group unfolded;
+# a longer one (the bureau's: eight areas) folds all groups but the current page's, and the browser
+# remembers which others the user unfolded (keguan.js).
+SHORT_MENU = 12
 
 
 # Pages reached from one menu entry but living under another's URL: the path whose entry lights up instead.
@@ -59,4 +66,8 @@ def menu_for(user, path: str) -> list[MenuGroup]:
                 best = item
     if best is not None:
         best.active = True
-    return [g for g in groups.values() if g.items]
+    shown = [g for g in groups.values() if g.items]
+    short = sum(len(g.items) for g in shown) <= SHORT_MENU
+    for group in shown:
+        group.open = short or any(item.active for item in group.items)
+    return shown

@@ -12,6 +12,7 @@ from keguan.enterprises.models import Enterprise
 from keguan.enterprises.services import enterprise_update
 
 from ..conftest import PASSWORD
+from .menu import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def test_the_administrator_grants_an_export_on_the_roles_page(world, page, login
     page.get_by_role("button", name="退出").click()
 
     login_as("root")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="角色权限").click()
+    menu_link(page, "角色权限").click()
     page.get_by_test_id("cell-commissioner-enterprises.export").click()
     expect(page.get_by_text("已授予“科技特派员/专家”的权限：enterprises.export")).to_be_visible()
     expect(page.get_by_test_id("roles-table")).to_contain_text("已调整")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 SHOTS = "/tmp/kg-shots"
@@ -21,7 +23,7 @@ def _shot(page, name: str) -> None:
 
 def test_rename_a_tag_tick_it_filter_by_it_and_find_the_edit_in_the_log(world, page, login_as):
     login_as("city")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="数据字典").click()
+    menu_link(page, "数据字典").click()
     expect(page.get_by_role("heading", name="数据字典")).to_be_visible()
     _shot(page, "dictionary")
     page.get_by_role("link", name="企业标签").click()

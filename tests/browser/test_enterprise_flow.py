@@ -13,6 +13,7 @@ from keguan.enterprises.models import Enterprise, Stage
 from keguan.enterprises.services import enterprise_create
 
 from ..conftest import DISTRICT_A, credit_code
+from .menu import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ def test_find_edit_and_export(world, page, login_as, tmp_path):
                           township=world.a_town2, industry_code="27", stage=Stage.HNTE)
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="企业库").click()
+    menu_link(page, "企业库").click()
     expect(page.get_by_role("heading", name="企业库")).to_be_visible()
     page.wait_for_load_state("load")  # htmx drives the filter form: let the scripts load first
     expect(_results(page)).to_have_count(4)  # district A only: B's firm is out of scope
@@ -79,7 +80,7 @@ def test_find_edit_and_export(world, page, login_as, tmp_path):
     assert Enterprise.objects.get(pk=world.ent_a.pk).legal_rep == "王建国"
 
     # Back to the list; filter by stage and sort, then export what is shown.
-    page.get_by_role("link", name="企业库").first.click()
+    menu_link(page, "企业库").click()
     page.wait_for_load_state("load")  # the selects submit through keguan.js: let the scripts load first
     expect(_results(page)).to_have_count(4)
     page.get_by_label("培育阶段").select_option(label="高新技术企业")  # a select submits the form by itself

@@ -13,6 +13,7 @@ from keguan.fieldwork.models import Kind, Level, ServiceKind, ServiceLog
 from keguan.fieldwork.services import roster
 from keguan.regions.services import villages_create
 
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -31,7 +32,7 @@ def test_letter_assessment_rule_and_the_commissioners_view(world, page, login_as
                                   served=8)
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="责任状与考核").click()
+    menu_link(page, "责任状与考核").click()
     page.get_by_role("link", name="登记责任状").first.click()
     page.get_by_label("科技特派员").select_option(label="韦浏览（区县级、区农技中心）")
     page.get_by_label("年度").select_option(str(YEAR))
@@ -42,7 +43,7 @@ def test_letter_assessment_rule_and_the_commissioners_view(world, page, login_as
     expect(page.get_by_test_id("points-total")).to_have_text("20")  # 10 logs × 2, no goal met yet
 
     # a training it attended: 8 hours → 8 points
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="特派员培训").click()
+    menu_link(page, "特派员培训").click()
     page.get_by_role("link", name="登记培训").first.click()
     page.get_by_label("培训名称").fill("特派员业务培训")
     page.get_by_label("培训日期").fill(dt.date(YEAR, 6, 1).isoformat())
@@ -51,7 +52,7 @@ def test_letter_assessment_rule_and_the_commissioners_view(world, page, login_as
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_test_id("attendances")).to_contain_text("韦浏览")
 
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="责任状与考核").click()
+    menu_link(page, "责任状与考核").click()
     page.get_by_label("年度").select_option(str(YEAR))
     page.get_by_role("button", name="查询").click()
     page.get_by_role("link", name="韦浏览").click()

@@ -12,6 +12,7 @@ from keguan.fieldwork.models import LogPhoto, ServiceLog
 
 from ..conftest import PASSWORD
 from ..fieldwork.logs_fixtures import field_fixture, jpeg, media_fixture  # noqa: F401
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -79,7 +80,7 @@ def test_a_commissioner_logs_a_service_with_a_photo_on_a_phone(field, media, bro
     context, page, errors = _context(browser, live_server, width=1366, height=900)
     try:
         _login(page, "staff")
-        page.get_by_role("navigation", name="主菜单").get_by_role("link", name="服务日志").click()
+        menu_link(page, "服务日志").click()
         table = page.get_by_test_id("log-table")
         expect(table).to_contain_text("那马村")
         expect(table).to_contain_text("张三")

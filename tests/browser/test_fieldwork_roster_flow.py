@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from keguan.fieldwork.services import roster as svc
 from keguan.regions.services import villages_create
 
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def _scene(world):
 def test_coverage_gap_closed_from_the_village_page(world, page, login_as):
     _scene(world)
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="村级覆盖").click()
+    menu_link(page, "村级覆盖").click()
     expect(page.get_by_test_id("coverage-rate")).to_have_text("50.0%")
     expect(page.get_by_test_id("coverage-gap")).to_have_text("1")
     gap = page.locator("tr[data-uncovered]")
@@ -54,7 +55,7 @@ def test_coverage_gap_closed_from_the_village_page(world, page, login_as):
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".alert-success")).to_contain_text("已登记结对")
 
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="村级覆盖").click()
+    menu_link(page, "村级覆盖").click()
     expect(page.get_by_test_id("coverage-rate")).to_have_text("100.0%")
     expect(page.locator("tr[data-uncovered]")).to_have_count(0)
     expect(page.get_by_test_id("coverage-summary")).to_contain_text("已实现全覆盖")

@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 
@@ -30,12 +32,12 @@ def _register(path, year: int) -> None:
 def test_import_a_contract_register_then_dashboard_and_summary(world, page, login_as, tmp_path):
     year = timezone.localdate().year
     login_as("staff")
-    page.get_by_role("link", name="指标看板").click()
+    menu_link(page, "指标看板").click()
     page.wait_for_load_state("load")
     page.select_option("#id_period", str(year))
     expect(page.get_by_test_id("value-mkt_absorb_c")).to_contain_text("0")
 
-    page.get_by_role("link", name="技术合同登记").click()
+    menu_link(page, "技术合同登记").click()
     expect(page.get_by_text("还没有登记技术合同")).to_be_visible()
     page.get_by_test_id("import-contracts").click()
     sheet = tmp_path / "技术合同登记.xlsx"
@@ -47,15 +49,15 @@ def test_import_a_contract_register_then_dashboard_and_summary(world, page, logi
     page.get_by_role("button", name="确认导入").click()
     expect(page.locator("#run-outcome")).to_contain_text("已导入")
 
-    page.get_by_role("link", name="技术合同登记").first.click()
+    menu_link(page, "技术合同登记").click()
     expect(page.get_by_test_id("contract-totals")).to_contain_text("共 2 项")
-    page.get_by_role("link", name="指标看板").click()
+    menu_link(page, "指标看板").click()
     page.wait_for_load_state("load")
     page.select_option("#id_period", str(year))
     expect(page.get_by_test_id("value-mkt_absorb_c")).to_contain_text("88.5")
     expect(page.get_by_test_id("value-mkt_output_c")).to_contain_text("20")
 
-    page.get_by_role("link", name="生成工作总结").click()
+    menu_link(page, "生成工作总结").click()
     page.wait_for_load_state("load")
     page.select_option("#id_period", str(year))
     page.get_by_role("button", name="生成初稿").click()

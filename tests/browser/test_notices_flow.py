@@ -9,6 +9,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,7 +29,7 @@ def test_clerk_publishes_township_reads_clerk_sees_it_read(world, page, login_as
     wrong.write_bytes(b"MZ\x90\x00")
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="通知公告管理").click()
+    menu_link(page, "通知公告管理").click()
     page.get_by_role("link", name="起草通知").first.click()
     page.get_by_label("标题").fill("关于开展科技型中小企业评价入库摸排的通知")
     page.get_by_label("正文").fill("各乡镇（街道）专干：\n\n请于本月底前完成辖区企业摸排。\n\n联系人：区科技局成果科。")
@@ -61,7 +63,7 @@ def test_clerk_publishes_township_reads_clerk_sees_it_read(world, page, login_as
     page.get_by_role("button", name="退出").click()
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="通知公告管理").click()
+    menu_link(page, "通知公告管理").click()
     page.get_by_role("link", name="关于开展科技型中小企业评价入库摸排的通知").click()
     expect(page.get_by_test_id("read-count")).to_have_text("1 已读")
     expect(page.get_by_test_id("unread-count")).to_have_text("0 未读")
@@ -85,7 +87,7 @@ def test_todo_count_in_the_top_bar_leads_to_the_home_page(world, page, login_as)
         if not RdFirm.objects.filter(round=rd_round, enterprise=e).exists():
             rd_firm_add(rd_round=rd_round, actor=world.staff, enterprise=e)
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="企业库").click()
+    menu_link(page, "企业库").click()
     expect(page.get_by_test_id("todo-count")).to_contain_text("2")
     page.get_by_test_id("todo-count").click()
     reminder = page.get_by_test_id("reminder").filter(has_text="研发经费填报")

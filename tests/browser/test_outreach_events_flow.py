@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -26,7 +27,7 @@ def _png() -> bytes:
 def test_record_an_event_and_find_it_on_the_calendar_the_list_and_the_summary(world, page, login_as):
     today = timezone.localdate()
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name=re.compile("科技活动$")).click()
+    menu_link(page, re.compile("科技活动$")).click()
     expect(page.get_by_text("还没有科技活动")).to_be_visible()
     page.get_by_test_id("event-new").click()
     form = page.get_by_test_id("event-form")
@@ -58,9 +59,9 @@ def test_record_an_event_and_find_it_on_the_calendar_the_list_and_the_summary(wo
     photos.first.scroll_into_view_if_needed()  # (lazy images load when they come into view)
     page.wait_for_function("Array.from(document.querySelectorAll('[data-testid=event-photos] img'))"
                            ".every(img => img.complete && img.naturalWidth > 0)")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="活动日历").click()
+    menu_link(page, "活动日历").click()
     expect(page.get_by_test_id("event-calendar")).to_contain_text("科技下乡进石埠")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name=re.compile("科技活动$")).click()
+    menu_link(page, re.compile("科技活动$")).click()
     expect(page.get_by_test_id("event-list")).to_contain_text("科技下乡进石埠")
     assert_fits_phone(page, what="活动清单")
     page.set_viewport_size({"width": 1366, "height": 900})

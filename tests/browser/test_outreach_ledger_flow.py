@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from keguan.outreach.services import ledger as svc
 from keguan.reports import registry
 
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,7 @@ def test_firm_answers_staff_solve_the_need_and_the_summary_changes(world, page, 
 
     # the firm answers online
     login_as("ent")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="调查问卷填报").click()
+    menu_link(page, "调查问卷填报").click()
     page.get_by_test_id("my-questionnaires").get_by_role("link", name="填写").click()
     form = page.get_by_test_id("answer-form")
     form.get_by_label("人才方面的需求").fill("引进嵌入式软件工程师2名")

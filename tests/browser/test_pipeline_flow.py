@@ -14,12 +14,13 @@ from keguan.pipeline import services as pipeline
 from keguan.pipeline.models import HnteCertificate
 
 from ..conftest import PASSWORD
+from .menu import menu_link
 
 pytestmark = pytest.mark.browser
 
 
 def _dashboard(page, code: str):
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="指标看板").click()
+    menu_link(page, "指标看板").click()
     page.wait_for_load_state("load")  # the period select submits through keguan.js
     page.select_option("#id_period", str(timezone.localdate().year))
     return page.get_by_test_id(f"value-{code}")
@@ -35,7 +36,7 @@ def test_self_check_pool_recognition_and_dashboard(world, page, login_as):
 
     # The enterprise checks itself against the official rules.
     login_as("ent2")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="科小/高企自评").click()
+    menu_link(page, "科小/高企自评").click()
     expect(page.get_by_role("heading", name="科技型中小企业评价")).to_be_visible()
     expect(page.get_by_test_id("hnte-status")).to_be_visible()
     page.get_by_role("button", name="退出").click()
@@ -46,7 +47,7 @@ def test_self_check_pool_recognition_and_dashboard(world, page, login_as):
     expect(page.get_by_test_id("value-pl_hnte_recognised")).to_have_text("0")
 
     # On the pre-check list staff tick the firm and put it in the pool.
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="科小/高企预审").click()
+    menu_link(page, "科小/高企预审").click()
     page.get_by_label(f"选择{firm.name}").check()
     form = page.get_by_test_id("precheck-pool-form")
     form.get_by_label("加入培育库").select_option(label=pool.name)

@@ -17,6 +17,8 @@ from keguan.pipeline import services as pipeline
 from keguan.pipeline.models import HnteCertificate
 from keguan.rules.explain import add_years
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 
@@ -41,14 +43,13 @@ def test_reminder_batch_pool_and_recorded_fact(world, page, login_as):
     expect(row).to_contain_text("需组织重新认定")
 
     # A new batch of this year, then a pool.
-    menu = page.get_by_role("navigation", name="主菜单")
-    menu.get_by_role("link", name="高企申报").click()
+    menu_link(page, "高企申报").click()
     page.get_by_role("button", name="新建申报批次").click()
     page.get_by_role("spinbutton", name="年度").fill(str(today.year))
     page.get_by_role("spinbutton", name="批次").fill("2")
     page.get_by_role("button", name="新建批次").click()
     expect(page.get_by_text(f"已新建申报批次“{today.year}年第二批”")).to_be_visible()
-    menu.get_by_role("link", name="培育库").click()
+    menu_link(page, "培育库").click()
     page.get_by_role("button", name="建立培育库").click()
     page.get_by_label("起始年度").fill(str(today.year))
     page.get_by_label("截止年度").fill(str(today.year + 2))
@@ -76,7 +77,7 @@ def test_sme_list_imported_through_the_engine(world, page, login_as, tmp_path):
     wb.save(saved)
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="科小入库").click()
+    menu_link(page, "科小入库").click()
     page.get_by_role("link", name="导入入库名单").click()
     page.get_by_label("选择文件").set_input_files(str(saved))
     page.get_by_role("button", name="上传并检查").click()

@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 from keguan.projects.models import Application, Expert, Level
 from keguan.projects.services import applications as svc
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 
@@ -90,7 +92,7 @@ def test_apply_return_resubmit_review_approve_and_the_figures_follow(world, page
 
     # the expert scores it
     login_as("expert")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的评审").click()
+    menu_link(page, "我的评审").click()
     page.get_by_role("link", name="边缘计算网关研发及产业化").click()
     page.get_by_label("技术创新性（权重50%）").fill("90")
     page.get_by_label("实施可行性（权重50%）").fill("80")

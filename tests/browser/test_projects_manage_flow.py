@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from tests.projects.test_manage import program_call, submitted, walk
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 SHOTS = "/tmp/kg-shots"
@@ -30,7 +32,7 @@ def test_the_bureau_screens_reviews_and_approves(world, page, login_as):
     a = submitted(world, call, title="智能传感器关键技术研发")
     walk(submitted(world, up, title="新型储能材料中试"), world.staff, "screening", "recommended")
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="项目申报办理").click()
+    menu_link(page, "项目申报办理").click()
     expect(page.get_by_role("heading", name="项目申报办理")).to_be_visible()
     _shot(page, "projects-list")
     page.get_by_role("link", name="智能传感器关键技术研发").click()

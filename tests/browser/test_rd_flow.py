@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from keguan.enterprises.services import label_add
 from keguan.indicators.services import target_set
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 
@@ -23,7 +25,7 @@ def test_round_amount_total_and_call(world, page, login_as):
     target_set(actor=world.city_user, indicator="rd_reported", district=world.a, year=year, value="400")
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="研发经费填报").click()
+    menu_link(page, "研发经费填报").click()
     page.get_by_role("link", name="建立年度填报").first.click()
     page.get_by_label("填报年度").select_option(str(year))
     page.get_by_role("button", name="建立并生成名单").click()
@@ -63,7 +65,7 @@ def test_round_amounts_imported_from_the_template(world, page, login_as, tmp_pat
     rd_round = rd_round_create(actor=world.staff, district=world.a, year=year, opened_on=dt.date(year + 1, 1, 10))
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="研发经费填报").click()
+    menu_link(page, "研发经费填报").click()
     page.get_by_role("link", name=rd_round.title).first.click()
     with page.expect_download() as info:
         page.get_by_role("link", name="下载模板").click()

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from keguan.reports.models import ReportPartLayout
 from keguan.reports.registry import parts as report_parts
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("KEGUAN_SCREENSHOTS")  # a directory: the pages at 1366 and 390 pixels wide are saved there
@@ -30,7 +32,7 @@ def _shot(page, name: str) -> None:
 
 def test_rename_and_reorder_the_summary_parts(world, page, login_as):
     login_as("staff")
-    page.get_by_role("link", name="总结结构").click()
+    menu_link(page, "总结结构").click()
     rows = page.locator(".kg-structure > li")
     expect(rows.first).to_have_attribute("data-area", "projects")  # 科技项目, 创新主体培育, 研发投入: the areas' order
     expect(rows.nth(1)).to_have_attribute("data-area", "enterprises")
@@ -75,7 +77,7 @@ def test_structure_page_works_without_scripts(world, browser, live_server):
 
 def test_city_compares_its_districts(world, page, login_as):
     login_as("city")
-    page.get_by_role("link", name="各区县总结对比").click()
+    menu_link(page, "各区县总结对比").click()
     expect(page.locator(f'th[data-district="{world.a.code}"]')).to_contain_text("未保存 · 系统生成")
     expect(page.locator(".kg-cmp")).to_contain_text("突出创新主体培育，着力壮大科技企业梯队")
     _shot(page, "compare")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from keguan.enterprises.models import EnterpriseLabel
 
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def test_staff_grant_a_title_and_the_firm_shows_the_label(world, page, login_as)
     today = timezone.localdate().isoformat()
     firm = world.ent_a2
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="称号申报").click()
+    menu_link(page, "称号申报").click()
     expect(page.get_by_text("暂无称号申报")).to_be_visible()
     page.get_by_test_id("create").click()
     page.get_by_label("企业").fill(firm.credit_code)

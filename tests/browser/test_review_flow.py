@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from keguan.projects.models import Application, Call, Criterion, Expert, Level, Program, Status
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 SHOTS = "/tmp/kg-shots"
@@ -49,7 +51,7 @@ def test_assign_override_score_and_see_the_result(world, page, login_as):
                           fields="agriculture")
 
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="专家评审").click()
+    menu_link(page, "专家评审").click()
     page.get_by_role("link", name="2026年青秀区科技计划项目申报").first.click()
     page.get_by_role("button", name="自动分配评审专家").click()
     expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text("已自动分配评审任务")
@@ -66,7 +68,7 @@ def test_assign_override_score_and_see_the_result(world, page, login_as):
     page.get_by_role("button", name="退出").click()
 
     login_as("expert")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的评审").click()
+    menu_link(page, "我的评审").click()
     page.get_by_role("link", name="面向工业互联网的边缘计算网关研发").click()
     page.get_by_label("技术创新性（权重40%）").fill("90")
     page.get_by_label("实施可行性（权重35%）").fill("80")

@@ -10,13 +10,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 
 def test_targets_sheet_upload_check_confirm(world, page, login_as, tmp_path):
     year = timezone.localdate().year
     login_as("city")
-    page.get_by_role("link", name="市定目标").click()
+    menu_link(page, "市定目标").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="下载模板").click()
     wb = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))

@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .menu import menu_link
+
 pytestmark = pytest.mark.browser
 
 
@@ -17,7 +19,7 @@ def test_target_completion_rank_and_summary(world, page, login_as):
     year = timezone.localdate().year
     # City staff set 青秀区's target for valid 高企 (it has 1 now: 50% done with a target of 2).
     login_as("city")
-    page.get_by_role("link", name="市定目标").click()
+    menu_link(page, "市定目标").click()
     cell = page.get_by_label("青秀区有效高新技术企业目标")
     cell.fill("2")
     page.get_by_role("button", name="保存目标").click()
@@ -26,18 +28,18 @@ def test_target_completion_rank_and_summary(world, page, login_as):
 
     # District staff see completion and rank on their dashboard.
     login_as("staff")
-    page.get_by_role("link", name="指标看板").click()
+    menu_link(page, "指标看板").click()
     page.wait_for_load_state("load")  # the period select submits through keguan.js
     page.select_option("#id_period", str(year))
     expect(page.get_by_test_id("completion-ent_hnte_valid")).to_have_text("50.0%")
     expect(page.get_by_test_id("rank-ent_hnte_valid")).to_have_text("全市第一")
     # The target shows read-only on the targets page.
-    page.get_by_role("link", name="市定目标").click()
+    menu_link(page, "市定目标").click()
     expect(page.locator(f'[data-testid="t-ent_hnte_valid-{world.a.pk}"]')).to_have_text("2")
     expect(page.get_by_role("button", name="保存目标")).to_have_count(0)
 
     # Generate the summary, see its figures with their sources, download it and open it.
-    page.get_by_role("link", name="生成工作总结").click()
+    menu_link(page, "生成工作总结").click()
     page.wait_for_load_state("load")
     page.select_option("#id_period", str(year))
     page.get_by_role("button", name="生成初稿").click()

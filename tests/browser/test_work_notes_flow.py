@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .menu import menu_link
 from .phone import assert_fits_phone
 
 pytestmark = pytest.mark.browser
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_record_a_note_and_find_it_in_the_summary(world, page, login_as):
     today = timezone.localdate()
     login_as("staff")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="工作纪实").click()
+    menu_link(page, "工作纪实").click()
     expect(page.get_by_text("还没有工作纪实")).to_be_visible()
     form = page.get_by_test_id("note-form")
     form.get_by_label("日期").fill((today.replace(year=today.year + 1)).isoformat())

@@ -118,3 +118,27 @@ def test_a_phone_dashboard_shows_key_cards_first(world, page, login_as):
     assert hidden_before > 0
     more.click()
     expect(page.locator("#kg-cards > div:not(:visible)")).to_have_count(0)
+
+
+def test_the_long_menu_folds_and_remembers_what_the_clerk_unfolds(world, page, login_as):
+    login_as("staff")
+    page.goto("/projects/applications/")
+    menu = page.get_by_role("navigation", name="主菜单")
+    expect(menu.get_by_role("link", name="项目申报办理")).to_be_visible()  # the current page's group is open
+    expect(menu.get_by_role("link", name="需求台账", include_hidden=True)).to_be_hidden()  # other areas fold
+    group = menu.locator("details.kg-menu-fold", has=page.get_by_role("link", name="需求台账", include_hidden=True))
+    label = group.get_attribute("data-menu-group")
+    group.locator("summary").click()
+    expect(menu.get_by_role("link", name="需求台账")).to_be_visible()
+    page.wait_for_function("(g) => JSON.parse(localStorage.getItem('kg-menu-open')).includes(g)", arg=label)
+    page.goto("/enterprises/")  # another area: the group the clerk unfolded stays unfolded
+    menu = page.get_by_role("navigation", name="主菜单")
+    expect(menu.get_by_role("link", name="需求台账")).to_be_visible()
+    expect(menu.get_by_role("link", name="企业库")).to_be_visible()
+    expect(menu.get_by_role("link", name="数据字典", include_hidden=True)).to_be_hidden()
+    group = menu.locator("details.kg-menu-fold", has=page.get_by_role("link", name="需求台账"))
+    group.locator("summary").click()  # folded again, and remembered so
+    page.wait_for_function("(g) => !JSON.parse(localStorage.getItem('kg-menu-open')).includes(g)", arg=label)
+    page.reload()
+    menu = page.get_by_role("navigation", name="主菜单")
+    expect(menu.get_by_role("link", name="需求台账", include_hidden=True)).to_be_hidden()

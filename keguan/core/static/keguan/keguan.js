@@ -103,3 +103,23 @@ kgBatchSync();
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
 });
+// The left menu (keguan.core.menu): a long menu folds all groups but the current page's; the groups the user
+// unfolds (or folds) by a click are remembered in this browser.
+(function () {
+  var KEY = "kg-menu-open";
+  var folds = document.querySelectorAll("details.kg-menu-fold");
+  var opened = [];
+  try { opened = JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { opened = []; }
+  if (!Array.isArray(opened)) opened = [];
+  folds.forEach(function (fold) {
+    var name = fold.getAttribute("data-menu-group");
+    if (opened.indexOf(name) >= 0) fold.open = true;
+    fold.querySelector("summary").addEventListener("click", function () {
+      window.setTimeout(function () {  // after the browser has toggled it
+        opened = opened.filter(function (n) { return n !== name; });
+        if (fold.open) opened.push(name);
+        try { window.localStorage.setItem(KEY, JSON.stringify(opened)); } catch (e) { /* private mode */ }
+      }, 0);
+    });
+  });
+})();
