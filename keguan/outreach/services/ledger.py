@@ -411,13 +411,20 @@ def check_answers(questions: list[Question], values: dict[int, object], *, submi
     return cleaned, errors
 
 
+SUBMIT_REASONS = {ResponseSource.ONLINE: "提交问卷", ResponseSource.IMPORT: "导入答卷",
+                  ResponseSource.STAFF: "工作人员代填问卷"}
+
+
 @transaction.atomic
 def response_save(*, questionnaire: Questionnaire, enterprise: Enterprise, actor, values: dict[int, object],
                   submit: bool, source: str = ResponseSource.ONLINE, expected_version: int | None = None,
                   on: dt.datetime | None = None) -> Response:
     """Save a firm's answers (a draft, or submitted). A firm answers only an open round of its own district;
     a submitted response may be corrected (submitted again) while the round is open. Imports (``source``
-    导入) may also fill a closed round."""
+    导入) and staff filling in on the firm's behalf (``source`` 工作人员代填: who it was is ``submitted_by``) may
+    also fill a closed round. Staff correcting a response the firm submitted itself (or that was imported)
+    keep its source, submitter and time; the history says who changed what. The needs the answers state
+    reach the ledger the same way whoever submits, once per question (``needs_from_response``)."""
     if enterprise.district_id != questionnaire.district_id:
         raise ServiceError("该问卷不是企业所在区县发布的")
     if source == ResponseSource.ONLINE and questionnaire.status != QuestionnaireStatus.OPEN:
@@ -451,11 +458,18 @@ def response_save(*, questionnaire: Questionnaire, enterprise: Enterprise, actor
         elif answer is not None and answer.value != value:
             answer.value = value
             _saved(answer, actor, "修改回答")
-    response.source = source
+    corrected = (source == ResponseSource.STAFF and response.submitted_at is not None
+                 and response.source != ResponseSource.STAFF)  # staff correct what the firm (or an import) gave
+    if not corrected:
+        response.source = source
     if submit:
-        response.submitted_at = on or timezone.now()
-        response.submitted_by = actor
-        _saved(response, actor, "提交问卷" if source == ResponseSource.ONLINE else "导入答卷")
+        if corrected:
+            reason = "工作人员修改答卷"
+        else:
+            response.submitted_at = on or timezone.now()
+            response.submitted_by = actor
+            reason = SUBMIT_REASONS.get(source, "提交问卷")
+        _saved(response, actor, reason)
         needs_from_response(response=response, actor=actor, questions=questions, values=cleaned)
     else:
         _saved(response, actor, "暂存问卷")
