@@ -19,7 +19,7 @@ from keguan.accounts.selectors import users_holding
 from keguan.core import dictionary
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
-from keguan.core.versioning import claim
+from keguan.core.versioning import StaleEdit, claim
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 
@@ -369,6 +369,35 @@ def question_update(*, question: Question, actor, text: str, kind: str, options:
                                        need_category=need_category).items():
         setattr(question, key, value)
     _saved(question, actor, "修改题目")
+    return question
+
+
+@transaction.atomic
+def question_move(*, question: Question, actor, up: bool, expected_version: int | None) -> Question:
+    """Swap a question of a draft round with the one before it (``up``) or after it. ``expected_version``: the
+    round's version when the page was opened — someone else having added, moved or deleted a question since
+    refuses the move (the house's edit-conflict message), so nobody moves a question they did not see."""
+    questionnaire = question.questionnaire
+    try:
+        claim(questionnaire, expected_version)
+    except StaleEdit as exc:
+        raise ServiceError("题目顺序未调整：您打开此页面后，问卷已被他人修改（如添加、删除或移动了题目）。"
+                           "下方已是现在的顺序，请确认后再调整。") from exc
+    questionnaire.refresh_from_db(fields=["status"])
+    _editable_questions(questionnaire)
+    question.refresh_from_db(fields=["order"])
+    siblings = questionnaire.questions.exclude(pk=question.pk)
+    other = (siblings.filter(order__lt=question.order).order_by("-order").first() if up
+             else siblings.filter(order__gt=question.order).order_by("order").first())
+    if other is None:
+        raise ServiceError("已是第一题，不能再上移" if up else "已是最后一题，不能再下移")
+    mine, theirs = question.order, other.order
+    Question.objects.filter(pk=question.pk).update(order=0)  # one order per question: step aside first
+    other.order = mine
+    _saved(other, actor, "调整题目顺序")
+    question.order = theirs
+    _saved(question, actor, "调整题目顺序")
+    _saved(questionnaire, actor, f"第{mine}题{'上移' if up else '下移'}为第{theirs}题")
     return question
 
 

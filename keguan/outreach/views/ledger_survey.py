@@ -192,6 +192,24 @@ def question_edit_view(request: HttpRequest, question_pk: int) -> HttpResponse:
 
 
 @require_POST
+def question_move_view(request: HttpRequest, question_pk: int) -> HttpResponse:
+    """上移/下移 a question of a draft round (the form carries the round's version: a stale page is refused)."""
+    question = _question_for_write(request, question_pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.question_move(question=question, actor=request.user, up=request.POST.get("direction") == "up",
+                               expected_version=version)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将“{question.text[:20]}”调整为第{question.order}题")
+    return redirect("outreach:questionnaire", pk=question.questionnaire_id)
+
+
+@require_POST
 def question_delete_view(request: HttpRequest, question_pk: int) -> HttpResponse:
     question = _question_for_write(request, question_pk)
     try:
@@ -332,6 +350,7 @@ urlpatterns = [
     path("questionnaires/<int:pk>/questions/new/", question_create_view, name="question_new"),
     path("questions/<int:question_pk>/edit/", question_edit_view, name="question_edit"),
     path("questions/<int:question_pk>/delete/", question_delete_view, name="question_delete"),
+    path("questions/<int:question_pk>/move/", question_move_view, name="question_move"),
     path("questionnaires/<int:pk>/responses/", responses_view, name="questionnaire_responses"),
     path("questionnaires/<int:pk>/summary/", summary_view, name="questionnaire_summary"),
     path("questionnaires/<int:pk>/answers.xlsx", answers_export_view, name="questionnaire_export"),

@@ -113,6 +113,7 @@ WALK = Walk(
         "outreach:question_new": Write(EDITORS, lambda q: _question(), prepare=_draft),
         "outreach:question_edit": Write(EDITORS, lambda q: _question(), prepare=_draft),
         "outreach:question_delete": Write(EDITORS, lambda q: {}, prepare=_draft_without_answers),
+        "outreach:question_move": Write(EDITORS, lambda q: {"direction": "down"}, prepare=_draft),
         "outreach:my_questionnaire": Write(ENTERPRISE_USERS, _answers),
         "outreach:questionnaire_proxy_fill": Write(EDITORS, _proxy_answers),
     },
