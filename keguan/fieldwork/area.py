@@ -5,6 +5,7 @@ from keguan.core.areas import Area, Entry, register
 from keguan.core.dictionary import DictKind
 from keguan.core.permissions import Permission
 from keguan.core.roles import BUREAU, COMMISSIONERS, DISTRICT_EDITORS, ENTERPRISE, TOWNSHIP
+from keguan.rules.demand_flow import DECLINE_REASONS
 
 # 服务领域 of a commissioner and of a need: the bureau's own list, editable in 数据字典
 SERVICE_FIELDS = (
@@ -41,6 +42,7 @@ register(Area(
     ),
     reminders=(
         "keguan.fieldwork.reminders.logs.reminders",
+        "keguan.fieldwork.reminders.demands.reminders",
     ),
     kinds=(
         "keguan.fieldwork.exchange.roster.COMMISSIONERS",
@@ -57,6 +59,9 @@ register(Area(
         DictKind("service_field", "特派员服务领域", items=SERVICE_FIELDS,
                  usages=("fieldwork.Commissioner.field", "fieldwork.Demand.field"),
                  description="科技特派员的服务领域和服务需求所需领域；派单时按领域推荐特派员"),
+        DictKind("demand_decline_reason", "特派员退回派单原因", items=DECLINE_REASONS,
+                 usages=("fieldwork.DemandDecline.reason",),
+                 description="科技特派员退回派给本人的服务需求时选择的原因；选“其他”时须写明具体原因"),
     ),
     permissions=(
         Permission("fieldwork.view", "查看科技特派员名册、服务团、村级覆盖、服务日志和派单", BUREAU | TOWNSHIP),

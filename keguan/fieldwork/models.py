@@ -27,10 +27,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from keguan.core import dictionary
 from keguan.core.fields import district_fk, township_fk, user_fk
 from keguan.core.scope import ScopeSpec
 from keguan.core.versioning import Versioned
 from keguan.regions.models import RegionLevel
+from keguan.rules.demand_flow import DECLINE_OTHER
 
 OWN = "fieldwork.own"  # the permission that narrows a commissioner to its own rows (keguan.core.scope)
 DISTRICT_SCOPE = {"regions": {1: "district", 4: "township"},
@@ -490,3 +492,38 @@ class Demand(Versioned):
     def __str__(self) -> str:
         return self.title
 
+
+
+class DemandDecline(models.Model):
+    """A commissioner sent a need dispatched to it back (退回派单), with a reason: the need is 待派单 again and
+    the dispatch suggestions put this commissioner last for it ("已退回")."""
+
+    demand = models.ForeignKey(Demand, verbose_name="服务需求", on_delete=models.CASCADE, related_name="declines")
+    commissioner = models.ForeignKey(Commissioner, verbose_name="退回的特派员", on_delete=models.PROTECT,
+                                     related_name="declines")
+    reason = models.CharField("退回原因", max_length=32, help_text="数据字典“特派员退回派单原因”的代码")
+    note = models.CharField("说明", max_length=200, blank=True)
+    dispatched_on = models.DateField("派单日期", null=True, blank=True)
+    declined_by = user_fk("退回人")
+    declined_at = models.DateTimeField("退回时间", auto_now_add=True)
+
+    scope = ScopeSpec(enterprise="demand__enterprise",
+                      regions={1: "demand__district", 4: "demand__township"},
+                      region_levels={"demand__district": RegionLevel.COUNTY, "demand__township": RegionLevel.TOWNSHIP},
+                      own=(OWN, ("commissioner__user",)))
+
+    class Meta:
+        verbose_name = "退回的派单"
+        verbose_name_plural = "退回的派单"
+        ordering = ["demand", "declined_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.commissioner} 退回 {self.demand}"
+
+    @property
+    def words(self) -> str:
+        """The reason in words: its label, with the note after it (a note of “其他” stands alone)."""
+        label = dictionary.label("demand_decline_reason", self.reason)
+        if not self.note:
+            return label
+        return self.note if self.reason == DECLINE_OTHER else f"{label}（{self.note}）"

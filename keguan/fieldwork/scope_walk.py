@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from keguan.core.scope_walk import combine
 
-from .walks import letters, logs, roster
+from .walks import demands, letters, logs, roster
 
-WALK = combine(roster.WALK, logs.WALK, letters.WALK)
+WALK = combine(roster.WALK, logs.WALK, letters.WALK, demands.WALK)

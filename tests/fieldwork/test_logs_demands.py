@@ -32,6 +32,7 @@ from .logs_fixtures import TODAY, field_fixture, make_commissioner, media_fixtur
 def test_every_action_from_every_status_by_every_side_is_allowed_or_refused_in_words():
     allowed = {(DemandStatus.NEW, flow.DISPATCH, flow.STAFF), (DemandStatus.DISPATCHED, flow.DISPATCH, flow.STAFF),
                (DemandStatus.DISPATCHED, flow.START, flow.COMMISSIONER),
+               (DemandStatus.DISPATCHED, flow.DECLINE, flow.COMMISSIONER),
                (DemandStatus.SERVING, flow.COMPLETE, flow.COMMISSIONER), (DemandStatus.SERVING, flow.COMPLETE, flow.STAFF),
                (DemandStatus.NEW, flow.CANCEL, flow.REQUESTER),
                *((s, flow.CANCEL, flow.STAFF) for s in flow.OPEN)}

@@ -92,12 +92,27 @@ class CancelForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label="撤销原因", max_length=200, widget=forms.TextInput(attrs={"placeholder": "如：需求方已自行解决"}))
 
 
+class DeclineForm(BootstrapMixin, forms.Form):
+    """退回派单: a reason of the bureau's list, and words (required for “其他”; checked by the service's rule)."""
+
+    reason = forms.ChoiceField(label="退回原因", widget=forms.RadioSelect,
+                               error_messages={"required": "请选择退回原因", "invalid_choice": "所选退回原因不可用，请重新选择"})
+    note = forms.CharField(label="说明", max_length=200, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "选“其他”时必填，如：本月在外地培训"}),
+                           error_messages={"max_length": "说明最多200字"})
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = dictionary.choices("demand_decline_reason")
+
+
 class FeedbackForm(BootstrapMixin, forms.Form):
     satisfaction = forms.ChoiceField(label="满意度", choices=Satisfaction.choices, widget=forms.RadioSelect)
     feedback = forms.CharField(label="评价", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-STATUS_FILTERS = [("", "全部状态"), ("open", "未完成（待派单、已派、服务中）"), *DemandStatus.choices]
+STATUS_FILTERS = [("", "全部状态"), ("open", "未完成（待派单、已派、服务中）"), *DemandStatus.choices,
+                  ("returned", "特派员退回、待重新派单")]
 
 
 class DemandFilterForm(RangeNoteMixin, BootstrapMixin, forms.Form):

@@ -7,14 +7,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from keguan.core import dictionary
 from keguan.core.scope import get_for_user, scoped
 from keguan.rules import demand_flow as flow
 
-from ..models import Assignment, Commissioner, Demand, DemandStatus, ServiceLog
+from ..models import Assignment, Commissioner, Demand, DemandDecline, DemandStatus, ServiceLog
 from .logs import current, in_service
+
+RETURNED = "returned"  # the list's status filter: 待派单 needs a commissioner sent back
+
+
+def returned(qs: QuerySet[Demand]) -> QuerySet[Demand]:
+    """The needs of ``qs`` waiting for dispatch again after a commissioner sent them back."""
+    return qs.filter(Exists(DemandDecline.objects.filter(demand=OuterRef("pk"))), status=DemandStatus.NEW)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ def demand_list(*, user, filters: DemandFilters | None = None) -> QuerySet[Deman
         return qs.none()
     if f.status == "open":
         qs = qs.filter(status__in=flow.OPEN)
+    elif f.status == RETURNED:
+        qs = returned(qs)
     elif f.status:
         qs = qs.filter(status=f.status)
     if f.township:
@@ -51,6 +60,12 @@ def demand_list(*, user, filters: DemandFilters | None = None) -> QuerySet[Deman
     if f.q:
         qs = qs.filter(Q(title__contains=f.q) | Q(description__contains=f.q))
     return qs.select_related("district", "township", "village", "enterprise", "commissioner").order_by("-posted_on", "-id")
+
+
+def returned_ids(demands) -> set[int]:
+    """Which of ``demands`` (a page) a commissioner ever sent back."""
+    pks = [d.pk for d in demands]
+    return set(DemandDecline.objects.filter(demand_id__in=pks).values_list("demand_id", flat=True)) if pks else set()
 
 
 def demand_get(*, user, pk: Any) -> Demand:
@@ -69,6 +84,11 @@ def demand_history(demand: Demand) -> list[dict]:
     labels = dict(DemandStatus.choices)
     return [{"when": r.history_date, "who": r.history_user.display_name if r.history_user else "系统",
              "what": r.history_change_reason or "", "status": labels.get(r.status, r.status)} for r in rows]
+
+
+def demand_declines(demand: Demand) -> list[DemandDecline]:
+    """Every time the need was sent back: by whom, when, why (oldest first)."""
+    return list(demand.declines.select_related("commissioner", "declined_by").order_by("declined_at", "id"))
 
 
 def linkable_logs(demand: Demand, today: dt.date) -> QuerySet[ServiceLog]:
@@ -92,16 +112,18 @@ class Suggestion:
     same_field: bool
     open_demands: int
     reasons: list[str] = field(default_factory=list)
+    declined: str = ""  # why it sent this need back before ("" if it never did)
 
     @property
     def rank(self) -> tuple:
-        return (not self.assigned, not self.same_township, not self.same_field, self.open_demands,
+        return (bool(self.declined), not self.assigned, not self.same_township, not self.same_field, self.open_demands,
                 self.commissioner.name, self.commissioner.pk)
 
 
 def suggest(demand: Demand, today: dt.date, *, limit: int = 8) -> list[Suggestion]:
     """Commissioners of the need's district in service, best first: assigned now to its village or firm, then
-    serving in its township, then of its field, then with fewer open needs. Each with the reasons in words."""
+    serving in its township, then of its field, then with fewer open needs; those that sent this need back
+    come last, marked “已退回” with their reason. Each with the reasons in words."""
     people = list(in_service(Commissioner.objects.filter(district_id=demand.district_id), today)
                   .annotate(n_open=Count("demands", filter=Q(demands__status__in=(DemandStatus.DISPATCHED,
                                                                                  DemandStatus.SERVING))))
@@ -119,9 +141,15 @@ def suggest(demand: Demand, today: dt.date, *, limit: int = 8) -> list[Suggestio
     field_label = dictionary.label("service_field", demand.field) if demand.field else ""
     where = demand.village.name if demand.village_id else (demand.enterprise.name if demand.enterprise_id else "")
     town = demand.township.name if demand.township_id else ""
+    declined: dict[int, str] = {}
+    for x in demand.declines.order_by("declined_at", "id"):  # the latest reason of each
+        declined[x.commissioner_id] = x.words
     out = []
     for c in people:
-        s = Suggestion(c, c.pk in assigned, c.pk in in_town, bool(demand.field) and c.field == demand.field, c.n_open)
+        s = Suggestion(c, c.pk in assigned, c.pk in in_town, bool(demand.field) and c.field == demand.field, c.n_open,
+                       declined=declined.get(c.pk, ""))
+        if s.declined:
+            s.reasons.append(f"已退回：{s.declined}")
         if s.assigned:
             s.reasons.append(f"现结对服务{where}")
         elif s.same_township:
@@ -145,7 +173,13 @@ def dispatchable(demand: Demand, today: dt.date) -> QuerySet[Commissioner]:
 
 
 def count_new(*, user) -> int:
-    return scoped(Demand, user).filter(status=DemandStatus.NEW).count()
+    """待派单 needs never sent back (those sent back are counted by ``count_returned``)."""
+    return (scoped(Demand, user).filter(~Exists(DemandDecline.objects.filter(demand=OuterRef("pk"))),
+                                        status=DemandStatus.NEW).count())
+
+
+def count_returned(*, user) -> int:
+    return returned(scoped(Demand, user)).count()
 
 
 def count_to_do(*, commissioner: Commissioner) -> int:

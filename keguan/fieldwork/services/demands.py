@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from keguan.core import dictionary
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
 from keguan.core.versioning import claim
@@ -16,7 +17,7 @@ from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules import demand_flow as flow
 
-from ..models import Commissioner, Demand, DemandStatus, Satisfaction, ServiceLog
+from ..models import Commissioner, Demand, DemandDecline, DemandStatus, Satisfaction, ServiceLog
 
 
 def _refuse(action: str, demand: Demand, side: str) -> None:
@@ -116,6 +117,30 @@ def demand_complete(*, demand: Demand, actor, side: str, done_on: dt.date, log: 
     stamp(demand, actor, "服务完成" + (f"（服务日志 {log.served_on:%Y-%m-%d}）" if log else ""))
     demand.save()
     return demand
+
+
+@transaction.atomic
+def demand_decline(*, demand: Demand, actor, reason: str, note: str = "") -> DemandDecline:
+    """The commissioner sends a need dispatched to it back (已派 → 待派单) with a reason of the bureau's list
+    (“其他” with words): the decline is recorded (who, when, why), the need's history says so, and the bureau
+    dispatches it anew (its 待办 counts needs sent back)."""
+    claim(demand, None)
+    demand.refresh_from_db(fields=["status", "commissioner", "dispatched_on"])
+    _refuse(flow.DECLINE, demand, flow.COMMISSIONER)
+    note = (note or "").strip()
+    known = {code for code, _ in dictionary.choices("demand_decline_reason")}
+    problem = flow.decline_problem(reason, note, known)
+    if problem is not None:
+        raise ServiceError(problem[1], field=problem[0])
+    commissioner = demand.commissioner
+    decline = DemandDecline.objects.create(demand=demand, commissioner=commissioner, reason=reason, note=note,
+                                           dispatched_on=demand.dispatched_on, declined_by=actor)
+    words = decline.words
+    demand.status, demand.commissioner = DemandStatus.NEW, None
+    demand.dispatched_on = demand.dispatched_by = None
+    stamp(demand, actor, f"{commissioner.name}退回派单：{words}"[:100])
+    demand.save()
+    return decline
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Pages of 服务需求 (needs posted by a village or a firm): the list, posting one, its page (the moves each side
 may make, the commissioners suggested for dispatch with their reasons, the history of moves), one URL per move:
-dispatch, start, complete, cancel, feedback. Who may make which move is ``keguan.rules.demand_flow``."""
+dispatch, start, decline (the commissioner sends it back with a reason), complete, cancel, feedback. Who may make which move is ``keguan.rules.demand_flow``."""
 
 from __future__ import annotations
 
@@ -22,16 +22,26 @@ from keguan.core.scope import home_district
 from keguan.regions.models import Region, RegionLevel
 from keguan.rules import demand_flow as flow
 
-from ..forms.demands import CancelForm, CompleteForm, DemandFilterForm, DemandForm, DispatchForm, FeedbackForm
+from ..forms.demands import (
+    CancelForm,
+    CompleteForm,
+    DeclineForm,
+    DemandFilterForm,
+    DemandForm,
+    DispatchForm,
+    FeedbackForm,
+)
 from ..models import DemandStatus
 from ..selectors.demands import (
     DemandFilters,
+    demand_declines,
     demand_get,
     demand_history,
     demand_list,
     demand_logs,
     dispatchable,
     linkable_logs,
+    returned_ids,
     suggest,
 )
 from ..selectors.logs import district_enterprise, townships_in_scope
@@ -39,6 +49,7 @@ from ..services.demands import (
     demand_cancel,
     demand_complete,
     demand_create,
+    demand_decline,
     demand_dispatch,
     demand_feedback,
     demand_start,
@@ -84,7 +95,9 @@ def demand_list_view(request: HttpRequest) -> HttpResponse:
         filters = DemandFilters(invalid=True)
     kit = list_state(request, DEMAND_LIST)
     page = kit.paginate(request, demand_list(user=user, filters=filters))
+    sent_back = returned_ids(page.object_list)
     for d in page.object_list:
+        d.was_returned = d.pk in sent_back
         d.field_label = dictionary.label("service_field", d.field) if d.field else "不限"
     return render(request, "fieldwork/logs/demands.html", {
         "kit": kit, "form": form, "page": page, "query": querystring_without(request, "page"),
@@ -167,6 +180,7 @@ def _page(request: HttpRequest, demand, *, forms: dict | None = None, status: in
     forms = forms or {}
     context = {
         "d": demand, "actions": actions, "sides": mine, "history": demand_history(demand),
+        "declines": demand_declines(demand) if flow.STAFF in mine else [],
         "logs": demand_logs(demand), "field_label": None,
         "can_feedback": flow.REQUESTER in mine and demand.status == DemandStatus.DONE,
     }
@@ -175,6 +189,8 @@ def _page(request: HttpRequest, demand, *, forms: dict | None = None, status: in
         context["suggestions"] = suggest(demand, today)
         context["dispatch_form"] = forms.get("dispatch") or DispatchForm(
             commissioners=dispatchable(demand, today), initial={"version": demand.version})
+    if flow.DECLINE in actions:
+        context["decline_form"] = forms.get("decline") or DeclineForm()
     if flow.COMPLETE in actions:
         context["complete_form"] = forms.get("complete") or CompleteForm(logs=linkable_logs(demand, today))
     if flow.CANCEL in actions:
@@ -242,6 +258,27 @@ def demand_start_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def demand_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commissioner sends a need dispatched to it back with a reason; it no longer sees the need after."""
+    _any(request.user, "fieldwork.log")
+    demand = demand_get(user=request.user, pk=pk)
+    _side(request, demand, flow.DECLINE)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            demand_decline(demand=demand, actor=request.user, reason=form.cleaned_data["reason"],
+                           note=form.cleaned_data["note"])
+        except ServiceError as exc:
+            if exc.field is None:
+                return _refused(request, demand, exc)
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已退回派单“{demand.title}”，区科技局将重新派单")
+            return redirect("fieldwork:demands")
+    return _page(request, demand_get(user=request.user, pk=pk), forms={"decline": form})
+
+
+@require_POST
 def demand_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     _any(request.user, "fieldwork.log", "fieldwork.manage")
     demand = demand_get(user=request.user, pk=pk)
@@ -303,6 +340,7 @@ urlpatterns = [
     path("demands/<int:pk>/", demand_detail_view, name="demand"),
     path("demands/<int:pk>/dispatch/", demand_dispatch_view, name="demand_dispatch"),
     path("demands/<int:pk>/start/", demand_start_view, name="demand_start"),
+    path("demands/<int:pk>/decline/", demand_decline_view, name="demand_decline"),
     path("demands/<int:pk>/complete/", demand_complete_view, name="demand_complete"),
     path("demands/<int:pk>/cancel/", demand_cancel_view, name="demand_cancel"),
     path("demands/<int:pk>/feedback/", demand_feedback_view, name="demand_feedback"),

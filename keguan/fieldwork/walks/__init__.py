@@ -1,1 +1,1 @@
-"""科技特派员: walks by subject (roster, logs, letters)."""
+"""科技特派员: walks by subject (roster, logs, letters, demands)."""

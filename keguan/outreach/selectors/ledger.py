@@ -349,3 +349,47 @@ def firm_questionnaire_get(*, user, pk: Any) -> tuple[Questionnaire, Response | 
 
 def shown_answer(question: Question, value: str) -> str:
     return answer_rules.shown(question.kind, value)
+
+
+# --- staff filling in for a firm (代填) --------------------------------------------------------------------------
+
+PROXY_LIMIT = 20  # firms listed for one search
+
+
+def proxy_firms(*, user, questionnaire: Questionnaire, text: str) -> tuple[list[tuple[Enterprise, Response | None]], bool]:
+    """Firms of the round's district in the user's scope whose name contains ``text`` or whose credit code
+    starts with it, with the response each already has (None: none yet), and whether more matched than shown."""
+    text = (text or "").strip()
+    if not text:
+        return [], False
+    cond = Q(name__icontains=text)
+    code = normalize_credit_code(text)
+    if code.isalnum() and len(code) >= 6:
+        cond |= Q(credit_code__startswith=code)
+    firms = list(scoped(Enterprise, user).filter(cond, district_id=questionnaire.district_id)
+                 .select_related("township").order_by("name", "id")[:PROXY_LIMIT + 1])
+    more = len(firms) > PROXY_LIMIT
+    firms = firms[:PROXY_LIMIT]
+    answered = {r.enterprise_id: r for r in scoped(Response, user).filter(
+        questionnaire=questionnaire, enterprise__in=[f.pk for f in firms]).select_related("submitted_by")}
+    return [(f, answered.get(f.pk)) for f in firms], more
+
+
+def proxy_firm_get(*, user, questionnaire: Questionnaire, pk: Any) -> tuple[Enterprise, Response | None]:
+    """The firm staff fill the round in for (in the user's scope and of the round's district; 404 otherwise)
+    and its response so far."""
+    firm = get_for_user(Enterprise.objects.select_related("township"), user, pk)
+    if firm.district_id != questionnaire.district_id:
+        raise Http404("该企业不在问卷发布的区县")
+    response = (scoped(Response, user).filter(questionnaire=questionnaire, enterprise=firm)
+                .select_related("submitted_by").first())
+    return firm, response
+
+
+def last_change(response: Response) -> dict | None:
+    """The latest saved change of a response: who and when (for “最后由…修改”)."""
+    row = response.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    if row is None:
+        return None
+    return {"who": row.history_user.display_name if row.history_user else "系统", "when": row.history_date,
+            "what": row.history_change_reason or ""}

@@ -19,7 +19,7 @@ from keguan.accounts.selectors import users_holding
 from keguan.core import dictionary
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
-from keguan.core.versioning import claim
+from keguan.core.versioning import StaleEdit, claim
 from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region, RegionLevel
 
@@ -373,6 +373,35 @@ def question_update(*, question: Question, actor, text: str, kind: str, options:
 
 
 @transaction.atomic
+def question_move(*, question: Question, actor, up: bool, expected_version: int | None) -> Question:
+    """Swap a question of a draft round with the one before it (``up``) or after it. ``expected_version``: the
+    round's version when the page was opened — someone else having added, moved or deleted a question since
+    refuses the move (the house's edit-conflict message), so nobody moves a question they did not see."""
+    questionnaire = question.questionnaire
+    try:
+        claim(questionnaire, expected_version)
+    except StaleEdit as exc:
+        raise ServiceError("题目顺序未调整：您打开此页面后，问卷已被他人修改（如添加、删除或移动了题目）。"
+                           "下方已是现在的顺序，请确认后再调整。") from exc
+    questionnaire.refresh_from_db(fields=["status"])
+    _editable_questions(questionnaire)
+    question.refresh_from_db(fields=["order"])
+    siblings = questionnaire.questions.exclude(pk=question.pk)
+    other = (siblings.filter(order__lt=question.order).order_by("-order").first() if up
+             else siblings.filter(order__gt=question.order).order_by("order").first())
+    if other is None:
+        raise ServiceError("已是第一题，不能再上移" if up else "已是最后一题，不能再下移")
+    mine, theirs = question.order, other.order
+    Question.objects.filter(pk=question.pk).update(order=0)  # one order per question: step aside first
+    other.order = mine
+    _saved(other, actor, "调整题目顺序")
+    question.order = theirs
+    _saved(question, actor, "调整题目顺序")
+    _saved(questionnaire, actor, f"第{mine}题{'上移' if up else '下移'}为第{theirs}题")
+    return question
+
+
+@transaction.atomic
 def question_delete(*, question: Question, actor) -> None:
     questionnaire = question.questionnaire
     claim(questionnaire, None)
@@ -411,13 +440,20 @@ def check_answers(questions: list[Question], values: dict[int, object], *, submi
     return cleaned, errors
 
 
+SUBMIT_REASONS = {ResponseSource.ONLINE: "提交问卷", ResponseSource.IMPORT: "导入答卷",
+                  ResponseSource.STAFF: "工作人员代填问卷"}
+
+
 @transaction.atomic
 def response_save(*, questionnaire: Questionnaire, enterprise: Enterprise, actor, values: dict[int, object],
                   submit: bool, source: str = ResponseSource.ONLINE, expected_version: int | None = None,
                   on: dt.datetime | None = None) -> Response:
     """Save a firm's answers (a draft, or submitted). A firm answers only an open round of its own district;
     a submitted response may be corrected (submitted again) while the round is open. Imports (``source``
-    导入) may also fill a closed round."""
+    导入) and staff filling in on the firm's behalf (``source`` 工作人员代填: who it was is ``submitted_by``) may
+    also fill a closed round. Staff correcting a response the firm submitted itself (or that was imported)
+    keep its source, submitter and time; the history says who changed what. The needs the answers state
+    reach the ledger the same way whoever submits, once per question (``needs_from_response``)."""
     if enterprise.district_id != questionnaire.district_id:
         raise ServiceError("该问卷不是企业所在区县发布的")
     if source == ResponseSource.ONLINE and questionnaire.status != QuestionnaireStatus.OPEN:
@@ -451,11 +487,18 @@ def response_save(*, questionnaire: Questionnaire, enterprise: Enterprise, actor
         elif answer is not None and answer.value != value:
             answer.value = value
             _saved(answer, actor, "修改回答")
-    response.source = source
+    corrected = (source == ResponseSource.STAFF and response.submitted_at is not None
+                 and response.source != ResponseSource.STAFF)  # staff correct what the firm (or an import) gave
+    if not corrected:
+        response.source = source
     if submit:
-        response.submitted_at = on or timezone.now()
-        response.submitted_by = actor
-        _saved(response, actor, "提交问卷" if source == ResponseSource.ONLINE else "导入答卷")
+        if corrected:
+            reason = "工作人员修改答卷"
+        else:
+            response.submitted_at = on or timezone.now()
+            response.submitted_by = actor
+            reason = SUBMIT_REASONS.get(source, "提交问卷")
+        _saved(response, actor, reason)
         needs_from_response(response=response, actor=actor, questions=questions, values=cleaned)
     else:
         _saved(response, actor, "暂存问卷")

@@ -28,6 +28,7 @@ from ..selectors.ledger import (
     answers_by_question,
     firm_questionnaire_get,
     firm_questionnaires,
+    last_change,
     question_get,
     questionnaire_get,
     questionnaire_list,
@@ -107,6 +108,7 @@ def _round_page(request: HttpRequest, q, *, question_form=None, status: int = 20
         "categories": dict(dictionary.choices("need_category")),
         "can_export": may(user, "outreach.export"),
         "can_import": may(user, "outreach.import") and manage and q.status != QuestionnaireStatus.DRAFT,
+        "can_proxy": manage and q.status != QuestionnaireStatus.DRAFT and home_district(user) is not None,
         "import_query": urlencode({"region": q.district.code, "questionnaire": q.pk}),
     }, status=status)
 
@@ -190,6 +192,24 @@ def question_edit_view(request: HttpRequest, question_pk: int) -> HttpResponse:
 
 
 @require_POST
+def question_move_view(request: HttpRequest, question_pk: int) -> HttpResponse:
+    """上移/下移 a question of a draft round (the form carries the round's version: a stale page is refused)."""
+    question = _question_for_write(request, question_pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.question_move(question=question, actor=request.user, up=request.POST.get("direction") == "up",
+                               expected_version=version)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将“{question.text[:20]}”调整为第{question.order}题")
+    return redirect("outreach:questionnaire", pk=question.questionnaire_id)
+
+
+@require_POST
 def question_delete_view(request: HttpRequest, question_pk: int) -> HttpResponse:
     question = _question_for_write(request, question_pk)
     try:
@@ -248,7 +268,9 @@ def response_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     values = answers_by_question(response)
     rows = [(x, shown_answer(x, values.get(x.pk, ""))) for x in response.questionnaire.questions.order_by("order", "id")]
     return render(request, "outreach/ledger/response.html", {
-        "r": response, "rows": rows, "needs": response.needs.order_by("id"),
+        "r": response, "rows": rows, "needs": response.needs.order_by("id"), "last_change": last_change(response),
+        "can_edit": (may(request.user, "outreach.manage") and home_district(request.user) is not None
+                     and response.questionnaire.status != QuestionnaireStatus.DRAFT),
         "categories": dict(dictionary.choices("need_category"))})
 
 
@@ -262,7 +284,18 @@ def my_questionnaires_view(request: HttpRequest) -> HttpResponse:
         "rounds": firm_questionnaires(user=request.user), "firm_pk": request.user.enterprise_id})
 
 
-def _posted_values(request: HttpRequest, questions) -> dict[int, object]:
+def answer_rows(questions, values: dict[int, object], errors: dict[int, str]) -> list[dict]:
+    """The form's rows (``_answer_fields.html``): each question with its value, the options picked, its error."""
+    shown = []
+    for x in questions:
+        value = values.get(x.pk, "")
+        picked = value if isinstance(value, list) else (str(value).splitlines() if x.kind == QuestionKind.MULTI else [value])
+        shown.append({"q": x, "value": value if not isinstance(value, list) else "", "picked": picked,
+                      "error": errors.get(x.pk, "")})
+    return shown
+
+
+def posted_values(request: HttpRequest, questions) -> dict[int, object]:
     out: dict[int, object] = {}
     for x in questions:
         name = f"q{x.pk}"
@@ -286,7 +319,7 @@ def my_questionnaire_view(request: HttpRequest, firm_pk: int, q_pk: int) -> Http
     if request.method == "POST":
         if not open_:
             raise PermissionDenied("该问卷已结束填报")
-        values = _posted_values(request, questions)
+        values = posted_values(request, questions)
         submit = request.POST.get("action") == "submit"
         try:
             saved = services.response_save(questionnaire=q, enterprise=Enterprise.objects.get(pk=user.enterprise_id),
@@ -302,14 +335,8 @@ def my_questionnaire_view(request: HttpRequest, firm_pk: int, q_pk: int) -> Http
             else:
                 messages.success(request, "已暂存，可稍后继续填写")
             return redirect("outreach:my_questionnaire", firm_pk=firm_pk, q_pk=q.pk)
-    shown = []
-    for x in questions:
-        value = values.get(x.pk, "")
-        picked = value if isinstance(value, list) else (str(value).splitlines() if x.kind == QuestionKind.MULTI else [value])
-        shown.append({"q": x, "value": value if not isinstance(value, list) else "", "picked": picked,
-                      "error": errors.get(x.pk, "")})
     return render(request, "outreach/ledger/my_questionnaire.html", {
-        "q": q, "response": response, "rows": shown, "error": error, "open": open_, "firm_pk": firm_pk,
+        "q": q, "response": response, "rows": answer_rows(questions, values, errors), "error": error, "open": open_, "firm_pk": firm_pk,
     }, status=200)
 
 
@@ -323,6 +350,7 @@ urlpatterns = [
     path("questionnaires/<int:pk>/questions/new/", question_create_view, name="question_new"),
     path("questions/<int:question_pk>/edit/", question_edit_view, name="question_edit"),
     path("questions/<int:question_pk>/delete/", question_delete_view, name="question_delete"),
+    path("questions/<int:question_pk>/move/", question_move_view, name="question_move"),
     path("questionnaires/<int:pk>/responses/", responses_view, name="questionnaire_responses"),
     path("questionnaires/<int:pk>/summary/", summary_view, name="questionnaire_summary"),
     path("questionnaires/<int:pk>/answers.xlsx", answers_export_view, name="questionnaire_export"),

@@ -4,7 +4,8 @@ The records (visits, questionnaires, responses, needs with follow-ups) and their
 scene (``walks/events.py``: ``ow_visit``, ``ow_questionnaire``, ``ow_response``, ``ow_need``); this part says
 which URL names which of them and gives every write a valid payload. The firm's own pages: ``my_questionnaire``
 is addressed through the firm (``firm_pk`` names the enterprise; ``q_pk`` is its district's questionnaire), so
-another firm's page is probed like a foreign firm; a firm's own need is the ``ow_need`` of its district, which
+another firm's page is probed like a foreign firm — and so is staff's 代填 of a firm's round
+(``questionnaire_proxy_fill``); a firm's own need is the ``ow_need`` of its district, which
 the anchors give it."""
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ def _answers(e) -> dict:
     for x in Question.objects.filter(questionnaire_id=_district_questionnaire(e)).order_by("order"):
         out[f"q{x.pk}"] = x.option_list[0] if x.kind in (QuestionKind.SINGLE, QuestionKind.MULTI) else "范围测试回答"
     return {**out, "action": "submit"}
+
+
+def _proxy_answers(e) -> dict:
+    """Staff filling in the firm's round: the answers, and the version of the response it has (if any)."""
+    from ..models import Response
+
+    version = (Response.objects.filter(questionnaire_id=_district_questionnaire(e), enterprise=e)
+               .values_list("version", flat=True).first())
+    return {**_answers(e), "version": "" if version is None else version}
 
 
 def _draft(q) -> None:
@@ -69,7 +79,7 @@ WALK = Walk(
         **{f"outreach:{n}": "ow_need" for n in ("need", "need_edit", "need_assign", "need_move", "need_followup")},
         **{f"outreach:{n}": "ow_questionnaire" for n in (
             "questionnaire", "questionnaire_edit", "questionnaire_open", "questionnaire_close", "question_new",
-            "questionnaire_responses", "questionnaire_summary", "questionnaire_export")},
+            "questionnaire_responses", "questionnaire_summary", "questionnaire_export", "questionnaire_proxy")},
         "outreach:response": "ow_response",
     },
     kwargs={
@@ -103,7 +113,9 @@ WALK = Walk(
         "outreach:question_new": Write(EDITORS, lambda q: _question(), prepare=_draft),
         "outreach:question_edit": Write(EDITORS, lambda q: _question(), prepare=_draft),
         "outreach:question_delete": Write(EDITORS, lambda q: {}, prepare=_draft_without_answers),
+        "outreach:question_move": Write(EDITORS, lambda q: {"direction": "down"}, prepare=_draft),
         "outreach:my_questionnaire": Write(ENTERPRISE_USERS, _answers),
+        "outreach:questionnaire_proxy_fill": Write(EDITORS, _proxy_answers),
     },
     page_status={
         "outreach:visits": status(VIEWERS), "outreach:visit_export": status(MANAGERS),
