@@ -41,6 +41,7 @@ register(Area(
     ),
     reminders=(
         "keguan.fieldwork.reminders.logs.reminders",
+        "keguan.fieldwork.reminders.letters.reminders",
     ),
     kinds=(
         "keguan.fieldwork.exchange.roster.COMMISSIONERS",
