@@ -43,6 +43,7 @@ register(Area(
     reminders=(
         "keguan.fieldwork.reminders.logs.reminders",
         "keguan.fieldwork.reminders.demands.reminders",
+        "keguan.fieldwork.reminders.letters.reminders",
     ),
     kinds=(
         "keguan.fieldwork.exchange.roster.COMMISSIONERS",

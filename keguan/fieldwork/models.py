@@ -356,7 +356,9 @@ class ServiceKind(models.TextChoices):
 class ServiceLog(Versioned):
     """One service a commissioner gave on one date, in a village or an enterprise. ``introduced``: the new
     varieties or techniques it introduced (引进新品种/新技术); ``served``: the people served (for 培训授课, the
-    trainees — 培训土专家、田秀才 人次)."""
+    trainees — 培训土专家、田秀才 人次). ``entered_by``: the bureau's clerk who entered it on the commissioner's
+    behalf (代为登记: reported by phone or WeChat, typed in by staff, or imported from a sheet); empty when the
+    commissioner entered it itself. The log is the commissioner's all the same (its list, its edits)."""
 
     district = district_fk()
     township = township_fk()
@@ -374,6 +376,7 @@ class ServiceLog(Versioned):
     demand = models.ForeignKey("Demand", verbose_name="对应派单", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="logs")
     created_by = user_fk("填报人")
+    entered_by = user_fk("代为登记人")  # staff who typed in a commissioner's report (代为登记); empty: its own
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
     history = HistoricalRecords()
 

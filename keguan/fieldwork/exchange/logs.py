@@ -27,13 +27,14 @@ C_VCODE, C_VNAME, C_TOWN, C_ECODE = "村/社区代码（12位）", "村/社区�
 C_KIND, C_CONTENT, C_SERVED, C_INTRO = "服务方式", "服务内容", "服务人数", "引进新品种/新技术（个）"
 
 EXPORT_HEADERS = [C_NAME, C_PHONE, C_DATE, C_VCODE, C_VNAME, C_TOWN, C_ECODE, "企业名称", C_KIND, C_CONTENT, C_SERVED,
-                  C_INTRO, "照片（张）", "区县", "填报人", "填报时间"]
-WIDTHS = [12, 14, 12, 18, 16, 16, 22, 28, 16, 50, 10, 12, 10, 10, 10, 18]
+                  C_INTRO, "照片（张）", "区县", "填报人", "填报时间", "代为登记人"]
+WIDTHS = [12, 14, 12, 18, 16, 16, 22, 28, 16, 50, 10, 12, 10, 10, 10, 18, 12]
 
 
 def log_export_xlsx(qs: QuerySet[ServiceLog], *, filters_note: str = "") -> bytes:
-    """The staff list as .xlsx (its filters applied); the first columns are the import's."""
-    qs = qs.select_related("created_by").annotate(n_photos=Count("photos"))
+    """The staff list as .xlsx (its filters applied); the first columns are the import's. 代为登记人: the clerk
+    who entered the log on the commissioner's behalf (empty: entered by the commissioner)."""
+    qs = qs.select_related("created_by", "entered_by").annotate(n_photos=Count("photos"))
 
     def rows():
         for lg in qs.iterator(chunk_size=2000):
@@ -42,7 +43,8 @@ def log_export_xlsx(qs: QuerySet[ServiceLog], *, filters_note: str = "") -> byte
                    lg.township.name if lg.township_id else "", e.credit_code if e else "", e.name if e else "",
                    lg.get_kind_display(), lg.content, lg.served, lg.introduced, lg.n_photos, lg.district.name,
                    lg.created_by.display_name if lg.created_by else "",
-                   timezone.localtime(lg.created_at).strftime("%Y-%m-%d %H:%M")]
+                   timezone.localtime(lg.created_at).strftime("%Y-%m-%d %H:%M"),
+                   lg.entered_by.display_name if lg.entered_by else ""]
 
     lines = ["科技特派员服务日志", f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"]
     if filters_note:

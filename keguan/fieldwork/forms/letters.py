@@ -86,6 +86,7 @@ class LetterFilterForm(BootstrapMixin, forms.Form):
         this_year = timezone.localdate().year
         shown = sorted(set(years) | {this_year, this_year - 1}, reverse=True)
         self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年度") for y in shown)]
+        self.fields["year"].initial = this_year  # the page without conditions shows this year's letters
 
 
 class PointsRuleForm(BootstrapMixin, forms.Form):

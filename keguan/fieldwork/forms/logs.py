@@ -1,10 +1,12 @@
-"""Forms of service logs: the phone form a commissioner fills in, the staff list's filters."""
+"""Forms of service logs: the phone form a commissioner fills in, the same form with a commissioner to choose
+for staff entering a reported service on its behalf (代为登记), the staff list's filters."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from keguan.core.forms import BootstrapMixin, DateInput
@@ -104,6 +106,37 @@ class LogForm(BootstrapMixin, forms.Form):
         except ValueError:
             return None, None
         return (number, None) if value.startswith("v:") else (None, number)
+
+
+def _commissioner_label(c: Commissioner, *, districts: bool) -> str:
+    extra = "、".join(x for x in (c.district.name if districts else "", c.employer) if x)
+    return f"{c.name}（{extra}）" if extra else c.name
+
+
+class EnterLogForm(LogForm):
+    """代为登记: the commissioner's form with the commissioner to enter it for — only those of the clerk's
+    scope, the ones in service first; the places offered are the chosen commissioner's."""
+
+    commissioner = forms.TypedChoiceField(label="科技特派员", coerce=int, empty_value=None,
+                                          help_text="代哪位特派员登记；服务地点按所选特派员的结对列出")
+
+    def __init__(self, *args, active: list[Commissioner], others: list[Commissioner], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        districts = len({c.district_id for c in (*active, *others)}) > 1
+        choices: list = [("", "请选择特派员")]
+        for label, group in (("在服务期内", active), ("服务期已结束或未开始", others)):
+            if group:
+                choices.append((label, [(c.pk, _commissioner_label(c, districts=districts)) for c in group]))
+        field = self.fields["commissioner"]
+        field.choices = choices
+        field.error_messages.update({"required": "请选择科技特派员",
+                                     "invalid_choice": "所选特派员不在您管辖的名册中，请从列表中选择"})
+        field.widget.attrs.update({  # the places follow the chosen commissioner (the page's place field, reloaded)
+            "data-testid": "log-commissioner", "hx-get": reverse("fieldwork:log_enter"), "hx-trigger": "change",
+            "hx-target": "#place-block", "hx-select": "#place-block", "hx-swap": "outerHTML"})
+        self.order_fields(["commissioner"])
+        if not self.fields["place"].choices[1:]:
+            self.fields["place"].help_text = "请先选择特派员，再选择服务地点"
 
 
 def _month(value: str) -> dt.date | None:

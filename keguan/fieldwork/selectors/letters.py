@@ -97,6 +97,11 @@ def letter_counts(qs: QuerySet[Letter]) -> dict[str, int]:
     return agg
 
 
+def unsigned_count(*, user, year: int) -> int:
+    """The letters of ``year`` in ``user``'s scope still 未签订 (the 待办; one count query)."""
+    return scoped(Letter, user).filter(year=year).filter(_status_q(UNSIGNED)).count()
+
+
 def letter_get(*, user, pk: Any, write: bool = False) -> Letter:
     qs = Letter.objects.select_related("commissioner", "district", "assessed_by")
     return get_for_user(qs, user, pk, write=write)

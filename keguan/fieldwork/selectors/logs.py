@@ -82,7 +82,8 @@ def log_list(*, user, filters: LogFilters | None = None) -> QuerySet[ServiceLog]
         villages = Region.objects.filter(level=RegionLevel.VILLAGE)
         villages = villages.filter(code=text) if text.isdigit() and len(text) == 12 else villages.filter(name__contains=text)
         qs = qs.filter(village_id__in=list(villages.values_list("pk", flat=True)[:500]))
-    return qs.select_related("commissioner", "village", "enterprise", "township", "district").order_by("-served_on", "-id")
+    return (qs.select_related("commissioner", "village", "enterprise", "township", "district", "entered_by")
+            .order_by("-served_on", "-id"))
 
 
 def with_photo_counts(logs: list[ServiceLog]) -> list[ServiceLog]:
@@ -95,7 +96,7 @@ def with_photo_counts(logs: list[ServiceLog]) -> list[ServiceLog]:
 
 def log_get(*, user, pk: Any, write: bool = False) -> ServiceLog:
     qs = ServiceLog.objects.select_related("commissioner", "commissioner__user", "village", "enterprise", "township",
-                                           "district", "created_by", "demand")
+                                           "district", "created_by", "entered_by", "demand")
     return get_for_user(qs, user, pk, write=write)
 
 
@@ -110,6 +111,25 @@ def log_photo(*, log: ServiceLog, photo_pk: Any) -> LogPhoto:
 
 def commissioners_in_scope(user) -> QuerySet[Commissioner]:
     return scoped(Commissioner, user).select_related("district").order_by("district__code", "name", "id")
+
+
+def commissioners_for_entry(user, today: dt.date) -> tuple[list[Commissioner], list[Commissioner]]:
+    """Whom ``user`` may enter a log for (代为登记): the commissioners of its scope, split into those in service
+    today and the others (ended, or not started yet), each by name."""
+    qs = commissioners_in_scope(user)
+    active = set(in_service(qs, today).values_list("pk", flat=True))
+    people = list(qs)
+    return [c for c in people if c.pk in active], [c for c in people if c.pk not in active]
+
+
+def place_in_scope(user, *, village: Region | None = None, enterprise: Enterprise | None = None) -> bool:
+    """Whether the village or the firm a log is entered for lies in ``user``'s own area (a clerk files logs
+    only where it works, whatever the commissioner's district)."""
+    if village is not None:
+        return scoped(Region.objects.filter(pk=village.pk), user).exists()
+    if enterprise is not None:
+        return scoped(Enterprise.objects.filter(pk=enterprise.pk), user).exists()
+    return False
 
 
 def townships_in_scope(user) -> QuerySet[Region]:

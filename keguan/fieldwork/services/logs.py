@@ -52,6 +52,13 @@ def _check(*, commissioner: Commissioner, served_on: dt.date, village: Region | 
     return enterprise.township
 
 
+def entered_by(actor, commissioner: Commissioner):
+    """Who entered a log on ``commissioner``'s behalf: ``actor`` unless it is the commissioner's own account."""
+    if actor is None or not getattr(actor, "pk", None) or actor.pk == commissioner.user_id:
+        return None
+    return actor
+
+
 def _store(log: ServiceLog, photos: list[Photo], written: list[str]) -> None:
     for photo in photos:
         path = store_photo(f"fieldwork/logs/{log.pk}", photo)
@@ -63,7 +70,10 @@ def log_create(*, actor, commissioner: Commissioner, served_on: dt.date, kind: s
                introduced: int = 0, village: Region | None = None, enterprise: Enterprise | None = None,
                photos: Iterable[tuple[str, bytes]] = (), reason: str = "填报服务日志",
                today: dt.date | None = None) -> ServiceLog:
-    """One service of ``commissioner``; ``photos`` as (file name, bytes), checked and shrunk here."""
+    """One service of ``commissioner``; ``photos`` as (file name, bytes), checked and shrunk here.
+
+    Entered by anyone but the commissioner's own account (a clerk typing in a report sent by WeChat, an
+    import), the log records that person as ``entered_by`` (代为登记); it stays the commissioner's log."""
     today = today or timezone.localdate()
     township = _check(commissioner=commissioner, served_on=served_on, village=village, enterprise=enterprise,
                       kind=kind, content=content, served=served, introduced=introduced, today=today)
@@ -73,7 +83,8 @@ def log_create(*, actor, commissioner: Commissioner, served_on: dt.date, kind: s
         with transaction.atomic():
             log = ServiceLog(district_id=commissioner.district_id, township=township, commissioner=commissioner,
                              served_on=served_on, village=village, enterprise=enterprise, kind=kind,
-                             content=content.strip(), served=served, introduced=introduced, created_by=actor)
+                             content=content.strip(), served=served, introduced=introduced, created_by=actor,
+                             entered_by=entered_by(actor, commissioner))
             stamp(log, actor, reason)
             log.save()
             _store(log, prepared, written)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
+from keguan.core.excel import xlsx_response
 from keguan.core.lists import Column, ListSpec, filter_summary, register_list
 from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
@@ -24,6 +25,7 @@ from keguan.core.scope import can_write, get_for_user, home_district, within_tow
 from keguan.enterprises.selectors import districts_in_scope
 from keguan.rules import commissioner_points as points
 
+from ..exchange.letters import letter_export_xlsx
 from ..forms.letters import (
     LetterAssessForm,
     LetterCreateForm,
@@ -89,12 +91,10 @@ def _district_filter(request: HttpRequest) -> tuple[list, int | None]:
 # --- 责任状 -----------------------------------------------------------------------------------------------
 
 
-@require_GET
-def letter_list_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _reader(user)
+def _letter_filters(request: HttpRequest):
+    """The list's filters (the current year when none is given), shared by the page and its export."""
     districts, district = _district_filter(request)
-    form = LetterFilterForm(request.GET or None, years=sel.letter_years(user=user))
+    form = LetterFilterForm(request.GET or None, years=sel.letter_years(user=request.user))
     if not form.is_bound:
         filters = sel.LetterFilters(year=timezone.localdate().year if not request.GET else None, district=district)
     elif form.is_valid():
@@ -104,6 +104,14 @@ def letter_list_view(request: HttpRequest) -> HttpResponse:
                                     signed_since=d.get("signed_since"), signed_until=d.get("signed_until"))
     else:
         filters = sel.LetterFilters(invalid=True)
+    return form, filters, districts, district
+
+
+@require_GET
+def letter_list_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _reader(user)
+    form, filters, districts, district = _letter_filters(request)
     qs = sel.letter_list(user=user, filters=filters)
     kit = list_state(request, LETTER_LIST)
     page = kit.paginate(request, qs)
@@ -117,9 +125,24 @@ def letter_list_view(request: HttpRequest) -> HttpResponse:
         "filtered": bool(request.GET.get("q") or request.GET.get("status") or request.GET.get("rating")),
         "can_write": may(user, "fieldwork.manage") and own is not None,
         "filter_note": filter_summary(form) if form.is_bound else f"{filters.year}年度",
-        "staff_view": may(user, "fieldwork.view"),
+        "staff_view": may(user, "fieldwork.view"), "can_export": may(user, "fieldwork.export"),
     }
     return render(request, "fieldwork/letters/list.html", context)
+
+
+@require_GET
+def letter_export_view(request: HttpRequest) -> HttpResponse:
+    """The letters as the list shows them (its filters; the current year when none is given) as .xlsx."""
+    user = request.user
+    demand(user, "fieldwork.export")
+    form, filters, districts, district = _letter_filters(request)
+    note = filter_summary(form) if form.is_bound else f"{filters.year}年度"
+    chosen = next((d.name for d in districts if d.pk == district), "")
+    if chosen:
+        note = f"{note}；区县：{chosen}"
+    content = letter_export_xlsx(sel.letter_list(user=user, filters=filters), filters_note=note)
+    year = f"{filters.year}年度" if filters.year else "全部年度"
+    return xlsx_response(content, f"科技特派员责任状-{year}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -409,6 +432,7 @@ def team_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("letters/", letter_list_view, name="letters"),
     path("letters/new/", letter_create_view, name="letter_create"),
+    path("letters/export/", letter_export_view, name="letter_export"),
     path("letters/<int:pk>/", letter_detail_view, name="letter"),
     path("letters/<int:pk>/edit/", letter_edit_view, name="letter_edit"),
     path("letters/<int:pk>/assess/", letter_assess_view, name="letter_assess"),

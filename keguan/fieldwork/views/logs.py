@@ -1,5 +1,5 @@
-"""Pages of 科技特派员 (logs): the commissioner's phone form (log a service with photos, correct it), the
-staff list (list kit: filters, page size, columns, print, export of the selected rows), a log's page with its
+"""Pages of 科技特派员 (logs): the commissioner's phone form (log a service with photos, correct it), the same
+form for staff entering a service on a commissioner's behalf (代为登记, ``fieldwork.manage``), the staff list (list kit: filters, page size, columns, print, export of the selected rows), a log's page with its
 photos (served only here, after the scope check), the commissioner × month table. The needs (服务需求) and
 their dispatch are in ``views/demands.py``; their URLs are added below."""
 
@@ -28,12 +28,14 @@ from keguan.enterprises.models import Enterprise
 from keguan.regions.models import Region
 
 from ..exchange.logs import log_export_xlsx
-from ..forms.logs import LogFilterForm, LogForm
+from ..forms.logs import EnterLogForm, LogFilterForm, LogForm
 from ..models import ServiceLog
 from ..selectors.logs import (
     SILENT_DAYS,
     LogFilters,
+    Places,
     commissioner_places,
+    commissioners_for_entry,
     commissioners_in_scope,
     district_enterprise,
     districts_in_scope,
@@ -44,6 +46,7 @@ from ..selectors.logs import (
     monthly_counts,
     own_commissioner,
     own_silent,
+    place_in_scope,
     townships_in_scope,
     with_photo_counts,
 )
@@ -54,7 +57,7 @@ LOG_LIST = register_list(ListSpec(code="fieldwork.logs", title="服务日志", c
     Column("served_on", "服务日期", fixed=True), Column("commissioner", "科技特派员"), Column("place", "服务地点"),
     Column("township", "乡镇/街道"), Column("kind", "服务方式"), Column("content", "服务内容"),
     Column("served", "服务人数"), Column("introduced", "引进新品种/新技术", default=False),
-    Column("photos", "照片"),
+    Column("photos", "照片"), Column("entered_by", "代为登记"),
 ), actions=(BatchAction("export", "导出所选", "fieldwork:log_export", "fieldwork.export", "file-earmark-excel"),),
     selectable=True))
 
@@ -104,7 +107,7 @@ def log_list_view(request: HttpRequest, mine: bool = False) -> HttpResponse:
         "kit": kit, "form": form, "page": page, "query": querystring_without(request, "page"),
         "filtered": bool(_filters_note(form) or form.link_note()) or filters.invalid, "mine": mine,
         "link_note": form.link_note(),
-        "can_log": may(user, "fieldwork.log"), "can_export": may(user, "fieldwork.export"),
+        "can_log": may(user, "fieldwork.log"), "can_enter": may(user, "fieldwork.manage"), "can_export": may(user, "fieldwork.export"),
         "can_import": may(user, "fieldwork.import"),
     }
     template = "fieldwork/logs/list.html#results" if request.htmx and not request.htmx.boosted else "fieldwork/logs/list.html"
@@ -182,6 +185,55 @@ def log_create_view(request: HttpRequest) -> HttpResponse:
         "form": form, "commissioner": commissioner, "log": None, "silent": silent, "last": last,
         "silent_days": SILENT_DAYS,
     }, status=200)
+
+
+def _chosen(people: list, value) -> object | None:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return next((c for c in people if c.pk == pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+def log_enter_view(request: HttpRequest) -> HttpResponse:
+    """代为登记: staff who manage the logs enter a service a commissioner reported (by phone, by WeChat) on its
+    behalf. Only commissioners of the user's scope can be chosen, and only places in the user's area; the log
+    is the commissioner's and records who entered it."""
+    user = request.user
+    demand(user, "fieldwork.manage")
+    today = timezone.localdate()
+    active, others = commissioners_for_entry(user, today)
+    source = request.POST if request.method == "POST" else request.GET
+    commissioner = _chosen([*active, *others], source.get("commissioner"))
+    places = commissioner_places(commissioner, today) if commissioner is not None else Places()
+    initial = {"commissioner": commissioner.pk} if commissioner is not None else {}
+    form = EnterLogForm(request.POST or None, request.FILES or None, places=places, active=active, others=others,
+                        initial=initial)
+    if request.method == "POST" and form.is_valid() and commissioner is not None:
+        place = _place(form, commissioner.district_id)
+        if place is not None and not place_in_scope(user, village=place[0], enterprise=place[1]):
+            form.add_error("enterprise_text" if place[1] is not None and not form.cleaned_data.get("place") else "place",
+                           "所选地点不在您的管辖范围内")
+            place = None
+        if place is not None:
+            d = form.cleaned_data
+            try:
+                log = log_create(actor=user, commissioner=commissioner, served_on=d["served_on"], kind=d["kind"],
+                                 content=d["content"], served=d["served"], introduced=d["introduced"],
+                                 village=place[0], enterprise=place[1], photos=_uploads(request),
+                                 reason="代为登记服务日志")
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                n = log.photos.count()
+                messages.success(request, f"已代{commissioner.name}登记服务日志（{log.served_on:%-m月%-d日}，"
+                                          f"{log.village or log.enterprise}" + (f"，照片{n}张" if n else "") + "）")
+                return redirect("fieldwork:log", pk=log.pk)
+    return render(request, "fieldwork/logs/form.html", {
+        "form": form, "commissioner": commissioner, "log": None, "entering": True,
+        "has_commissioners": bool(active or others),
+    })
 
 
 @require_GET
@@ -287,6 +339,7 @@ urlpatterns = [
     path("logs/", log_list_view, name="logs"),
     path("logs/mine/", log_list_view, {"mine": True}, name="my_logs"),
     path("logs/new/", log_create_view, name="log_create"),
+    path("logs/new/for/", log_enter_view, name="log_enter"),
     path("logs/export/", log_export_view, name="log_export"),
     path("logs/counts/", log_counts_view, name="log_counts"),
     path("logs/<int:pk>/", log_detail_view, name="log"),

@@ -49,6 +49,7 @@ WALK = Walk(
         "fieldwork:trainings": status(MANAGERS | {"town"}),
         "fieldwork:points_rule": status(MANAGERS | {"expert"}),
         "fieldwork:letter_create": status(EDITORS),
+        "fieldwork:letter_export": status(MANAGERS),
         "fieldwork:training_create": status(EDITORS),
     },
 )

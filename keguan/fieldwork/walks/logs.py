@@ -1,5 +1,8 @@
 """The scope walker's view of 科技特派员 (logs); combined in keguan.fieldwork.scope_walk.
 
+代为登记 (``log_enter``) names a commissioner of the roster part's scene (``fw_commissioner``) in its payload:
+district editors enter for their own district's, and a foreign one is refused like a missing one.
+
 Log URLs name the roster part's ``fw_log`` rows (one per commissioner of the scene, each with a photo: "a" is the
 'expert' persona's own). Need URLs name this part's own ``fw_need`` rows: a need of the district's firm
 (``ent_a``, ``ent_b``), dispatched to the district's scene commissioner ("a": the expert's), so that every side
@@ -24,7 +27,7 @@ from keguan.core.scope_walk import (
 )
 from keguan.regions.models import Region, RegionLevel
 
-from ..models import Commissioner
+from ..models import Assignment, Commissioner
 from ..services.demands import demand_create, demand_dispatch
 
 NEED_WRITERS_REQUEST = frozenset({"town", "ent_user", "outsider_ent"})
@@ -39,6 +42,14 @@ def _new_log(township) -> dict:
     village = _village(township)
     return {"served_on": TODAY, "place": f"v:{village.pk if village else 0}", "enterprise_text": "",
             "kind": "guidance", "content": "范围测试服务", "served": "3", "introduced": "0"}
+
+
+def _enter_log(commissioner) -> dict:
+    """代为登记 for a commissioner of the scene, at the village it is paired with."""
+    paired = Assignment.objects.filter(commissioner=commissioner, village__isnull=False).order_by("pk").first()
+    return {"commissioner": commissioner.pk, "served_on": TODAY, "place": f"v:{paired.village_id if paired else 0}",
+            "enterprise_text": "", "kind": "consulting", "content": "范围测试代为登记", "served": "2",
+            "introduced": "0"}
 
 
 def _edit_log(log) -> dict:
@@ -94,6 +105,7 @@ WALK = Walk(
     kwargs={"photo_pk": Kwarg("fw_log", _photo, True, 987654321)},
     writes={
         "fieldwork:log_create": Write(frozenset({"expert"}), _new_log, target="township"),
+        "fieldwork:log_enter": Write(EDITORS, _enter_log, target="fw_commissioner"),
         "fieldwork:log_edit": Write(EDITORS | {"expert"}, _edit_log),
         "fieldwork:log_delete": Write(EDITORS | {"expert"}, lambda _: {}),
         "fieldwork:demand_create": Write(EDITORS | {"town"}, _new_need, target="township"),
@@ -113,6 +125,7 @@ WALK = Walk(
     page_status={
         "fieldwork:logs": status(READERS),
         "fieldwork:my_logs": status({"expert"}),
+        "fieldwork:log_enter": status(EDITORS),
         "fieldwork:log_export": status(MANAGERS),
         "fieldwork:log_counts": status(MANAGERS | {"town"}),
         "fieldwork:demands": status(set(PERSONAS)),
