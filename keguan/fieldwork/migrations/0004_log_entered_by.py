@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldwork', '0002_enterprise_related_names'),
+        ('fieldwork', '0003_demand_decline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
