@@ -94,6 +94,31 @@ def test_target_grid_saves_all_or_nothing(world, login):
     assert Target.objects.filter(year=THIS_YEAR).count() == 2
 
 
+def test_target_grid_shows_one_area_at_a_time_and_saves_only_its_columns(world, login):
+    c = login(world.city_user)
+    url = reverse("indicators:targets")
+    projects = next(i for i in registry.all_indicators() if i.targetable and i.area == "projects")
+    html = c.get(url).content.decode()  # no target yet: the first area (科技项目), not all hundred columns
+    assert f'name="t-{projects.code}-{world.a.pk}"' in html and f'name="t-ent_new_hnte-{world.a.pk}"' not in html
+    assert 'name="area" value="projects"' in html and "全部 <span" in html
+
+    target_set(actor=world.city_user, indicator="ent_new_hnte", district=world.a, year=THIS_YEAR, value="6")
+    target_set(actor=world.city_user, indicator=projects.code, district=world.b, year=THIS_YEAR, value="2")
+    html = c.get(url).content.decode()  # the first area holding a target comes first
+    assert 'name="area" value="projects"' in html and "已设1" in html
+    html = c.get(url, {"area": "enterprises"}).content.decode()
+    assert f'name="t-ent_new_hnte-{world.a.pk}" value="6"' in html and f'name="t-{projects.code}-' not in html
+
+    # saving the 创新主体培育 page leaves 科技项目's target as it was (its cells were not on the page)
+    response = c.post(url, {"year": THIS_YEAR, "area": "enterprises", f"t-ent_new_hnte-{world.a.pk}": "7"})
+    assert response.status_code == 302 and response["Location"].endswith(f"?year={THIS_YEAR}&area=enterprises")
+    assert Target.objects.get(indicator="ent_new_hnte", region=world.a).value == 7
+    assert Target.objects.get(indicator=projects.code, region=world.b).value == 2
+    html = c.get(url, {"area": "all"}).content.decode()
+    assert f'name="t-{projects.code}-{world.b.pk}" value="2"' in html and f'name="t-ent_new_hnte-{world.a.pk}" value="7"' in html
+    assert c.get(url, {"area": "nonsense"}).status_code == 200  # an unknown tab falls back to the default
+
+
 def test_district_staff_see_targets_read_only(world, login):
     target_set(actor=world.city_user, indicator="ent_new_hnte", district=world.a, year=THIS_YEAR, value="6")
     c = login(world.staff)

@@ -32,6 +32,7 @@ Personas: "city" (市局人员), "leader" and "staff" (district A's bureau), "to
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,7 +139,8 @@ def combine(*parts: Walk) -> Walk:
         out: dict = {}
         for part in parts:
             if part.scene is not None:
-                out.update(part.scene(ctx))
+                # a later part may build on an earlier part's records
+                out.update(part.scene(dataclasses.replace(ctx, objects={**ctx.objects, **out})))
         return out
 
     def leaks(kind: str, obj) -> list[str]:

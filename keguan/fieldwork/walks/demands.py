@@ -2,7 +2,8 @@
 keguan.fieldwork.scope_walk. The decline URL acts on the logs part's ``fw_need`` rows (dispatched to the
 scene's commissioner of each district: "a" is the 'expert' persona's own). This part adds ``fw_decline``: per
 district a need of the district's firm that its commissioner sent back, with a sentinel note — only that
-district's bureau (and the commissioner who sent it back) may ever see it."""
+district's bureau (and the commissioner who sent it back) may ever see it. The logs part's ``fw_need`` was
+sent back once as well before it was dispatched again, so the need pages the walks open list a decline."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def _scene(ctx: SceneContext) -> dict:
             demand=need, actor=None, reason="other", note=f"{word}退回说明哨兵"
         )
         assert need.status == DemandStatus.NEW
+        # the logs part's need (whose page the walks open) was sent back once too, then dispatched again:
+        # its page lists the decline
+        earlier = ctx.objects["fw_need"][key]
+        demand_decline(demand=earlier, actor=None, reason="other", note=f"{word}退回说明哨兵")
+        earlier.refresh_from_db()
+        demand_dispatch(demand=earlier, actor=None, commissioner=commissioner)
+        earlier.refresh_from_db()
+        assert earlier.status == DemandStatus.DISPATCHED
     return out
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from keguan.core import areas
 from keguan.core.errors import ServiceError
 from keguan.core.permissions import may
 from keguan.regions.models import RegionLevel
@@ -37,13 +38,42 @@ def _is_city_staff(user) -> bool:
     return may(user, "indicators.set_targets")
 
 
+ALL = "all"
+
+
+def _area_tabs(indicators, districts, year: int, current: dict) -> list[dict]:
+    """One tab per area with targetable indicators (in the menu's order): its indicators and how many of its
+    cells hold a target this year. With about a hundred indicators, one area's columns at a time."""
+    tabs: dict[str, dict] = {}
+    for ind in sorted(indicators, key=lambda i: areas.area_order(i.area)):
+        tab = tabs.setdefault(ind.area, {"code": ind.area, "title": areas.area_title(ind.area), "indicators": 0, "set": 0})
+        tab["indicators"] += 1
+        tab["set"] += sum((ind.code, d.pk) in current for d in districts)
+    return list(tabs.values())
+
+
+def _chosen_area(request, tabs: list[dict]) -> str:
+    """The tab asked for; on a first visit the first area with a target set (else the first area). A save
+    without the field (an older page, a script) covers every indicator, as before the tabs."""
+    asked = (request.POST.get("area") if request.method == "POST" else request.GET.get("area")) or ""
+    codes = [t["code"] for t in tabs]
+    if asked == ALL or asked in codes:
+        return asked
+    if request.method == "POST":
+        return ALL
+    return next((t["code"] for t in tabs if t["set"]), codes[0] if codes else ALL)
+
+
 @require_http_methods(["GET", "POST"])
 def targets_view(request: HttpRequest) -> HttpResponse:
     region = dashboard_region(request.user)
     city = city_of(region) or region
     year = _year(request)
-    indicators = [i for i in registry.all_indicators() if i.targetable]
+    targetable = [i for i in registry.all_indicators() if i.targetable]
     districts = districts_of(city) if region.level < RegionLevel.COUNTY else [region]
+    tabs = _area_tabs(targetable, districts, year, targets_for(districts, year, [i.code for i in targetable]))
+    area = _chosen_area(request, tabs)
+    indicators = [i for i in targetable if area == ALL or i.area == area]
     editable = _is_city_staff(request.user)
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
@@ -69,7 +99,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"目标未保存：共 {len(errors)} 处错误，请修改标红的格子")
         else:
             messages.success(request, f"{year}年市定目标已保存")
-            return redirect(f"{reverse('indicators:targets')}?year={year}")
+            return redirect(f"{reverse('indicators:targets')}?year={year}&area={area}")
     current = targets_for(districts, year, [i.code for i in indicators])
     rows = []
     for d in districts:
@@ -84,6 +114,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/targets.html",
         {"rows": rows, "indicators": indicators, "year": year, "editable": editable, "city": city,
+         "tabs": tabs, "area": area, "all_count": len(targetable), "all_set": sum(t["set"] for t in tabs),
          "years": target_years(), "importable": editable and year in target_years(),
          "exportable": may(request.user, "indicators.city") and year in target_years()},
     )
