@@ -13,6 +13,8 @@ name); a matched firm whose region is not written lends its district.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -241,13 +243,6 @@ def contract_update(*, contract: TechContract, actor, version: int | None = None
     return contract
 
 
-@transaction.atomic
-def contract_delete(*, contract: TechContract, actor) -> None:
-    stamp(contract, actor, "删除技术合同")
-    contract.sides.all().delete()
-    contract.delete()
-
-
 def contracts_match_enterprise(enterprise: Enterprise) -> int:
     """Link the contracts naming this firm's credit code to it (a firm added to the register after its
     contracts were imported). Returns the contracts linked."""
@@ -391,3 +386,86 @@ def award_update(*, award: Award, actor, version: int | None = None, reason: str
     stamp(award, actor, reason)
     award.save()
     return award
+
+
+# --- deletion -------------------------------------------------------------------------------------------
+# A contract, result or award entered by mistake is removed (stamped, so the history and the operation log keep
+# what was removed, by whom). A contract counts for every district one of its parties lies in: a bureau removes
+# only a contract that counts for no other bureau's district (else the other district's 吸纳/输出 would drop
+# without its knowing); one that does is removed by the common superior (the city), after checking with them.
+
+
+@dataclass(frozen=True)
+class Deletion:
+    what: str  # 技术合同
+    children: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # (what they are, with their unit; rows)
+    refuse: Callable[[Any, Any], str | None] = lambda obj, actor: None  # (record, actor): why not, or None
+    notes: Callable[[Any], list[str]] = lambda obj: []  # what the confirm page says besides the removal
+
+
+def _foreign_sides(contract: TechContract, actor) -> list[str]:
+    """The places (with 吸纳/输出) the contract counts for outside the actor's region (and not above it)."""
+    own = getattr(actor, "region", None)
+    if own is None or getattr(actor, "is_superuser", False):
+        return []
+    out = []
+    for s in contract.sides.select_related("city", "district").order_by("side", "city__code"):
+        where = s.district or s.city
+        if not (where.is_within(own) or own.is_within(where)):
+            out.append(f"{where.name}的{s.get_side_display()}")
+    return out
+
+
+def _contract_refusal(contract: TechContract, actor) -> str | None:
+    foreign = _foreign_sides(contract, actor)
+    if not foreign:
+        return None
+    who = "市局" if home_district(actor) is not None else "系统管理员"
+    return (f"该合同同时计入{'、'.join(foreign)}，删除会改变对方的统计，本局不能删除。"
+            f"如确属误登记，请与对方科技局核实后由{who}删除；如只是本方信息有误，请“修改”合同。")
+
+
+def _contract_notes(contract: TechContract) -> list[str]:
+    return ["如该合同仍在全国技术合同登记系统的导出表中，再次导入该表时会重新登记"]
+
+
+DELETIONS: dict[type, Deletion] = {
+    TechContract: Deletion("技术合同", children=(("条吸纳/输出计数", lambda c: c.sides.all()),),
+                           refuse=_contract_refusal, notes=_contract_notes),
+    Result: Deletion("科技成果"),
+    Award: Deletion("获奖与参赛记录"),
+}
+
+
+def deletion_refusal(obj, actor) -> str | None:
+    """Why ``actor`` may not delete ``obj`` (Chinese, with what to do instead), or None."""
+    return DELETIONS[type(obj)].refuse(obj, actor)
+
+
+def deletion_effects(obj) -> list[str]:
+    """What deleting ``obj`` does besides removing it: the rows removed with it, what else to know."""
+    spec = DELETIONS[type(obj)]
+    lines = []
+    for label, rows in spec.children:
+        n = rows(obj).count()
+        if n:
+            lines.append(f"{n} {label}一并删除")
+    return lines + spec.notes(obj)
+
+
+@transaction.atomic
+def record_delete(*, actor, obj) -> None:
+    """Remove ``obj`` (a record of ``DELETIONS``) with its rows, each stamped "删除<what>", or refuse."""
+    spec = DELETIONS[type(obj)]
+    claim(obj, None)  # locked: an edit moving a party elsewhere meanwhile is seen by the check below
+    obj.refresh_from_db()
+    problem = spec.refuse(obj, actor)
+    if problem:
+        raise ServiceError(problem)
+    reason = f"删除{spec.what}"
+    for _label, rows in spec.children:
+        for child in rows(obj):
+            stamp(child, actor, reason)
+            child.delete()
+    stamp(obj, actor, reason)
+    obj.delete()

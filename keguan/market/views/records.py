@@ -1,4 +1,4 @@
-"""科技成果登记 and 获奖与参赛: lists (filters, export, list kit), a record's page, registering and editing one."""
+"""科技成果登记 and 获奖与参赛: lists (filters, export, list kit), a record's page, registering, editing and deleting one."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..forms import AwardForm, RecordFilterForm, ResultForm
 from ..models import Award, AwardKind, Result, ResultKind
 from ..selectors import award_get, award_list, result_get, result_list
 from ..services import award_create, award_update, result_create, result_update
-from .common import filter_districts, record_districts, scope_name, stamp
+from .common import Removal, delete_view, filter_districts, record_districts, scope_name, stamp
 
 RESULT_LIST = register_list(ListSpec(code="market.results", title="科技成果登记", columns=(
     Column("name", "成果名称", fixed=True), Column("number", "登记号"), Column("kind", "类别"),
@@ -130,6 +130,9 @@ def result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                                                        "list_url": "market:results", "detail_url": "market:result"})
 
 
+result_delete_view = delete_view(Removal(result_get, lambda r: r.name, "market:results", "科技成果登记", "market:result"))
+
+
 # --- awards ---------------------------------------------------------------------------------------------
 
 
@@ -218,3 +221,6 @@ def award_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("market:award", pk=pk)
     return render(request, "market/record_form.html", {"form": form, "record": award, "what": "获奖与参赛",
                                                        "list_url": "market:awards", "detail_url": "market:award"})
+
+
+award_delete_view = delete_view(Removal(award_get, lambda a: a.project, "market:awards", "获奖与参赛", "market:award"))
