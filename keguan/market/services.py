@@ -254,7 +254,11 @@ def contracts_match_enterprise(enterprise: Enterprise) -> int:
     return n
 
 
-# --- results --------------------------------------------------------------------------------------------
+# --- results and awards ---------------------------------------------------------------------------------
+# A registered result and an award are kept alike: filed in a district (the user's own, or one a city user
+# chooses), checked field by field (``_result_values``, ``_award_values``), refused when already registered
+# (``_result_duplicate``, ``_award_duplicate``), and saved with their history stamp by ``_record_create`` and
+# ``_record_update`` (an edit claims the version its form was read at).
 
 
 def _district(actor, district: Region | None) -> Region:
@@ -265,6 +269,42 @@ def _district(actor, district: Region | None) -> Region:
     if own is not None and district.pk != own.pk:
         raise ServiceError(f"只能登记{own.name}的记录", field="district")
     return district
+
+
+def _firm(data: dict[str, Any], district: Region, message: str) -> Enterprise | None:
+    """The record's firm of the register, which must be the district's."""
+    firm = data.get("enterprise")
+    if firm is not None and firm.district_id != district.pk:
+        raise ServiceError(message, field="enterprise")
+    return firm
+
+
+@dataclass(frozen=True)
+class _Record:
+    model: type
+    fields: tuple[str, ...]  # what an edit may change (and the stale-edit message compares)
+    values: Callable[[Any, dict[str, Any]], dict[str, Any]]  # (actor, data) -> checked values
+    duplicate: Callable[[dict[str, Any], int | None], None]  # (values, own pk) -> raises when registered
+
+
+def _record_create(kind: _Record, *, actor, reason: str, data: dict[str, Any]):
+    values = kind.values(actor, data)
+    kind.duplicate(values, None)
+    obj = kind.model(**values, created_by=actor)
+    stamp(obj, actor, reason)
+    obj.save()
+    return obj
+
+
+def _record_update(kind: _Record, obj, *, actor, version: int | None, reason: str, data: dict[str, Any]):
+    claim(obj, version, fields=list(kind.fields))
+    values = kind.values(actor, {**{f: getattr(obj, f) for f in kind.fields}, **data})
+    kind.duplicate(values, obj.pk)
+    for k, val in values.items():
+        setattr(obj, k, val)
+    stamp(obj, actor, reason)
+    obj.save()
+    return obj
 
 
 RESULT_FIELDS = ("district", "number", "name", "kind", "field", "holders", "enterprise", "registered_on", "note")
@@ -280,10 +320,7 @@ def _result_values(actor, data: dict[str, Any]) -> dict[str, Any]:
     v["kind"] = kind
     v["field"] = _text(data.get("field"), field="field", label="技术领域", max_length=50, required=False)
     v["holders"] = _text(data.get("holders"), field="holders", label="完成单位", max_length=300)
-    firm = data.get("enterprise")
-    if firm is not None and firm.district_id != v["district"].pk:
-        raise ServiceError("第一完成单位须为本区县企业库中的企业", field="enterprise")
-    v["enterprise"] = firm
+    v["enterprise"] = _firm(data, v["district"], "第一完成单位须为本区县企业库中的企业")
     on = data.get("registered_on")
     if not isinstance(on, dt.date):
         raise ServiceError("请填写登记日期", field="registered_on")
@@ -294,33 +331,29 @@ def _result_values(actor, data: dict[str, Any]) -> dict[str, Any]:
     return v
 
 
+def _result_duplicate(values: dict[str, Any], pk: int | None) -> None:
+    if not values["number"]:
+        return
+    qs = Result.objects.filter(district=values["district"], number=values["number"])
+    if pk is not None:
+        qs = qs.exclude(pk=pk)
+    if qs.exists():
+        raise ServiceError(f"登记号 {values['number']} 已登记", field="number")
+
+
+RESULTS = _Record(Result, RESULT_FIELDS, _result_values, _result_duplicate)
+
+
 @transaction.atomic
 def result_create(*, actor, reason: str = "登记科技成果", **data: Any) -> Result:
-    values = _result_values(actor, data)
-    if values["number"] and Result.objects.filter(district=values["district"], number=values["number"]).exists():
-        raise ServiceError(f"登记号 {values['number']} 已登记", field="number")
-    result = Result(**values, created_by=actor)
-    stamp(result, actor, reason)
-    result.save()
-    return result
+    return _record_create(RESULTS, actor=actor, reason=reason, data=data)
 
 
 @transaction.atomic
 def result_update(*, result: Result, actor, version: int | None = None, reason: str = "修改科技成果",
                   **data: Any) -> Result:
-    claim(result, version, fields=list(RESULT_FIELDS))
-    values = _result_values(actor, {**{f: getattr(result, f) for f in RESULT_FIELDS}, **data})
-    if values["number"] and Result.objects.filter(district=values["district"], number=values["number"]).exclude(
-            pk=result.pk).exists():
-        raise ServiceError(f"登记号 {values['number']} 已登记", field="number")
-    for k, val in values.items():
-        setattr(result, k, val)
-    stamp(result, actor, reason)
-    result.save()
-    return result
+    return _record_update(RESULTS, result, actor=actor, version=version, reason=reason, data=data)
 
-
-# --- awards ---------------------------------------------------------------------------------------------
 
 AWARD_FIELDS = ("district", "kind", "name", "level", "year", "project", "prize", "winners", "enterprise", "awarded_on")
 
@@ -342,10 +375,7 @@ def _award_values(actor, data: dict[str, Any]) -> dict[str, Any]:
     v["project"] = _text(data.get("project"), field="project", label="获奖项目/参赛项目", max_length=200)
     v["prize"] = _text(data.get("prize"), field="prize", label="奖次", max_length=50, required=False)
     v["winners"] = _text(data.get("winners"), field="winners", label="获奖单位/个人", max_length=300)
-    firm = data.get("enterprise")
-    if firm is not None and firm.district_id != v["district"].pk:
-        raise ServiceError("企业须为本区县企业库中的企业", field="enterprise")
-    v["enterprise"] = firm
+    v["enterprise"] = _firm(data, v["district"], "企业须为本区县企业库中的企业")
     on = data.get("awarded_on")
     if on is not None:
         if on > timezone.localdate():
@@ -365,27 +395,18 @@ def _award_duplicate(values: dict[str, Any], pk: int | None) -> None:
         raise ServiceError("该项目在这一奖项/赛事中已登记", field="project")
 
 
+AWARDS = _Record(Award, AWARD_FIELDS, _award_values, _award_duplicate)
+
+
 @transaction.atomic
 def award_create(*, actor, reason: str = "登记获奖参赛", **data: Any) -> Award:
-    values = _award_values(actor, data)
-    _award_duplicate(values, None)
-    award = Award(**values, created_by=actor)
-    stamp(award, actor, reason)
-    award.save()
-    return award
+    return _record_create(AWARDS, actor=actor, reason=reason, data=data)
 
 
 @transaction.atomic
 def award_update(*, award: Award, actor, version: int | None = None, reason: str = "修改获奖参赛",
                  **data: Any) -> Award:
-    claim(award, version, fields=list(AWARD_FIELDS))
-    values = _award_values(actor, {**{f: getattr(award, f) for f in AWARD_FIELDS}, **data})
-    _award_duplicate(values, award.pk)
-    for k, val in values.items():
-        setattr(award, k, val)
-    stamp(award, actor, reason)
-    award.save()
-    return award
+    return _record_update(AWARDS, award, actor=actor, version=version, reason=reason, data=data)
 
 
 # --- deletion -------------------------------------------------------------------------------------------
