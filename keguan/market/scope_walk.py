@@ -76,6 +76,8 @@ WALK = Walk(
         "market:contract": "market_contract", "market:contract_edit": "market_contract",
         "market:result": "market_result", "market:result_edit": "market_result",
         "market:award": "market_award", "market:award_edit": "market_award",
+        "market:contract_delete": "market_contract", "market:result_delete": "market_result",
+        "market:award_delete": "market_award",
     },
     writes={
         "market:contract_create": Write(WRITERS, _contract_payload, target="market_contract"),
@@ -85,6 +87,8 @@ WALK = Walk(
         "market:result_edit": Write(WRITERS, lambda r: {**_result_payload(r), "version": r.version}),
         "market:award_create": Write(WRITERS, _award_payload, target="market_award"),
         "market:award_edit": Write(WRITERS, lambda a: {**_award_payload(a), "version": a.version}),
+        # deleting (a confirm page, then POST); the scene's contracts count for their own district only
+        **{f"market:{n}_delete": Write(WRITERS, lambda _: {}) for n in ("contract", "result", "award")},
     },
     page_shows={
         "market:contracts": "market_contract", "market:contracts_export": "market_contract",

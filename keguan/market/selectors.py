@@ -192,9 +192,9 @@ class RecordFilters:
     invalid: bool = False
 
 
-def result_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Result]:
-    f = filters or RecordFilters()
-    qs = scoped(Result, user).select_related("district", "enterprise")
+def _record_filters(qs: QuerySet, f: RecordFilters, *, when: str, by_year: bool, words: tuple[str, ...]) -> QuerySet:
+    """The filters results and awards share: nothing for an invalid form; kind, district; year and dates on the
+    field ``when`` (a date, or with ``by_year`` a year: the dates then bound the year); keywords over ``words``."""
     if f.invalid:
         return qs.none()
     if f.kind:
@@ -202,13 +202,22 @@ def result_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Resul
     if f.district:
         qs = qs.filter(district_id=f.district)
     if f.year:
-        qs = qs.filter(registered_on__year=f.year)
-    if f.since:
-        qs = qs.filter(registered_on__gte=f.since)
-    if f.until:
-        qs = qs.filter(registered_on__lte=f.until)
+        qs = qs.filter(**{when if by_year else f"{when}__year": f.year})
+    for bound, op in ((f.since, "gte"), (f.until, "lte")):
+        if bound:
+            qs = qs.filter(**{f"{when}__{op}": bound.year if by_year else bound})
     if f.q:
-        qs = qs.filter(Q(name__icontains=f.q) | Q(holders__icontains=f.q) | Q(number__icontains=f.q))
+        cond = Q()
+        for name in words:
+            cond |= Q(**{f"{name}__icontains": f.q})
+        qs = qs.filter(cond)
+    return qs
+
+
+def result_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Result]:
+    qs = scoped(Result, user).select_related("district", "enterprise")
+    qs = _record_filters(qs, filters or RecordFilters(), when="registered_on", by_year=False,
+                         words=("name", "holders", "number"))
     return qs.order_by("-registered_on", "-id")
 
 
@@ -219,26 +228,13 @@ def result_get(*, user, pk: Any, write: bool = False) -> Result:
 def award_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Award]:
     f = filters or RecordFilters()
     qs = scoped(Award, user).select_related("district", "enterprise")
-    if f.invalid:
-        return qs.none()
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
+    qs = _record_filters(qs, f, when="year", by_year=True, words=("name", "project", "winners"))
     if f.level:
         qs = qs.filter(level=f.level)
-    if f.district:
-        qs = qs.filter(district_id=f.district)
-    if f.year:
-        qs = qs.filter(year=f.year)
-    if f.since:
-        qs = qs.filter(year__gte=f.since.year)
-    if f.until:
-        qs = qs.filter(year__lte=f.until.year)
     if f.prize == "won":
         qs = qs.exclude(prize="")
     elif f.prize == "entry":
         qs = qs.filter(kind="contest")
-    if f.q:
-        qs = qs.filter(Q(name__icontains=f.q) | Q(project__icontains=f.q) | Q(winners__icontains=f.q))
     return qs.order_by("-year", "-id")
 
 

@@ -13,6 +13,8 @@ name); a matched firm whose region is not written lends its district.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -241,13 +243,6 @@ def contract_update(*, contract: TechContract, actor, version: int | None = None
     return contract
 
 
-@transaction.atomic
-def contract_delete(*, contract: TechContract, actor) -> None:
-    stamp(contract, actor, "删除技术合同")
-    contract.sides.all().delete()
-    contract.delete()
-
-
 def contracts_match_enterprise(enterprise: Enterprise) -> int:
     """Link the contracts naming this firm's credit code to it (a firm added to the register after its
     contracts were imported). Returns the contracts linked."""
@@ -259,7 +254,11 @@ def contracts_match_enterprise(enterprise: Enterprise) -> int:
     return n
 
 
-# --- results --------------------------------------------------------------------------------------------
+# --- results and awards ---------------------------------------------------------------------------------
+# A registered result and an award are kept alike: filed in a district (the user's own, or one a city user
+# chooses), checked field by field (``_result_values``, ``_award_values``), refused when already registered
+# (``_result_duplicate``, ``_award_duplicate``), and saved with their history stamp by ``_record_create`` and
+# ``_record_update`` (an edit claims the version its form was read at).
 
 
 def _district(actor, district: Region | None) -> Region:
@@ -270,6 +269,42 @@ def _district(actor, district: Region | None) -> Region:
     if own is not None and district.pk != own.pk:
         raise ServiceError(f"只能登记{own.name}的记录", field="district")
     return district
+
+
+def _firm(data: dict[str, Any], district: Region, message: str) -> Enterprise | None:
+    """The record's firm of the register, which must be the district's."""
+    firm = data.get("enterprise")
+    if firm is not None and firm.district_id != district.pk:
+        raise ServiceError(message, field="enterprise")
+    return firm
+
+
+@dataclass(frozen=True)
+class _Record:
+    model: type
+    fields: tuple[str, ...]  # what an edit may change (and the stale-edit message compares)
+    values: Callable[[Any, dict[str, Any]], dict[str, Any]]  # (actor, data) -> checked values
+    duplicate: Callable[[dict[str, Any], int | None], None]  # (values, own pk) -> raises when registered
+
+
+def _record_create(kind: _Record, *, actor, reason: str, data: dict[str, Any]):
+    values = kind.values(actor, data)
+    kind.duplicate(values, None)
+    obj = kind.model(**values, created_by=actor)
+    stamp(obj, actor, reason)
+    obj.save()
+    return obj
+
+
+def _record_update(kind: _Record, obj, *, actor, version: int | None, reason: str, data: dict[str, Any]):
+    claim(obj, version, fields=list(kind.fields))
+    values = kind.values(actor, {**{f: getattr(obj, f) for f in kind.fields}, **data})
+    kind.duplicate(values, obj.pk)
+    for k, val in values.items():
+        setattr(obj, k, val)
+    stamp(obj, actor, reason)
+    obj.save()
+    return obj
 
 
 RESULT_FIELDS = ("district", "number", "name", "kind", "field", "holders", "enterprise", "registered_on", "note")
@@ -285,10 +320,7 @@ def _result_values(actor, data: dict[str, Any]) -> dict[str, Any]:
     v["kind"] = kind
     v["field"] = _text(data.get("field"), field="field", label="技术领域", max_length=50, required=False)
     v["holders"] = _text(data.get("holders"), field="holders", label="完成单位", max_length=300)
-    firm = data.get("enterprise")
-    if firm is not None and firm.district_id != v["district"].pk:
-        raise ServiceError("第一完成单位须为本区县企业库中的企业", field="enterprise")
-    v["enterprise"] = firm
+    v["enterprise"] = _firm(data, v["district"], "第一完成单位须为本区县企业库中的企业")
     on = data.get("registered_on")
     if not isinstance(on, dt.date):
         raise ServiceError("请填写登记日期", field="registered_on")
@@ -299,33 +331,29 @@ def _result_values(actor, data: dict[str, Any]) -> dict[str, Any]:
     return v
 
 
+def _result_duplicate(values: dict[str, Any], pk: int | None) -> None:
+    if not values["number"]:
+        return
+    qs = Result.objects.filter(district=values["district"], number=values["number"])
+    if pk is not None:
+        qs = qs.exclude(pk=pk)
+    if qs.exists():
+        raise ServiceError(f"登记号 {values['number']} 已登记", field="number")
+
+
+RESULTS = _Record(Result, RESULT_FIELDS, _result_values, _result_duplicate)
+
+
 @transaction.atomic
 def result_create(*, actor, reason: str = "登记科技成果", **data: Any) -> Result:
-    values = _result_values(actor, data)
-    if values["number"] and Result.objects.filter(district=values["district"], number=values["number"]).exists():
-        raise ServiceError(f"登记号 {values['number']} 已登记", field="number")
-    result = Result(**values, created_by=actor)
-    stamp(result, actor, reason)
-    result.save()
-    return result
+    return _record_create(RESULTS, actor=actor, reason=reason, data=data)
 
 
 @transaction.atomic
 def result_update(*, result: Result, actor, version: int | None = None, reason: str = "修改科技成果",
                   **data: Any) -> Result:
-    claim(result, version, fields=list(RESULT_FIELDS))
-    values = _result_values(actor, {**{f: getattr(result, f) for f in RESULT_FIELDS}, **data})
-    if values["number"] and Result.objects.filter(district=values["district"], number=values["number"]).exclude(
-            pk=result.pk).exists():
-        raise ServiceError(f"登记号 {values['number']} 已登记", field="number")
-    for k, val in values.items():
-        setattr(result, k, val)
-    stamp(result, actor, reason)
-    result.save()
-    return result
+    return _record_update(RESULTS, result, actor=actor, version=version, reason=reason, data=data)
 
-
-# --- awards ---------------------------------------------------------------------------------------------
 
 AWARD_FIELDS = ("district", "kind", "name", "level", "year", "project", "prize", "winners", "enterprise", "awarded_on")
 
@@ -347,10 +375,7 @@ def _award_values(actor, data: dict[str, Any]) -> dict[str, Any]:
     v["project"] = _text(data.get("project"), field="project", label="获奖项目/参赛项目", max_length=200)
     v["prize"] = _text(data.get("prize"), field="prize", label="奖次", max_length=50, required=False)
     v["winners"] = _text(data.get("winners"), field="winners", label="获奖单位/个人", max_length=300)
-    firm = data.get("enterprise")
-    if firm is not None and firm.district_id != v["district"].pk:
-        raise ServiceError("企业须为本区县企业库中的企业", field="enterprise")
-    v["enterprise"] = firm
+    v["enterprise"] = _firm(data, v["district"], "企业须为本区县企业库中的企业")
     on = data.get("awarded_on")
     if on is not None:
         if on > timezone.localdate():
@@ -370,24 +395,98 @@ def _award_duplicate(values: dict[str, Any], pk: int | None) -> None:
         raise ServiceError("该项目在这一奖项/赛事中已登记", field="project")
 
 
+AWARDS = _Record(Award, AWARD_FIELDS, _award_values, _award_duplicate)
+
+
 @transaction.atomic
 def award_create(*, actor, reason: str = "登记获奖参赛", **data: Any) -> Award:
-    values = _award_values(actor, data)
-    _award_duplicate(values, None)
-    award = Award(**values, created_by=actor)
-    stamp(award, actor, reason)
-    award.save()
-    return award
+    return _record_create(AWARDS, actor=actor, reason=reason, data=data)
 
 
 @transaction.atomic
 def award_update(*, award: Award, actor, version: int | None = None, reason: str = "修改获奖参赛",
                  **data: Any) -> Award:
-    claim(award, version, fields=list(AWARD_FIELDS))
-    values = _award_values(actor, {**{f: getattr(award, f) for f in AWARD_FIELDS}, **data})
-    _award_duplicate(values, award.pk)
-    for k, val in values.items():
-        setattr(award, k, val)
-    stamp(award, actor, reason)
-    award.save()
-    return award
+    return _record_update(AWARDS, award, actor=actor, version=version, reason=reason, data=data)
+
+
+# --- deletion -------------------------------------------------------------------------------------------
+# A contract, result or award entered by mistake is removed (stamped, so the history and the operation log keep
+# what was removed, by whom). A contract counts for every district one of its parties lies in: a bureau removes
+# only a contract that counts for no other bureau's district (else the other district's 吸纳/输出 would drop
+# without its knowing); one that does is removed by the common superior (the city), after checking with them.
+
+
+@dataclass(frozen=True)
+class Deletion:
+    what: str  # 技术合同
+    children: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # (what they are, with their unit; rows)
+    refuse: Callable[[Any, Any], str | None] = lambda obj, actor: None  # (record, actor): why not, or None
+    notes: Callable[[Any], list[str]] = lambda obj: []  # what the confirm page says besides the removal
+
+
+def _foreign_sides(contract: TechContract, actor) -> list[str]:
+    """The places (with 吸纳/输出) the contract counts for outside the actor's region (and not above it)."""
+    own = getattr(actor, "region", None)
+    if own is None or getattr(actor, "is_superuser", False):
+        return []
+    out = []
+    for s in contract.sides.select_related("city", "district").order_by("side", "city__code"):
+        where = s.district or s.city
+        if not (where.is_within(own) or own.is_within(where)):
+            out.append(f"{where.name}的{s.get_side_display()}")
+    return out
+
+
+def _contract_refusal(contract: TechContract, actor) -> str | None:
+    foreign = _foreign_sides(contract, actor)
+    if not foreign:
+        return None
+    who = "市局" if home_district(actor) is not None else "系统管理员"
+    return (f"该合同同时计入{'、'.join(foreign)}，删除会改变对方的统计，本局不能删除。"
+            f"如确属误登记，请与对方科技局核实后由{who}删除；如只是本方信息有误，请“修改”合同。")
+
+
+def _contract_notes(contract: TechContract) -> list[str]:
+    return ["如该合同仍在全国技术合同登记系统的导出表中，再次导入该表时会重新登记"]
+
+
+DELETIONS: dict[type, Deletion] = {
+    TechContract: Deletion("技术合同", children=(("条吸纳/输出计数", lambda c: c.sides.all()),),
+                           refuse=_contract_refusal, notes=_contract_notes),
+    Result: Deletion("科技成果"),
+    Award: Deletion("获奖与参赛记录"),
+}
+
+
+def deletion_refusal(obj, actor) -> str | None:
+    """Why ``actor`` may not delete ``obj`` (Chinese, with what to do instead), or None."""
+    return DELETIONS[type(obj)].refuse(obj, actor)
+
+
+def deletion_effects(obj) -> list[str]:
+    """What deleting ``obj`` does besides removing it: the rows removed with it, what else to know."""
+    spec = DELETIONS[type(obj)]
+    lines = []
+    for label, rows in spec.children:
+        n = rows(obj).count()
+        if n:
+            lines.append(f"{n} {label}一并删除")
+    return lines + spec.notes(obj)
+
+
+@transaction.atomic
+def record_delete(*, actor, obj) -> None:
+    """Remove ``obj`` (a record of ``DELETIONS``) with its rows, each stamped "删除<what>", or refuse."""
+    spec = DELETIONS[type(obj)]
+    claim(obj, None)  # locked: an edit moving a party elsewhere meanwhile is seen by the check below
+    obj.refresh_from_db()
+    problem = spec.refuse(obj, actor)
+    if problem:
+        raise ServiceError(problem)
+    reason = f"删除{spec.what}"
+    for _label, rows in spec.children:
+        for child in rows(obj):
+            stamp(child, actor, reason)
+            child.delete()
+    stamp(obj, actor, reason)
+    obj.delete()

@@ -77,13 +77,16 @@ CREATES = ("platform_create", "application_create", "talent_create", "expert_cre
 WALK = Walk(
     pk_kinds={
         **{f"resources:{n}": "res_platform" for n in ("platform", "platform_edit", "platform_revoke",
-                                                       "platform_evaluate")},
-        **{f"resources:{n}": "res_application" for n in ("application", "application_edit", "application_decide")},
-        **{f"resources:{n}": "res_talent" for n in ("talent_detail", "talent_edit")},
-        **{f"resources:{n}": "res_expert" for n in ("expert", "expert_edit")},
-        **{f"resources:{n}": "res_agreement" for n in ("agreement", "agreement_edit", "project_add")},
+                                                       "platform_evaluate", "platform_delete")},
+        **{f"resources:{n}": "res_application" for n in ("application", "application_edit", "application_decide",
+                                                          "application_delete")},
+        **{f"resources:{n}": "res_talent" for n in ("talent_detail", "talent_edit", "talent_delete")},
+        **{f"resources:{n}": "res_expert" for n in ("expert", "expert_edit", "expert_delete")},
+        **{f"resources:{n}": "res_agreement" for n in ("agreement", "agreement_edit", "project_add",
+                                                        "agreement_delete")},
         "resources:project_remove": "res_project",
-        **{f"resources:{n}": "res_recognition" for n in ("recognition", "recognition_edit", "recognition_move")},
+        **{f"resources:{n}": "res_recognition" for n in ("recognition", "recognition_edit", "recognition_move",
+                                                          "recognition_delete")},
     },
     writes={
         "resources:platform_create": Write(EDITORS, lambda _: dict(PLATFORM)),
@@ -120,6 +123,9 @@ WALK = Walk(
             "firm": r.enterprise.credit_code, "title": r.title, "level": r.level, "year": r.year,
             "batch": "范围测试批次", "applied_on": r.applied_on.isoformat()}),
         "resources:recognition_move": Write(EDITORS, lambda r: {"target": "recommended", "on": TODAY}),
+        # deleting (a confirm page, then POST): the district's editors, on records nothing else stands on
+        **{f"resources:{n}_delete": Write(EDITORS, lambda _: {}) for n in (
+            "platform", "application", "talent", "expert", "agreement", "recognition")},
     },
     # (称号申报 rows are named by their firm: its ``title`` is a code the list writes out as a label; the walker's
     # positive control reads ``title``, so recognitions are checked through their leaks and page status only)

@@ -58,6 +58,21 @@ def _level(qs: QuerySet, level: str | None, field: str = "level") -> QuerySet:
     return qs.filter(**{field: level}) if level else qs
 
 
+def _filtered(qs: QuerySet, f: dict[str, Any], invalid: bool, *, lookups: dict[str, str], level: bool = False,
+              q: tuple[str, ...] = ()) -> QuerySet:
+    """What every list does with its form's filters: nothing shown for an invalid form (the list's own filters,
+    applied after this, keep it empty); the district; each filter of ``lookups`` (filter → lookup) that is given;
+    the level (with 省级及以上) when ``level``; keywords over ``q``."""
+    if invalid:
+        return qs.none()
+    for key, lookup in {"district": "district_id", **lookups}.items():
+        if f.get(key):
+            qs = qs.filter(**{lookup: f[key]})
+    if level:
+        qs = _level(qs, f.get("level"))
+    return _q(qs, f.get("q") or "", *q)
+
+
 def active_q(year: int, prefix: str = "") -> Q:
     """Platforms in being at the end of ``year``: approved by then and not revoked by then."""
     return (Q(**{f"{prefix}approved_year__lte": year})
@@ -72,22 +87,10 @@ def platform_list(*, user, f: dict[str, Any] | None = None, invalid: bool = Fals
     last = PlatformEvaluation.objects.filter(platform=OuterRef("pk")).order_by("-year")
     qs = scoped(Platform, user).select_related("district", "enterprise").annotate(
         last_grade=Subquery(last.values("grade")[:1]), last_grade_year=Subquery(last.values("year")[:1]))
-    if invalid:
-        return qs.none()
-    if f.get("district"):
-        qs = qs.filter(district_id=f["district"])
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    qs = _level(qs, f.get("level"))
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
-    if f.get("year"):
-        qs = qs.filter(approved_year=f["year"])
+    qs = _filtered(qs, f, invalid, level=True, q=("name", "host", "approval_doc"), lookups={
+        "kind": "kind", "status": "status", "year": "approved_year", "enterprise": "enterprise_id"})
     if f.get("active_in"):
         qs = qs.filter(active_q(f["active_in"]))
-    if f.get("enterprise"):
-        qs = qs.filter(enterprise_id=f["enterprise"])
-    qs = _q(qs, f.get("q") or "", "name", "host", "approval_doc")
     return qs.order_by("district__code", "kind", "level", "name", "id")
 
 
@@ -115,18 +118,8 @@ def district_platforms(*, user, district_id: int) -> QuerySet[Platform]:
 def application_list(*, user, f: dict[str, Any] | None = None, invalid: bool = False) -> QuerySet[PlatformApplication]:
     f = f or {}
     qs = scoped(PlatformApplication, user).select_related("district", "platform", "enterprise")
-    if invalid:
-        return qs.none()
-    if f.get("district"):
-        qs = qs.filter(district_id=f["district"])
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    qs = _level(qs, f.get("level"))
-    if f.get("outcome"):
-        qs = qs.filter(outcome=f["outcome"])
-    if f.get("year"):
-        qs = qs.filter(applied_on__year=f["year"])
-    qs = _q(qs, f.get("q") or "", "name", "host")
+    qs = _filtered(qs, f, invalid, level=True, q=("name", "host"),
+                   lookups={"kind": "kind", "outcome": "outcome", "year": "applied_on__year"})
     return qs.order_by("-applied_on", "-id")
 
 
@@ -141,18 +134,10 @@ def application_get(*, user, pk: Any, write: bool = False) -> PlatformApplicatio
 def talent_list(*, user, f: dict[str, Any] | None = None, invalid: bool = False) -> QuerySet[Talent]:
     f = f or {}
     qs = scoped(Talent, user).select_related("district", "enterprise")
-    if invalid:
-        return qs.none()
-    if f.get("district"):
-        qs = qs.filter(district_id=f["district"])
+    qs = _filtered(qs, f, invalid, level=True, q=("name", "program", "host"),
+                   lookups={"year": "year", "enterprise": "enterprise_id"})
     if f.get("team") in ("1", "0"):
         qs = qs.filter(is_team=f["team"] == "1")
-    qs = _level(qs, f.get("level"))
-    if f.get("year"):
-        qs = qs.filter(year=f["year"])
-    if f.get("enterprise"):
-        qs = qs.filter(enterprise_id=f["enterprise"])
-    qs = _q(qs, f.get("q") or "", "name", "program", "host")
     return qs.order_by("-year", "name", "id")
 
 
@@ -174,19 +159,12 @@ def expert_list(*, user, f: dict[str, Any] | None = None, invalid: bool = False,
                 today: dt.date | None = None) -> QuerySet[ForeignExpert]:
     f = f or {}
     qs = scoped(ForeignExpert, user).select_related("district", "enterprise")
-    if invalid:
-        return qs.none()
-    if f.get("district"):
-        qs = qs.filter(district_id=f["district"])
+    qs = _filtered(qs, f, invalid, q=("name", "host", "field"),
+                   lookups={"nationality": "nationality__icontains", "enterprise": "enterprise_id"})
     if f.get("serving_on"):
         qs = qs.filter(in_service_q(f["serving_on"]))
     if f.get("permit") == "due" and today is not None:
         qs = qs.filter(permit_due_q(today))
-    if f.get("nationality"):
-        qs = qs.filter(nationality__icontains=f["nationality"])
-    if f.get("enterprise"):
-        qs = qs.filter(enterprise_id=f["enterprise"])
-    qs = _q(qs, f.get("q") or "", "name", "host", "field")
     return qs.order_by("-start_on", "name", "id")
 
 
@@ -207,21 +185,9 @@ def permits_due(*, user, today: dt.date) -> tuple[int, dt.date | None]:
 def agreement_list(*, user, f: dict[str, Any] | None = None, invalid: bool = False) -> QuerySet[Agreement]:
     f = f or {}
     qs = scoped(Agreement, user).select_related("district", "enterprise").annotate(n_projects=Count("projects"))
-    if invalid:
-        return qs.none()
-    if f.get("district"):
-        qs = qs.filter(district_id=f["district"])
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
-    if f.get("year"):
-        qs = qs.filter(signed_on__year=f["year"])
-    if f.get("signed_since"):
-        qs = qs.filter(signed_on__gte=f["signed_since"])
-    if f.get("signed_until"):
-        qs = qs.filter(signed_on__lte=f["signed_until"])
-    if f.get("enterprise"):
-        qs = qs.filter(enterprise_id=f["enterprise"])
-    qs = _q(qs, f.get("q") or "", "local_party", "partner", "field")
+    qs = _filtered(qs, f, invalid, q=("local_party", "partner", "field"), lookups={
+        "status": "status", "year": "signed_on__year", "signed_since": "signed_on__gte",
+        "signed_until": "signed_on__lte", "enterprise": "enterprise_id"})
     return qs.order_by("-signed_on", "-id")
 
 
@@ -241,18 +207,8 @@ STEP_DATES = {"applied": "applied_on", "publicised": "publicised_on", "granted":
 def recognition_list(*, user, f: dict[str, Any] | None = None, invalid: bool = False) -> QuerySet[Recognition]:
     f = f or {}
     qs = scoped(Recognition, user).select_related("district", "enterprise", "enterprise__township")
-    if invalid:
-        return qs.none()
-    if f.get("district"):
-        qs = qs.filter(district_id=f["district"])
-    if f.get("title"):
-        qs = qs.filter(title=f["title"])
-    if f.get("level"):
-        qs = qs.filter(level=f["level"])
-    if f.get("year"):
-        qs = qs.filter(year=f["year"])
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
+    qs = _filtered(qs, f, invalid, lookups={"title": "title", "level": "level", "year": "year", "status": "status",
+                                          "enterprise": "enterprise_id"})
     step = f.get("step")  # an indicator's rows: the step reached within [since, until]
     if step in STEP_DATES:
         field = STEP_DATES[step]
@@ -263,8 +219,6 @@ def recognition_list(*, user, f: dict[str, Any] | None = None, invalid: bool = F
         qs = qs.filter(**{f"{field}__isnull": False})
         if step == "granted":
             qs = qs.filter(status=flow.GRANTED)
-    if f.get("enterprise"):
-        qs = qs.filter(enterprise_id=f["enterprise"])
     if f.get("q"):
         code = normalize_credit_code(f["q"])
         cond = Q(enterprise__name__icontains=f["q"]) | Q(batch__icontains=f["q"])

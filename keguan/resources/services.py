@@ -9,6 +9,8 @@ transaction, once: a label already registered (by hand, or by an earlier import)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -450,3 +452,85 @@ def recognition_move(*, actor, recognition: Recognition, target: str, on: dt.dat
         label_add(enterprise=recognition.enterprise, actor=actor, kind=recognition.title, level=recognition.level,
                   year=on.year)
     return recognition
+
+
+# --- deletion -------------------------------------------------------------------------------------------
+# A record entered by mistake is removed with the rows that hang on it (each stamped, so the history and the
+# operation log keep what was removed, by whom and why). What may not be removed says so in words and what to
+# do instead: a platform built from an approved application (take the application's outcome back first), a
+# recognition whose 认定 stands as the firm's label (remove the label on the firm's page first: the label may
+# have been registered before the application, and it drives the firm's stage, so it is not removed silently).
+
+
+@dataclass(frozen=True)
+class Deletion:
+    what: str  # 创新平台
+    children: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # (what they are, with their unit; rows)
+    refuse: Callable[[Any], str | None] = lambda obj: None  # why it may not be removed, or None
+    notes: Callable[[Any], list[str]] = lambda obj: []  # what stays, on the confirm page
+
+
+def _platform_refusal(p: Platform) -> str | None:
+    app = PlatformApplication.objects.filter(platform=p).first()
+    if app is None:
+        return None
+    return (f"该平台由平台申报“{app.name}”获批建成，不能直接删除。如该申报并未获批，请先在该申报中把结果改回“评审中”"
+            f"或改为“未获批”，再删除平台；如平台确已建成、只是信息有误，请“修改”平台信息。")
+
+
+def _application_notes(a: PlatformApplication) -> list[str]:
+    return [f"由此申报建成的平台“{a.platform.name}”保留（不再关联此申报）"] if a.platform_id else []
+
+
+def _recognition_refusal(r: Recognition) -> str | None:
+    label = grants_label(r) if r.status == flow.GRANTED else None
+    if label is None:
+        return None
+    return (f"该申报已认定，{r.enterprise.name}已登记“{label}”称号，不能只删除申报而留下称号。如认定登记有误，"
+            f"请先在企业页面的“称号”中删除该称号（称号可能早于本申报登记，并影响企业的培育阶段，所以不随申报自动删除），"
+            f"再删除本申报。")
+
+
+DELETIONS: dict[type, Deletion] = {
+    Platform: Deletion("创新平台", children=(("条年度考核", lambda p: p.evaluations.all()),),
+                       refuse=_platform_refusal),
+    PlatformApplication: Deletion("平台申报", notes=_application_notes),
+    Talent: Deletion("人才与团队记录"),
+    ForeignExpert: Deletion("外国专家记录"),
+    Agreement: Deletion("产学研合作协议", children=(("个合作项目", lambda a: a.projects.all()),)),
+    Recognition: Deletion("称号申报", refuse=_recognition_refusal),
+}
+
+
+def deletion_refusal(obj) -> str | None:
+    """Why ``obj`` may not be deleted (Chinese, with what to do instead), or None."""
+    return DELETIONS[type(obj)].refuse(obj)
+
+
+def deletion_effects(obj) -> list[str]:
+    """What deleting ``obj`` does besides removing it: the rows removed with it, the records kept."""
+    spec = DELETIONS[type(obj)]
+    lines = []
+    for label, rows in spec.children:
+        n = rows(obj).count()
+        if n:
+            lines.append(f"{n} {label}一并删除")
+    return lines + spec.notes(obj)
+
+
+@transaction.atomic
+def record_delete(*, actor, obj) -> None:
+    """Remove ``obj`` (a record of ``DELETIONS``) with its rows, each stamped "删除<what>", or refuse."""
+    spec = DELETIONS[type(obj)]
+    claim(obj, None)  # locked and read again: a concurrent 认定 or approval is seen by the check below
+    obj.refresh_from_db()
+    problem = spec.refuse(obj)
+    if problem:
+        raise ServiceError(problem)
+    reason = f"删除{spec.what}"
+    for _label, rows in spec.children:
+        for child in rows(obj):
+            stamp(child, actor, reason)
+            child.delete()
+    stamp(obj, actor, reason)
+    obj.delete()

@@ -1,5 +1,5 @@
 """技术合同登记: the list (吸纳/输出 for the user's region, kind, month or dates, district, keyword; export), a
-contract's page, registering and editing one, and the totals by district and month."""
+contract's page, registering, editing and deleting one, and the totals by district and month."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ..selectors import (
     contract_years,
 )
 from ..services import contract_create, contract_update
-from .common import filter_districts, scope_name, stamp
+from .common import Removal, delete_view, filter_districts, scope_name, stamp
 
 CONTRACT_LIST = register_list(ListSpec(code="market.contracts", title="技术合同登记", columns=(
     Column("number", "登记编号", fixed=True), Column("name", "合同名称"), Column("kind", "类别"),
@@ -135,6 +135,10 @@ def contract_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "技术合同已保存")
             return redirect("market:contract", pk=pk)
     return render(request, "market/contract_form.html", {"form": form, "contract": contract})
+
+
+contract_delete_view = delete_view(Removal(contract_get, lambda c: f"{c.number} {c.name}", "market:contracts", "技术合同登记",
+                                           "market:contract"))
 
 
 @require_GET

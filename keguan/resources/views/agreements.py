@@ -1,4 +1,5 @@
-"""产学研合作协议: the list, an agreement's page with its joint projects, create, edit, add and remove a project."""
+"""产学研合作协议: the list, an agreement's page with its joint projects, create, edit, delete (with its projects),
+add and remove a project."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .. import services
 from ..forms import AgreementFilterForm, AgreementForm, JointProjectForm
 from ..models import Agreement
 from ..selectors import agreement_get, agreement_list, joint_project_get
-from .common import Subject, export, form_page, list_page, own_district, save_form
+from .common import Removal, Subject, delete_view, export, form_page, list_page, own_district, save_form
 
 AGREEMENT_LIST = register_list(ListSpec(code="resources.agreements", title="产学研合作协议", selectable=True, columns=(
     Column("name", "本地单位", fixed=True), Column("district", "区县"), Column("partner", "合作高校/院所"),
@@ -73,6 +74,7 @@ def agreement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "resources/detail.html", {
         "obj": a, "title": title, "fields": fields, "back": ("产学研合作", reverse("resources:agreements")),
         "can_write": can, "edit_url": reverse("resources:agreement_edit", args=[a.pk]) if can else "",
+        "delete_url": reverse("resources:agreement_delete", args=[a.pk]) if can else "",
         "section": "agreement", "projects": projects, "project_form": JointProjectForm() if can else None,
         "history": entries_for(a.history.all(), subject=title, model=Agreement)})
 
@@ -132,3 +134,7 @@ def project_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.joint_project_remove(actor=request.user, project=p)
     messages.success(request, f"已删除合作项目“{p.title}”")
     return redirect("resources:agreement", pk=agreement)
+
+
+agreement_delete_view = delete_view(Removal(agreement_get, str, "resources:agreements", "产学研合作",
+                                            "resources:agreement"))

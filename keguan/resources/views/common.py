@@ -1,6 +1,6 @@
 """What the lists of 创新平台与人才 share: each list is a ``Subject`` (its list-kit spec, filter form, selector and
 cells), rendered by one template with filters, page size, columns, 导出Excel (the filtered rows, or the ticked
-ones), 打印 and the import kind's page. Who may do what is asked of ``keguan.core.permissions``
+ones), 打印 and the import kind's page. A record's delete page is a ``Removal`` (``delete_view``). Who may do what is asked of ``keguan.core.permissions``
 (``resources.view``, ``.manage``, ``.export``, ``.import``)."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from keguan.accounts.preferences import list_state
 from keguan.core.errors import ServiceError
@@ -23,6 +25,8 @@ from keguan.core.pagination import querystring_without
 from keguan.core.permissions import demand, may
 from keguan.core.scope import covers_districts, home_district
 from keguan.enterprises.selectors import districts_in_scope
+
+from .. import services
 
 
 @dataclass
@@ -125,3 +129,43 @@ def form_page(request, *, form, title: str, back: str, crumbs: list[tuple[str, s
 
 def go(obj_url: str):
     return redirect(obj_url)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """How a kind of record is deleted from its page: read for writing in the user's scope (404 outside it, 403
+    read-only), named on the confirm page, and where the page leads (its list, its own page)."""
+
+    get: Callable[..., Any]  # (user=, pk=, write=) -> the record
+    name: Callable[[Any], str]
+    list_url: str  # URL name of the list
+    list_title: str
+    url: str  # URL name of the record's page
+    fix: Callable[[Any], tuple[str, str] | None] | None = None  # where a refused deletion is put right (text, URL)
+
+
+def delete_view(removal: Removal) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A confirm page (GET: what goes with the record, or why it may not go) and the deletion (POST)."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        user = request.user
+        demand(user, "resources.manage")
+        obj = removal.get(user=user, pk=pk, write=True)
+        what, name = services.DELETIONS[type(obj)].what, removal.name(obj)
+        refusal = services.deletion_refusal(obj)
+        if request.method == "POST" and refusal is None:
+            try:
+                services.record_delete(actor=user, obj=obj)
+            except ServiceError as exc:
+                refusal = exc.message
+            else:
+                messages.success(request, f"已删除{what}“{name}”")
+                return redirect(removal.list_url)
+        return render(request, "resources/delete.html", {
+            "what": what, "name": name, "effects": services.deletion_effects(obj), "refusal": refusal,
+            "url": reverse(removal.url, args=[pk]), "list_url": reverse(removal.list_url),
+            "list_title": removal.list_title,
+            "fix": removal.fix(obj) if refusal and removal.fix is not None else None})
+
+    return view

@@ -1,4 +1,4 @@
-"""人才与团队 and 外国专家: lists, a record's page, create, edit. Experts in service whose work permit has expired
+"""人才与团队 and 外国专家: lists, a record's page, create, edit, delete. Experts in service whose work permit has expired
 or expires within 60 days are flagged (and are a 待办, ``keguan.resources.home``)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .. import services
 from ..forms import ExpertFilterForm, ExpertForm, TalentFilterForm, TalentForm
 from ..models import ForeignExpert, Talent
 from ..selectors import PERMIT_DAYS, expert_get, expert_list, permits_due, talent_get, talent_list
-from .common import Subject, export, form_page, list_page, own_district, save_form
+from .common import Removal, Subject, delete_view, export, form_page, list_page, own_district, save_form
 
 TALENT_LIST = register_list(ListSpec(code="resources.talent", title="人才与团队", selectable=True, columns=(
     Column("name", "姓名/团队", fixed=True), Column("district", "区县"), Column("kind", "类别"),
@@ -117,6 +117,7 @@ def talent_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "resources/detail.html", {
         "obj": t, "title": t.name, "fields": fields, "back": ("人才与团队", reverse("resources:talent")),
         "can_write": can, "edit_url": reverse("resources:talent_edit", args=[t.pk]) if can else "",
+        "delete_url": reverse("resources:talent_delete", args=[t.pk]) if can else "",
         "history": entries_for(t.history.all(), subject=t.name, model=Talent)})
 
 
@@ -131,6 +132,7 @@ def expert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "resources/detail.html", {
         "obj": e, "title": e.name, "fields": fields, "back": ("外国专家", reverse("resources:experts")),
         "can_write": can, "edit_url": reverse("resources:expert_edit", args=[e.pk]) if can else "",
+        "delete_url": reverse("resources:expert_delete", args=[e.pk]) if can else "",
         "history": entries_for(e.history.all(), subject=e.name, model=ForeignExpert)})
 
 
@@ -182,3 +184,8 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     url = reverse("resources:expert", args=[pk])
     return form_page(request, form=form, title=f"修改外国专家 · {e.name}", back=url,
                      crumbs=[("外国专家", reverse("resources:experts")), (e.name, url)])
+
+
+talent_delete_view = delete_view(Removal(talent_get, lambda t: t.name, "resources:talent", "人才与团队",
+                                         "resources:talent_detail"))
+expert_delete_view = delete_view(Removal(expert_get, lambda e: e.name, "resources:experts", "外国专家", "resources:expert"))

@@ -1,5 +1,6 @@
 """创新平台: the list, a platform's page with its evaluations by year, create, edit, revoke (撤销 with the year),
-the yearly evaluation; 平台申报: the list, create, edit and the outcome (获批 creates or links the platform)."""
+the yearly evaluation, delete; 平台申报: the list, create, edit, the outcome (获批 creates or links the platform) and
+delete."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from ..selectors import (
     platform_get,
     platform_list,
 )
-from .common import Subject, export, form_page, list_page, own_district, save_form
+from .common import Removal, Subject, delete_view, export, form_page, list_page, own_district, save_form
 
 EXPORT_SELECTED = "导出所选"
 
@@ -108,6 +109,7 @@ def platform_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluation_form": EvaluationForm() if can else None,
         "revoke_form": RevokeForm(initial={"version": p.version}, auto_id="rv_%s") if can and p.status != PlatformStatus.REVOKED else None,
         "edit_url": reverse("resources:platform_edit", args=[p.pk]) if can else "",
+        "delete_url": reverse("resources:platform_delete", args=[p.pk]) if can else "",
         "application": application,
         "history": entries_for(p.history.all(), subject=p.name, model=Platform),
         "section": "platform",
@@ -177,6 +179,15 @@ def platform_evaluate_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("resources:platform", pk=pk)
 
 
+def _application_of(p: Platform) -> tuple[str, str] | None:
+    a = PlatformApplication.objects.filter(platform=p).first()
+    return ("打开该平台申报", reverse("resources:application", args=[a.pk])) if a else None
+
+
+platform_delete_view = delete_view(Removal(platform_get, lambda p: p.name, "resources:platforms", "创新平台",
+                                           "resources:platform", fix=_application_of))
+
+
 # --- applications ---------------------------------------------------------------------------------------
 
 
@@ -224,6 +235,7 @@ def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "obj": a, "title": a.name, "fields": fields, "back": ("平台申报", reverse("resources:applications")),
         "can_write": can, "decide_form": decide, "section": "application",
         "edit_url": reverse("resources:application_edit", args=[a.pk]) if can else "",
+        "delete_url": reverse("resources:application_delete", args=[a.pk]) if can else "",
         "history": entries_for(a.history.all(), subject=a.name, model=PlatformApplication),
     }
     return render(request, "resources/detail.html", context)
@@ -278,3 +290,7 @@ def application_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "请选择结果并填写结果日期")
     return redirect("resources:application", pk=pk)
+
+
+application_delete_view = delete_view(Removal(application_get, lambda a: a.name, "resources:applications", "平台申报",
+                                              "resources:application"))

@@ -1,6 +1,6 @@
 """称号申报 (recognitions other than 高企): the list by year, title and status with its counts (申报N家，公示N家，
-认定N家), an application's page with its dated steps and the next moves, create, edit, and one move
-(申报 → 推荐 → 公示 → 认定 / 未通过); 认定 grants the firm's label."""
+认定N家), an application's page with its dated steps and the next moves, create, edit, delete, and one move
+(申报 → 推荐 → 公示 → 认定 / 未通过); 认定 grants the firm's label (a granted one is deleted only once the label is gone)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from .. import services
 from ..forms import MoveForm, RecognitionFilterForm, RecognitionForm
 from ..models import Recognition
 from ..selectors import recognition_counts, recognition_get, recognition_list, recognition_title
-from .common import Subject, export, form_page, list_page, own_district, save_form
+from .common import Removal, Subject, delete_view, export, form_page, list_page, own_district, save_form
 
 RECOGNITION_LIST = register_list(ListSpec(code="resources.recognitions", title="称号申报", selectable=True, columns=(
     Column("name", "企业名称", fixed=True), Column("district", "区县"), Column("title", "称号"), Column("level", "级别"),
@@ -97,6 +97,7 @@ def recognition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "obj": r, "title": f"{r.enterprise.name} · {r.year}年{recognition_title(r)}", "fields": fields,
         "back": ("称号申报", reverse("resources:recognitions")), "can_write": can,
         "edit_url": reverse("resources:recognition_edit", args=[r.pk]) if can else "",
+        "delete_url": reverse("resources:recognition_delete", args=[r.pk]) if can else "",
         "section": "recognition", "steps": steps, "moves": moves, "move_form": move_form, "label": label,
         "firm_url": reverse("enterprises:detail", args=[r.enterprise_id]),
         "history": entries_for(r.history.all(), subject=str(r), model=Recognition)})
@@ -149,3 +150,9 @@ def recognition_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             done += f"，{r.enterprise.name}已获得“{recognition_title(r)}”称号"
         messages.success(request, done)
     return redirect("resources:recognition", pk=pk)
+
+
+recognition_delete_view = delete_view(Removal(
+    recognition_get, lambda r: f"{r.enterprise.name} · {r.year}年{recognition_title(r)}", "resources:recognitions",
+    "称号申报", "resources:recognition",
+    fix=lambda r: ("打开企业页面（称号）", reverse("enterprises:detail", args=[r.enterprise_id]))))
