@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from keguan.core.deletion import Deletion, Deletions
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
 from keguan.core.scope import home_district
@@ -416,14 +417,6 @@ def award_update(*, award: Award, actor, version: int | None = None, reason: str
 # without its knowing); one that does is removed by the common superior (the city), after checking with them.
 
 
-@dataclass(frozen=True)
-class Deletion:
-    what: str  # 技术合同
-    children: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # (what they are, with their unit; rows)
-    refuse: Callable[[Any, Any], str | None] = lambda obj, actor: None  # (record, actor): why not, or None
-    notes: Callable[[Any], list[str]] = lambda obj: []  # what the confirm page says besides the removal
-
-
 def _foreign_sides(contract: TechContract, actor) -> list[str]:
     """The places (with 吸纳/输出) the contract counts for outside the actor's region (and not above it)."""
     own = getattr(actor, "region", None)
@@ -450,43 +443,12 @@ def _contract_notes(contract: TechContract) -> list[str]:
     return ["如该合同仍在全国技术合同登记系统的导出表中，再次导入该表时会重新登记"]
 
 
-DELETIONS: dict[type, Deletion] = {
+DELETIONS = Deletions({
     TechContract: Deletion("技术合同", children=(("条吸纳/输出计数", lambda c: c.sides.all()),),
                            refuse=_contract_refusal, notes=_contract_notes),
     Result: Deletion("科技成果"),
     Award: Deletion("获奖与参赛记录"),
-}
-
-
-def deletion_refusal(obj, actor) -> str | None:
-    """Why ``actor`` may not delete ``obj`` (Chinese, with what to do instead), or None."""
-    return DELETIONS[type(obj)].refuse(obj, actor)
-
-
-def deletion_effects(obj) -> list[str]:
-    """What deleting ``obj`` does besides removing it: the rows removed with it, what else to know."""
-    spec = DELETIONS[type(obj)]
-    lines = []
-    for label, rows in spec.children:
-        n = rows(obj).count()
-        if n:
-            lines.append(f"{n} {label}一并删除")
-    return lines + spec.notes(obj)
-
-
-@transaction.atomic
-def record_delete(*, actor, obj) -> None:
-    """Remove ``obj`` (a record of ``DELETIONS``) with its rows, each stamped "删除<what>", or refuse."""
-    spec = DELETIONS[type(obj)]
-    claim(obj, None)  # locked: an edit moving a party elsewhere meanwhile is seen by the check below
-    obj.refresh_from_db()
-    problem = spec.refuse(obj, actor)
-    if problem:
-        raise ServiceError(problem)
-    reason = f"删除{spec.what}"
-    for _label, rows in spec.children:
-        for child in rows(obj):
-            stamp(child, actor, reason)
-            child.delete()
-    stamp(obj, actor, reason)
-    obj.delete()
+})
+deletion_refusal = DELETIONS.refusal
+deletion_effects = DELETIONS.effects
+record_delete = DELETIONS.delete

@@ -9,8 +9,6 @@ transaction, once: a label already registered (by hand, or by an earlier import)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from keguan.core import dictionary
+from keguan.core.deletion import Deletion, Deletions
 from keguan.core.errors import ServiceError
 from keguan.core.history import stamp
 from keguan.core.versioning import claim
@@ -462,14 +461,6 @@ def recognition_move(*, actor, recognition: Recognition, target: str, on: dt.dat
 # have been registered before the application, and it drives the firm's stage, so it is not removed silently).
 
 
-@dataclass(frozen=True)
-class Deletion:
-    what: str  # 创新平台
-    children: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # (what they are, with their unit; rows)
-    refuse: Callable[[Any], str | None] = lambda obj: None  # why it may not be removed, or None
-    notes: Callable[[Any], list[str]] = lambda obj: []  # what stays, on the confirm page
-
-
 def _platform_refusal(p: Platform) -> str | None:
     app = PlatformApplication.objects.filter(platform=p).first()
     if app is None:
@@ -491,46 +482,19 @@ def _recognition_refusal(r: Recognition) -> str | None:
             f"再删除本申报。")
 
 
-DELETIONS: dict[type, Deletion] = {
+DELETIONS = Deletions({
     Platform: Deletion("创新平台", children=(("条年度考核", lambda p: p.evaluations.all()),),
-                       refuse=_platform_refusal),
+                       refuse=lambda p, _actor: _platform_refusal(p)),
     PlatformApplication: Deletion("平台申报", notes=_application_notes),
     Talent: Deletion("人才与团队记录"),
     ForeignExpert: Deletion("外国专家记录"),
     Agreement: Deletion("产学研合作协议", children=(("个合作项目", lambda a: a.projects.all()),)),
-    Recognition: Deletion("称号申报", refuse=_recognition_refusal),
-}
+    Recognition: Deletion("称号申报", refuse=lambda r, _actor: _recognition_refusal(r)),
+})
+deletion_effects = DELETIONS.effects
+record_delete = DELETIONS.delete
 
 
 def deletion_refusal(obj) -> str | None:
     """Why ``obj`` may not be deleted (Chinese, with what to do instead), or None."""
-    return DELETIONS[type(obj)].refuse(obj)
-
-
-def deletion_effects(obj) -> list[str]:
-    """What deleting ``obj`` does besides removing it: the rows removed with it, the records kept."""
-    spec = DELETIONS[type(obj)]
-    lines = []
-    for label, rows in spec.children:
-        n = rows(obj).count()
-        if n:
-            lines.append(f"{n} {label}一并删除")
-    return lines + spec.notes(obj)
-
-
-@transaction.atomic
-def record_delete(*, actor, obj) -> None:
-    """Remove ``obj`` (a record of ``DELETIONS``) with its rows, each stamped "删除<what>", or refuse."""
-    spec = DELETIONS[type(obj)]
-    claim(obj, None)  # locked and read again: a concurrent 认定 or approval is seen by the check below
-    obj.refresh_from_db()
-    problem = spec.refuse(obj)
-    if problem:
-        raise ServiceError(problem)
-    reason = f"删除{spec.what}"
-    for _label, rows in spec.children:
-        for child in rows(obj):
-            stamp(child, actor, reason)
-            child.delete()
-    stamp(obj, actor, reason)
-    obj.delete()
+    return DELETIONS.refusal(obj)

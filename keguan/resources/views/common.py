@@ -13,11 +13,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from keguan.accounts.preferences import list_state
+from keguan.core.deletion_views import Removal
+from keguan.core.deletion_views import delete_view as core_delete_view
 from keguan.core.errors import ServiceError
 from keguan.core.excel import build_xlsx, xlsx_response
 from keguan.core.lists import ListSpec, filter_summary, selected_ids
@@ -131,41 +131,6 @@ def go(obj_url: str):
     return redirect(obj_url)
 
 
-@dataclass(frozen=True)
-class Removal:
-    """How a kind of record is deleted from its page: read for writing in the user's scope (404 outside it, 403
-    read-only), named on the confirm page, and where the page leads (its list, its own page)."""
-
-    get: Callable[..., Any]  # (user=, pk=, write=) -> the record
-    name: Callable[[Any], str]
-    list_url: str  # URL name of the list
-    list_title: str
-    url: str  # URL name of the record's page
-    fix: Callable[[Any], tuple[str, str] | None] | None = None  # where a refused deletion is put right (text, URL)
-
-
-def delete_view(removal: Removal) -> Callable[[HttpRequest, int], HttpResponse]:
-    """A confirm page (GET: what goes with the record, or why it may not go) and the deletion (POST)."""
-
-    @require_http_methods(["GET", "POST"])
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        user = request.user
-        demand(user, "resources.manage")
-        obj = removal.get(user=user, pk=pk, write=True)
-        what, name = services.DELETIONS[type(obj)].what, removal.name(obj)
-        refusal = services.deletion_refusal(obj)
-        if request.method == "POST" and refusal is None:
-            try:
-                services.record_delete(actor=user, obj=obj)
-            except ServiceError as exc:
-                refusal = exc.message
-            else:
-                messages.success(request, f"已删除{what}“{name}”")
-                return redirect(removal.list_url)
-        return render(request, "resources/delete.html", {
-            "what": what, "name": name, "effects": services.deletion_effects(obj), "refusal": refusal,
-            "url": reverse(removal.url, args=[pk]), "list_url": reverse(removal.list_url),
-            "list_title": removal.list_title,
-            "fix": removal.fix(obj) if refusal and removal.fix is not None else None})
-
-    return view
+def delete_view(removal: Removal):
+    """The delete page of one kind of resources record (``keguan.core.deletion_views``)."""
+    return core_delete_view(removal, deletions=services.DELETIONS, perm="resources.manage", area="创新平台与人才")
