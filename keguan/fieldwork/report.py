@@ -135,19 +135,36 @@ def notable_services(ctx) -> list[Narrative]:
     base = (ServiceLog.objects.filter(district__path__startswith=ctx.region.path, served_on__gte=ctx.period.start,
                                       served_on__lte=ctx.period.end)
             .select_related("commissioner", "village", "enterprise"))
-    introduced = list(base.filter(Q(introduced__gt=0) | Q(kind=ServiceKind.INTRODUCTION))
-                      .order_by("-introduced", "-served", "served_on", "id")[:TOP_SERVICES])
-    largest = list(base.filter(served__gt=0).exclude(pk__in=[log.pk for log in introduced])
-                   .order_by("-served", "served_on", "id")[:TOP_SERVICES])
-    out = []
-    for log in largest:
-        out.append(Narrative(area=AREA, on=log.served_on, lead="科技特派员深入一线开展服务",
-                             text=f"科技特派员{log.commissioner.name}{_what(log)}，服务群众{log.served}人次",
-                             url=_log_url(log)))
-    for log in introduced:
+    def introduced_text(log) -> str:
         count = f"，引进推广新品种、新技术{log.introduced}个" if log.introduced else ""
-        out.append(Narrative(area=AREA, on=log.served_on, lead="引进推广新品种新技术",
-                             text=f"科技特派员{log.commissioner.name}{_what(log)}{count}", url=_log_url(log)))
+        return f"科技特派员{log.commissioner.name}{_what(log)}{count}"
+
+    def served_text(log) -> str:
+        return f"科技特派员{log.commissioner.name}{_what(log)}，服务群众{log.served}人次"
+
+    introduced = _distinct(base.filter(Q(introduced__gt=0) | Q(kind=ServiceKind.INTRODUCTION))
+                           .order_by("-introduced", "-served", "served_on", "id"), introduced_text)
+    largest = _distinct(base.filter(served__gt=0).exclude(pk__in=[log.pk for log, _text in introduced])
+                        .order_by("-served", "served_on", "id"), served_text)
+    out = [Narrative(area=AREA, on=log.served_on, lead="科技特派员深入一线开展服务", text=text, url=_log_url(log))
+           for log, text in largest]
+    out += [Narrative(area=AREA, on=log.served_on, lead="引进推广新品种新技术", text=text, url=_log_url(log))
+            for log, text in introduced]
+    return out
+
+
+def _distinct(logs, text_of, n: int = TOP_SERVICES) -> list[tuple[ServiceLog, str]]:
+    """The first ``n`` logs whose lines differ: a commissioner who logs the same service at the same place
+    month after month is written once (one line saying the same thing twice reads as padding)."""
+    out: list[tuple[ServiceLog, str]] = []
+    seen: set[str] = set()
+    for log in logs[: n * 5]:
+        text = text_of(log)
+        if text not in seen:
+            seen.add(text)
+            out.append((log, text))
+            if len(out) == n:
+                break
     return out
 
 

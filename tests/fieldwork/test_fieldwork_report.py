@@ -140,6 +140,20 @@ def test_the_summary_writes_services_trainees_and_notable_services(world, villag
     assert c2.pk
 
 
+def test_a_service_logged_alike_month_after_month_is_written_once(world, villages):
+    c1 = _c(world, "韦一")
+    v = villages[0]
+    for month in (3, 5, 7):  # the same introduction at the same place, three times
+        ServiceLog.objects.create(district=world.a, township=v.parent, commissioner=c1, served_on=dt.date(YEAR, month, 2),
+                                  village=v, kind=ServiceKind.INTRODUCTION, content="在测试1村推广沃柑水肥一体化新技术",
+                                  served=10, introduced=1)
+    ServiceLog.objects.create(district=world.a, township=v.parent, commissioner=c1, served_on=dt.date(YEAR, 8, 2),
+                              village=v, kind=ServiceKind.INTRODUCTION, content="在测试1村引进砂糖橘新品种", introduced=1)
+    text = _summary_text(world)
+    assert text.count("在测试1村推广沃柑水肥一体化新技术，引进推广新品种、新技术1个") == 1
+    assert "8月2日，科技特派员韦一在测试1村引进砂糖橘新品种" in text
+
+
 def test_a_target_for_commissioner_services_is_measured(world, villages):
     c1 = _c(world, "韦一")
     v = villages[0]
