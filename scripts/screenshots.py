@@ -84,6 +84,18 @@ def _open_menu(page: Page) -> None:
     page.wait_for_timeout(400)  # let the slide-in transition finish before the picture
 
 
+def _questionnaire_proxy(p) -> None:
+    p.goto("/outreach/questionnaires/")
+    p.locator("main table a[href*='/questionnaires/']").first.click()
+    p.get_by_role("link", name="代企业填写").first.click()
+
+
+def _platform_delete(p) -> None:
+    p.goto("/resources/platforms/")
+    p.locator("main table tbody a[href*='/resources/platforms/']").first.click()
+    p.get_by_role("link", name="删除").first.click()
+
+
 SHOTS = [
     Shot("home", "首页", lambda p: p.goto("/")),
     Shot("enterprise-list", "企业库", lambda p: p.goto("/enterprises/")),
@@ -113,6 +125,10 @@ SHOTS = [
     Shot("res-recognitions", "称号申报", lambda p: p.goto("/resources/recognitions/")),
     Shot("mkt-contracts", "技术合同", lambda p: p.goto("/market/contracts/")),
     Shot("mkt-totals", "技术合同统计", lambda p: p.goto("/market/contracts/totals/")),
+    Shot("fw-log-enter", "代为登记服务日志", lambda p: p.goto("/fieldwork/logs/new/for/")),
+    Shot("ow-proxy", "代企业填写问卷", _questionnaire_proxy),
+    Shot("res-delete", "删除创新平台（确认）", _platform_delete),
+    Shot("targets", "市定目标", lambda p: p.goto("/indicators/targets/")),
     Shot("dashboard", "指标看板", lambda p: p.goto("/indicators/")),
     Shot("menu", "菜单（手机展开）", _open_menu, phone_only=True),
 ]

@@ -27,6 +27,7 @@ from .models import (
     Assignment,
     Commissioner,
     Demand,
+    DemandDecline,
     DemandStatus,
     Form,
     Kind,
@@ -102,7 +103,7 @@ def wipe(enterprise_ids: list[int], district_ids: list[int]) -> None:
     """Remove the districts' 科技特派员 records (with their history) before a reload."""
     d = district_ids
     for model, lookup in ((LogPhoto, "log__district_id__in"), (ServiceLog, "district_id__in"),
-                          (Demand, "district_id__in"), (TrainingAttendance, "training__district_id__in"),
+                          (DemandDecline, "demand__district_id__in"), (Demand, "district_id__in"), (TrainingAttendance, "training__district_id__in"),
                           (Training, "district_id__in"), (Letter, "district_id__in"), (PointsRule, "district_id__in"),
                           (Assignment, "district_id__in"), (TeamMember, "team__district_id__in"),
                           (Team, "district_id__in"), (VillageInfo, "district_id__in"), (Commissioner, "district_id__in")):
@@ -110,6 +111,7 @@ def wipe(enterprise_ids: list[int], district_ids: list[int]) -> None:
             raw_delete(model.history.filter(**{lookup: d}))
         raw_delete(model.objects.filter(**{lookup: d}))
     if enterprise_ids:  # a firm of these districts served by another district's commissioner
+        raw_delete(DemandDecline.objects.filter(demand__enterprise_id__in=enterprise_ids))
         for model in (ServiceLog, Demand, Assignment):
             raw_delete(model.objects.filter(enterprise_id__in=enterprise_ids))
 
@@ -313,6 +315,13 @@ def _district(rng: random.Random, d: Region, today: dt.date, account, *, full: b
             row.cancel_reason = "需求方已自行解决"
         demands.append(row)
     demands = _bulk(Demand, demands)
+    # a need sent back by the commissioner it was dispatched to (退回派单): 待派单 again, in the bureau's 待办
+    waiting = [dm for dm in demands if dm.status == DemandStatus.NEW]
+    others = [c for c in active if c.field == waiting[0].field] if waiting else []
+    if waiting and others:
+        dm, c = waiting[0], others[0]  # (no draw from rng: the rest of the demo stays as it was)
+        _bulk(DemandDecline, [DemandDecline(demand=dm, commissioner=c, reason="time_conflict",
+                                            note="近期在外参加培训，两周内无法到现场", dispatched_on=dm.posted_on)])
 
     # --- trainings ---
     trainings, attendance = [], []
