@@ -4,6 +4,7 @@ downloads the Word document."""
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -20,6 +21,8 @@ def test_target_completion_rank_and_summary(world, page, login_as):
     # City staff set 青秀区's target for valid 高企 (it has 1 now: 50% done with a target of 2).
     login_as("city")
     menu_link(page, "市定目标").click()
+    # no target yet: the page opens on the first area's tab; the 高企 targets are under 创新主体培育
+    page.get_by_test_id("target-areas").get_by_role("link", name=re.compile("^创新主体培育")).click()
     cell = page.get_by_label("青秀区有效高新技术企业目标")
     cell.fill("2")
     page.get_by_role("button", name="保存目标").click()
