@@ -104,9 +104,10 @@ document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
 });
 // The left menu (keguan.core.menu): a long menu folds all groups but the current page's; the groups the user
-// unfolds (or folds) by a click are remembered in this browser.
+// unfolds (or folds) by a click are remembered in this browser, for this user (an office PC is shared).
 (function () {
-  var KEY = "kg-menu-open";
+  var nav = document.getElementById("kg-sidebar");
+  var KEY = (nav && nav.getAttribute("data-menu-memory")) || "kg-menu-open";
   var folds = document.querySelectorAll("details.kg-menu-fold");
   var opened = [];
   try { opened = JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { opened = []; }
