@@ -41,7 +41,7 @@ def _is_city_staff(user) -> bool:
 ALL = "all"
 
 
-def _area_tabs(indicators, districts, year: int, current: dict) -> list[dict]:
+def _area_tabs(indicators, districts, current: dict) -> list[dict]:
     """One tab per area with targetable indicators (in the menu's order): its indicators and how many of its
     cells hold a target this year. With about a hundred indicators, one area's columns at a time."""
     tabs: dict[str, dict] = {}
@@ -71,7 +71,10 @@ def targets_view(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     targetable = [i for i in registry.all_indicators() if i.targetable]
     districts = districts_of(city) if region.level < RegionLevel.COUNTY else [region]
-    tabs = _area_tabs(targetable, districts, year, targets_for(districts, year, [i.code for i in targetable]))
+    # every targetable indicator's stored targets, read once: the tabs count them, the grid shows its area's
+    # (a failed save is rolled back, so they still hold when the page is shown again)
+    current = targets_for(districts, year, [i.code for i in targetable])
+    tabs = _area_tabs(targetable, districts, current)
     area = _chosen_area(request, tabs)
     indicators = [i for i in targetable if area == ALL or i.area == area]
     editable = _is_city_staff(request.user)
@@ -100,7 +103,6 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{year}年市定目标已保存")
             return redirect(f"{reverse('indicators:targets')}?year={year}&area={area}")
-    current = targets_for(districts, year, [i.code for i in indicators])
     rows = []
     for d in districts:
         cells = []
